@@ -1,0 +1,44 @@
+"""API keys: ``Authorization: Api-Key <prefix>.<secret>``. Only SHA-256 of the secret is stored."""
+
+import hashlib
+import hmac
+import secrets
+
+from rest_framework import authentication, exceptions
+
+from boards.models import ApiKey
+
+KEYWORD = "Api-Key"
+
+
+def hash_secret(secret):
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def generate_key():
+    prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    return prefix, secret, f"{prefix}.{secret}"
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate_header(self, request):
+        return KEYWORD
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header.startswith(KEYWORD + " "):
+            return None
+        token = header[len(KEYWORD) + 1:].strip()
+        prefix, _, secret = token.partition(".")
+        if not prefix or not secret:
+            raise exceptions.AuthenticationFailed("API 密钥格式应为 <前缀>.<密钥>。")
+        key = ApiKey.objects.select_related("institution", "user", "board").filter(
+            prefix=prefix, revoked_at=None).first()
+        if key is None or not hmac.compare_digest(key.key_hash, hash_secret(secret)):
+            raise exceptions.AuthenticationFailed("API 密钥无效或已吊销。")
+        board = getattr(request._request, "board", None)
+        if board is not None and board.pk != key.board_id:
+            # A key is valid only on its own board; elsewhere the board does not exist for it.
+            raise exceptions.NotFound("未找到该专板。")
+        return key.user, key

@@ -1,0 +1,2 @@
+def current_board(request):
+    return {"board": getattr(request, "board", None)}

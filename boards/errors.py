@@ -1,0 +1,43 @@
+"""Domain errors. One exception handler (boards/api/errors.py) maps them to HTTP:
+DomainError 400, NotFound 404, Conflict/IllegalTransition 409, all as
+``{"error": {"code", "message", "details"}}``."""
+
+
+class DomainError(Exception):
+    status = 400
+    code = "invalid"
+
+    def __init__(self, message, *, code=None, details=None):
+        super().__init__(message)
+        self.message = str(message)
+        if code:
+            self.code = code
+        self.details = details or {}
+
+    def as_dict(self):
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+    def __init__(self, message="未找到该对象。", **kwargs):
+        super().__init__(message, **kwargs)
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class IllegalTransition(Conflict):
+    code = "illegal_transition"
+
+    def __init__(self, obj, action, allowed, state):
+        allowed = sorted(allowed)
+        message = (
+            f"当前状态「{state}」下不能执行「{action}」。"
+            + (f"可执行的操作: {', '.join(allowed)}。" if allowed else "当前没有可执行的操作。")
+        )
+        super().__init__(message, details={"action": action, "state": state, "allowed": allowed})

@@ -1,0 +1,1 @@
+"""Models of the policies app (see issue)."""

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the system packages the platform needs when they are missing:
+#   WeasyPrint's libraries (pango, harfbuzz-subset: without it rendering is ~20x slower),
+#   a CJK font (Noto Sans CJK SC), and with --test also Chromium and poppler-utils.
+set -euo pipefail
+want=()
+fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || want+=(fonts-noto-cjk fontconfig)
+ldconfig -p | grep -q libpango-1.0.so || want+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p | grep -q libharfbuzz-subset.so || want+=(libharfbuzz-subset0)
+if [ "${1:-}" = "--test" ]; then
+  [ -x /usr/bin/chromium ] || want+=(chromium)
+fi
+[ ${#want[@]} -eq 0 ] && exit 0
+echo "Installing system packages: ${want[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if command -v apt-get >/dev/null; then
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${want[@]}"
+else
+  echo "No apt-get here: install ${want[*]} (or your system's equivalents) by hand." >&2
+  exit 1
+fi

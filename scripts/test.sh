@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs the whole suite. PostgreSQL and Redis are used whenever they answer (see services.py);
+# with REQUIRE_SERVICES=1 a missing one fails the run instead of skipping its tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+eval "$(.venv/bin/python scripts/services.py)"
+export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-secret-key-not-for-production-0123456789abcdef
+export DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+export ZHUANBAN_VAR_DIR="${ZHUANBAN_VAR_DIR:-$(pwd)/var/test}"
+echo "Database: ${DATABASE_URL:-sqlite}  Redis: ${REDIS_URL:-none}"
+.venv/bin/ruff check .
+.venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
+  || { echo "Models changed without migrations: run make migrations" >&2; exit 1; }
+exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -1,0 +1,101 @@
+"""Shared fixtures and the service policy.
+
+Tests marked ``postgres``/``redis``/``browser`` run whenever that service is here. Without it
+they are skipped, unless REQUIRE_SERVICES=1 (CI), where they fail instead.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import BoardFactory, MembershipFactory, UserFactory
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _redis_up():
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
+        return True
+    except redis.RedisError:
+        return False
+
+
+SERVICES = {
+    "postgres": (lambda: settings.IS_POSTGRES, "PostgreSQL (DATABASE_URL) is not configured"),
+    "redis": (_redis_up, "Redis (REDIS_URL) does not answer"),
+    "browser": (lambda: shutil.which("chromium") or os.path.exists("/usr/bin/chromium"),
+                "Chromium is not installed at /usr/bin/chromium"),
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    available = {name: bool(probe()) for name, (probe, _) in SERVICES.items()}
+    for item in items:
+        for name, (_, reason) in SERVICES.items():
+            if item.get_closest_marker(name) and not available[name]:
+                if REQUIRE_SERVICES:
+                    item.add_marker(pytest.mark.usefixtures("_service_missing_" + name))
+                else:
+                    item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def _missing(name):
+    @pytest.fixture
+    def fixture():
+        pytest.fail(f"REQUIRE_SERVICES=1 but {SERVICES[name][1]}")
+
+    return fixture
+
+
+_service_missing_postgres = _missing("postgres")
+_service_missing_redis = _missing("redis")
+_service_missing_browser = _missing("browser")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                    "OPTIONS": {"location": str(tmp_path / "media")}},
+    }
+
+
+@pytest.fixture
+def board(db):
+    return BoardFactory(slug="nmg-kcb", name_zh="内蒙古科创板", filing_prefix="NMG-KCB")
+
+
+@pytest.fixture
+def other_board(db):
+    return BoardFactory(slug="xj-zjtx", name_zh="新疆专精特新专板", filing_prefix="XJ-ZJTX")
+
+
+@pytest.fixture
+def staff_user(board):
+    user = UserFactory(username="staff", is_staff=True)
+    MembershipFactory(user=user, board=board, role="exchange_staff")
+    return user
+
+
+@pytest.fixture
+def other_staff_user(other_board):
+    user = UserFactory(username="other-staff", is_staff=True)
+    MembershipFactory(user=user, board=other_board, role="exchange_staff")
+    return user
+
+
+@pytest.fixture
+def in_board(board):
+    from boards.scoping import board_scope
+
+    with board_scope(board):
+        yield board
