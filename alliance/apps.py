@@ -1,5 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AllianceConfig(AppConfig):
     name = "alliance"
+    verbose_name = _("科创服务联盟")
+
+    def ready(self):
+        from alliance import config, services
+        from boards.config import register_config_section
+        from reviews.signals import quality_challenge_raised
+
+        register_config_section("alliance", config.DEFAULT_ALLIANCE, config.validate_alliance)
+        register_config_section("service_institutions", config.DEFAULT_SERVICE_INSTITUTIONS,
+                                config.validate_service_institutions)
+        quality_challenge_raised.connect(services.on_quality_challenge, dispatch_uid="alliance_exit_case")

@@ -6,6 +6,8 @@ from django.http import Http404
 from boards.models import Board, BoardMembership, Role
 
 STAFF_ROLES = (Role.EXCHANGE_STAFF, Role.PLATFORM_ADMIN)
+# The roles an institution acts in; an API key acts only in these.
+INSTITUTION_ROLES = (Role.INSTITUTION_USER, Role.CREDIT_ENHANCER)
 
 
 def user_roles(user, board):

@@ -5,15 +5,20 @@ manager is scoped, so a query outside ``board_scope`` raises ScopeError. On Post
 same tables are fenced by row-level security (see boards/rls.py).
 """
 
+import django_fsm
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField
 from django_scopes import ScopedManager
 
 from boards.config import validate_board_config
+from boards.errors import Conflict
+from boards.uscc import validate_uscc
 
 
 class BoardKind(models.TextChoices):
@@ -49,12 +54,12 @@ class Board(models.Model):
     def __str__(self):
         return self.name_zh
 
-    def clean(self):
-        self.config = validate_board_config(self.config)
-
     def save(self, *args, **kwargs):
         self.config = validate_board_config(self.config)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        self.config = validate_board_config(self.config)
 
     def setting(self, dotted, default=None):
         """Read a configuration value by dotted path, e.g. ``deadlines.funder_answer_workdays``."""
@@ -238,6 +243,14 @@ class EvidenceEntry(TenantModel):
     def __str__(self):
         return f"#{self.seq} {self.action}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IntegrityError("存证记录只能追加，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IntegrityError("存证记录只能追加，不能删除。")
+
 
 class EvidenceHead(TenantModel):
     """The last sequence and hash of a board's chain; locked to append in order."""
@@ -273,12 +286,13 @@ class DeadlineStage(models.IntegerChoices):
     ESCALATED = 3, _("已逾期上报")
 
 
-class Deadline(TenantModel):
+class Deadline(ConcurrentTransitionMixin, TenantModel):
     """One clock on one subject. ``due_at`` already includes every completed pause.
 
     ``next_action_at`` is when the sweep must act next (reminder, due notice, escalation);
     it is NULL once nothing more is to be sent, so the sweep's partial index only holds
-    rows with something pending.
+    rows with something pending. Transitions only change the row; boards.deadlines computes
+    dates and the schedule around them.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, verbose_name=_("对象类型"))
@@ -293,9 +307,13 @@ class Deadline(TenantModel):
     provisional = models.BooleanField(
         _("暂定"), default=False, help_text=_("跨入尚无节假日数据的年份，仅按周末计算")
     )
-    state = models.CharField(_("状态"), max_length=10, choices=DeadlineState.choices, default="open")
+    state = FSMField(_("状态"), max_length=10, choices=DeadlineState.choices, default=DeadlineState.OPEN,
+                     protected=True)
     paused_at = models.DateTimeField(_("暂停于"), null=True, blank=True)
     paused_seconds = models.PositiveBigIntegerField(_("累计暂停秒数"), default=0)
+    paused_workdays = models.PositiveIntegerField(
+        _("累计暂停工作日"), default=0, help_text=_("工作日期限顺延的天数，恢复计时时确定")
+    )
     remind_before = models.DurationField(_("提前提醒"), null=True, blank=True)
     stage = models.PositiveSmallIntegerField(
         _("提醒阶段"), choices=DeadlineStage.choices, default=DeadlineStage.NONE
@@ -326,6 +344,28 @@ class Deadline(TenantModel):
 
     def __str__(self):
         return self.title
+
+    @django_fsm.transition(field=state, source=DeadlineState.OPEN, target=DeadlineState.PAUSED)
+    def pause(self, at):
+        self.paused_at = at
+        self.next_action_at = None
+
+    @django_fsm.transition(field=state, source=DeadlineState.PAUSED, target=DeadlineState.OPEN)
+    def resume(self):
+        self.paused_at = None
+
+    @django_fsm.transition(field=state, source=[DeadlineState.OPEN, DeadlineState.PAUSED],
+                           target=DeadlineState.MET)
+    def meet(self, at):
+        self.met_at = at
+        self.paused_at = None
+        self.next_action_at = None
+
+    @django_fsm.transition(field=state, source=[DeadlineState.OPEN, DeadlineState.PAUSED],
+                           target=DeadlineState.CANCELLED)
+    def cancel(self):
+        self.paused_at = None
+        self.next_action_at = None
 
 
 class Notification(TenantModel):
@@ -449,6 +489,10 @@ class Filing(TenantModel):
     def __str__(self):
         return f"{self.number} {self.subject}"
 
+    @property
+    def addressee_name(self):
+        return self.board.regulator_name(self.addressee)
+
 
 # --- API keys ------------------------------------------------------------------------------------
 
@@ -478,3 +522,658 @@ class ApiKey(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.institution})"
+
+
+# =====================================================================================
+# Enterprises, admission, tiers, custody, disclosure, consent (issue 3)
+# =====================================================================================
+
+
+class QualificationKind(models.TextChoices):
+    INNOVATIVE_SME = "innovative_sme", _("创新型中小企业")
+    SPECIALIZED_SME = "specialized_sme", _("专精特新中小企业")
+    LITTLE_GIANT = "little_giant", _('专精特新"小巨人"')
+    HIGH_TECH = "high_tech", _("高新技术企业")
+    TECH_SME = "tech_sme", _("科技型中小企业")
+    TECH_BENCHMARK = "tech_benchmark", _("科技标杆企业")
+    LISTING_RESERVE = "listing_reserve", _("上市后备企业资源库")
+    GOV_FUND_INVESTMENT = "gov_fund_investment", _("政府投资基金投资")
+    PEVC_INVESTMENT = "pevc_investment", _("私募股权/创业投资基金投资")
+    IPO_TUTORING = "ipo_tutoring", _("已进行上市辅导备案")
+    NEEQ_DELISTED_IPO = "neeq_delisted_ipo", _("新三板摘牌拟IPO企业")
+    INNOVATIVE_ENTERPRISE = "innovative_enterprise", _("创新型企业（专家评审认定）")
+
+
+class FinancingRound(models.TextChoices):
+    SEED = "seed", _("种子轮")
+    ANGEL = "angel", _("天使轮")
+    PRE_A = "pre_a", _("Pre-A轮")
+    A = "A", _("A轮")
+    B = "B", _("B轮")
+    C = "C", _("C轮")
+    D = "D", _("D轮及以后")
+    PRE_IPO = "pre_ipo", _("Pre-IPO")
+
+
+# Order used by "round A or later" criteria.
+ROUND_ORDER = [r.value for r in FinancingRound]
+
+
+class EnterpriseStatus(models.TextChoices):
+    PROSPECT = "prospect", _("储备/线索")
+    APPLYING = "applying", _("申报中")
+    ADMITTED = "admitted", _("已入板")
+    REMOVED = "removed", _("已清退")
+
+
+class Enterprise(TenantModel):
+    """An enterprise known to a board: prospect, applicant or admitted member.
+
+    ``tier`` is a tier code of the board's configured tier scheme ('' until admitted);
+    every change of tier goes through ``services.move_tier`` which writes TierChange history.
+    """
+
+    name = models.CharField(_("企业名称"), max_length=200)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18)
+    prefecture = models.CharField(_("所在地州市"), max_length=60)
+    industry = models.CharField(_("所属行业"), max_length=100)
+    founded_on = models.DateField(_("成立日期"), null=True, blank=True)
+    registered_capital = models.DecimalField(_("注册资本（元）"), max_digits=18, decimal_places=2,
+                                             null=True, blank=True)
+    legal_representative = models.CharField(_("法定代表人"), max_length=60, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=60, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    contact_email = models.EmailField(_("联系邮箱"), blank=True)
+    main_business = models.CharField(_("主营业务"), max_length=300, blank=True)
+    going_concern = models.BooleanField(_("具有持续经营能力"), default=True)
+    listing_plan = models.BooleanField(_("具备上市潜力或明确上市规划"), default=False)
+    status = models.CharField(_("状态"), max_length=12, choices=EnterpriseStatus.choices,
+                              default=EnterpriseStatus.PROSPECT)
+    tier = models.CharField(_("所在层级"), max_length=30, blank=True)
+    admitted_on = models.DateField(_("入板日期"), null=True, blank=True)
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="enterprises",
+                                   verbose_name=_("企业用户"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业")
+        verbose_name_plural = _("企业")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "credit_code"], name="uniq_enterprise_code")
+        ]
+        indexes = [
+            models.Index(fields=["board", "tier"]),
+            models.Index(fields=["board", "prefecture"]),
+            models.Index(fields=["board", "industry"]),
+            models.Index(fields=["board", "status"]),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        try:
+            self.credit_code = validate_uscc(self.credit_code)
+        except ValidationError as error:
+            raise ValidationError({"credit_code": error}) from None
+
+
+class Qualification(TenantModel):
+    """A recognition, investment or status the enterprise holds, with its evidence."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="qualifications",
+                                   verbose_name=_("企业"))
+    kind = models.CharField(_("资质类型"), max_length=30, choices=QualificationKind.choices)
+    issuer = models.CharField(_("认定/出具单位"), max_length=120, blank=True)
+    issued_on = models.DateField(_("取得日期"), null=True, blank=True)
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    financing_round = models.CharField(_("融资轮次"), max_length=10, choices=FinancingRound.choices,
+                                       blank=True)
+    evidence = models.ForeignKey(StoredFile, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("证明材料"))
+    source = models.CharField(_("来源"), max_length=40, blank=True,
+                              help_text=_("例如 reviews.case:12 表示由专家评审认定"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("企业资质")
+        verbose_name_plural = _("企业资质")
+        indexes = [models.Index(fields=["board", "kind"])]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.get_kind_display()}"
+
+    def is_valid_on(self, day):
+        return (self.issued_on is None or self.issued_on <= day) and (
+            self.valid_until is None or day <= self.valid_until)
+
+
+class FinancialYear(TenantModel):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="financials",
+                                   verbose_name=_("企业"))
+    year = models.PositiveIntegerField(_("年度"))
+    revenue = models.DecimalField(_("营业收入（元）"), max_digits=18, decimal_places=2)
+    net_profit = models.DecimalField(_("净利润（元）"), max_digits=18, decimal_places=2)
+    rd_expense = models.DecimalField(_("研发费用（元）"), max_digits=18, decimal_places=2, default=0)
+    total_assets = models.DecimalField(_("总资产（元）"), max_digits=18, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("年度财务数据")
+        verbose_name_plural = _("年度财务数据")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="uniq_financial_year")
+        ]
+
+
+class FinancingKind(models.TextChoices):
+    EQUITY = "equity", _("股权融资")
+    DEBT = "debt", _("债权融资")
+
+
+class FinancingEvent(TenantModel):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="financings",
+                                   verbose_name=_("企业"))
+    kind = models.CharField(_("融资类型"), max_length=10, choices=FinancingKind.choices)
+    amount = models.DecimalField(_("金额（元）"), max_digits=18, decimal_places=2)
+    investor_name = models.CharField(_("投资方/出资方"), max_length=200)
+    investor = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+", verbose_name=_("投资机构"))
+    financing_round = models.CharField(_("轮次"), max_length=10, choices=FinancingRound.choices,
+                                       blank=True)
+    occurred_on = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("融资事件")
+        verbose_name_plural = _("融资事件")
+        ordering = ["-occurred_on"]
+
+
+class ServiceRecordKind(models.TextChoices):
+    VISIT = "visit", _("走访")
+    SERVICE = "service", _("服务")
+
+
+class ServiceRecord(TenantModel):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="service_records",
+                                   verbose_name=_("企业"))
+    kind = models.CharField(_("类型"), max_length=10, choices=ServiceRecordKind.choices)
+    occurred_on = models.DateField(_("日期"))
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("工作人员"))
+    summary = models.TextField(_("内容"))
+    institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("服务机构"),
+                                    help_text=_("由服务机构提供的服务"))
+
+    class Meta:
+        verbose_name = _("走访/服务记录")
+        verbose_name_plural = _("走访/服务记录")
+        ordering = ["-occurred_on"]
+
+
+class TierChangeKind(models.TextChoices):
+    ADMISSION = "admission", _("入板")
+    PROMOTION = "promotion", _("升层")
+    DEMOTION = "demotion", _("降层")
+    REMOVAL = "removal", _("清退")
+    CONFIRMED = "confirmed", _("年度复核维持")
+
+
+class TierChange(TenantModel):
+    """Append-only history of an enterprise's tier."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tier_changes",
+                                   verbose_name=_("企业"))
+    kind = models.CharField(_("变动类型"), max_length=12, choices=TierChangeKind.choices)
+    from_tier = models.CharField(_("原层级"), max_length=30, blank=True)
+    to_tier = models.CharField(_("新层级"), max_length=30, blank=True)
+    reason = models.TextField(_("理由"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("操作人"))
+    changed_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("层级变动")
+        verbose_name_plural = _("层级变动")
+        ordering = ["-changed_at"]
+
+
+class TierEntryPermit(TenantModel):
+    """A passed review that allows entry to a tier whose config requires one (e.g. 优选层)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="tier_permits",
+                                   verbose_name=_("企业"))
+    tier = models.CharField(_("层级"), max_length=30)
+    review_kind = models.CharField(_("评审类型"), max_length=40)
+    source = models.CharField(_("来源"), max_length=60, help_text=_("例如 reviews.case:12"))
+    granted_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("层级准入许可")
+        verbose_name_plural = _("层级准入许可")
+
+
+# --- Admission (入板申报) ------------------------------------------------------------------
+
+
+class Campaign(TenantModel):
+    """An admission round with its dates (e.g. Xinjiang: bureaus by 2024-01-15, check by 2024-01-26)."""
+
+    name = models.CharField(_("名称"), max_length=200)
+    opens_on = models.DateField(_("开始日期"))
+    bureau_deadline = models.DateField(_("地方主管部门报送截止"))
+    check_deadline = models.DateField(_("交易中心初核截止"))
+    is_open = models.BooleanField(_("受理中"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("入板申报批次")
+        verbose_name_plural = _("入板申报批次")
+        ordering = ["-opens_on"]
+
+    def __str__(self):
+        return self.name
+
+
+class FiledBy(models.TextChoices):
+    ENTERPRISE = "enterprise", _("企业自行申报")
+    BUREAU = "bureau", _("地方主管部门申报")
+    INSTITUTION = "institution", _("服务机构申报")
+
+
+class ApplicationState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交地方主管部门")
+    FORWARDED = "forwarded", _("已报送交易中心")
+    UNDER_CHECK = "under_check", _("交易中心初核中")
+    RETURNED = "returned", _("退回补充材料")
+    ELIGIBLE = "eligible", _("符合条件")
+    INELIGIBLE = "ineligible", _("不符合条件")
+    IN_PLAN = "in_plan", _("已纳入分层方案")
+    APPROVED = "approved", _("方案已审定")
+    IN_PUBLICITY = "in_publicity", _("公示中")
+    ADMITTED = "admitted", _("已入板")
+    HELD_BACK = "held_back", _("异议成立暂缓入板")
+
+
+class TierPlanState(models.TextChoices):
+    DRAFT = "draft", _("拟订中")
+    SUBMITTED = "submitted", _("报审中")
+    APPROVED = "approved", _("已审定")
+    IN_PUBLICITY = "in_publicity", _("公示中")
+    CLOSED = "closed", _("公示结束")
+
+
+class TierPlan(TenantModel):
+    """The exchange's tier plan for a campaign, approved by every body the board config names."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="plans",
+                                 verbose_name=_("申报批次"))
+    title = models.CharField(_("方案名称"), max_length=200)
+    state = FSMField(_("状态"), default=TierPlanState.DRAFT, choices=TierPlanState.choices,
+                     protected=True)
+    submitted_at = models.DateTimeField(_("报审时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    publicity_starts_on = models.DateField(_("公示开始"), null=True, blank=True)
+    publicity_ends_on = models.DateField(_("公示结束"), null=True, blank=True)
+    publicity_provisional = models.BooleanField(_("公示截止暂定"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("分层方案")
+        verbose_name_plural = _("分层方案")
+
+    def __str__(self):
+        return self.title
+
+    # Transitions change state only; boards.admission does the writes around them.
+    @django_fsm.transition(field=state, source=TierPlanState.DRAFT, target=TierPlanState.SUBMITTED)
+    def submit(self):
+        """Filed with every approving body named in the board's ``admission`` config."""
+
+    @django_fsm.transition(field=state, source=TierPlanState.SUBMITTED, target=TierPlanState.APPROVED)
+    def approve(self):
+        """Fired once every approving body has approved."""
+
+    @django_fsm.transition(field=state, source=TierPlanState.SUBMITTED, target=TierPlanState.DRAFT)
+    def reject(self):
+        """One body's rejection sends the plan back to the exchange to redraft."""
+
+    @django_fsm.transition(field=state, source=TierPlanState.APPROVED, target=TierPlanState.IN_PUBLICITY)
+    def start_publicity(self):
+        pass
+
+    @django_fsm.transition(field=state, source=TierPlanState.IN_PUBLICITY, target=TierPlanState.CLOSED)
+    def close(self):
+        pass
+
+
+class Application(ConcurrentTransitionMixin, TenantModel):
+    """An admission application. See services for who may fire each transition."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications",
+                                 verbose_name=_("申报批次"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="applications",
+                                   verbose_name=_("企业"))
+    filed_by = models.CharField(_("申报方式"), max_length=12, choices=FiledBy.choices,
+                                default=FiledBy.ENTERPRISE)
+    filing_institution = models.ForeignKey(Institution, on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name=_("申报服务机构"))
+    due_diligence = models.ForeignKey(StoredFile, on_delete=models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("尽调材料"))
+    state = FSMField(_("状态"), default=ApplicationState.DRAFT, choices=ApplicationState.choices,
+                     protected=True)
+    requested_tier = models.CharField(_("申请层级"), max_length=30, blank=True)
+    proposed_tier = models.CharField(_("拟定层级"), max_length=30, blank=True)
+    check_result = models.JSONField(_("初核结论"), default=dict, blank=True,
+                                    help_text=_("逐项条件是否满足及理由"))
+    supplement_request = models.TextField(_("补充材料要求"), blank=True)
+    supplement_rounds = models.PositiveIntegerField(_("补充次数"), default=0)
+    plan = models.ForeignKey(TierPlan, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="applications", verbose_name=_("分层方案"))
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("结论时间"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("入板申请")
+        verbose_name_plural = _("入板申请")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["board", "state"])]
+
+    def __str__(self):
+        return f"{self.enterprise} · {self.campaign}"
+
+    # Transitions change state only; boards.admission does the writes around them.
+    def _not_by_institution(self):
+        return self.filed_by != FiledBy.INSTITUTION
+
+    def _by_institution(self):
+        return self.filed_by == FiledBy.INSTITUTION
+
+    @django_fsm.transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.SUBMITTED,
+                           conditions=[_not_by_institution])
+    def submit(self):
+        """To the prefecture bureau (the enterprise's own filing, or the bureau's)."""
+
+    @django_fsm.transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.FORWARDED,
+                           conditions=[_by_institution])
+    def file_with_exchange(self):
+        """A serving institution's filing goes straight to the exchange."""
+
+    @django_fsm.transition(field=state, source=ApplicationState.SUBMITTED,
+                           target=ApplicationState.FORWARDED)
+    def forward(self):
+        """Part of the bureau's batch to the exchange."""
+
+    @django_fsm.transition(field=state, source=ApplicationState.FORWARDED,
+                           target=ApplicationState.UNDER_CHECK)
+    def start_check(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.UNDER_CHECK,
+                           target=ApplicationState.RETURNED)
+    def request_supplement(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.RETURNED,
+                           target=ApplicationState.UNDER_CHECK)
+    def resubmit(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.UNDER_CHECK,
+                           target=ApplicationState.ELIGIBLE)
+    def mark_eligible(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.UNDER_CHECK,
+                           target=ApplicationState.INELIGIBLE)
+    def mark_ineligible(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.ELIGIBLE, target=ApplicationState.IN_PLAN)
+    def include_in_plan(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.IN_PLAN, target=ApplicationState.ELIGIBLE)
+    def exclude_from_plan(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.IN_PLAN, target=ApplicationState.APPROVED)
+    def approve(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.APPROVED,
+                           target=ApplicationState.IN_PUBLICITY)
+    def start_publicity(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.IN_PUBLICITY,
+                           target=ApplicationState.ADMITTED)
+    def admit(self):
+        pass
+
+    @django_fsm.transition(field=state, source=ApplicationState.IN_PUBLICITY,
+                           target=ApplicationState.HELD_BACK)
+    def hold_back(self):
+        """An objection was upheld."""
+
+
+class ApplicationMaterial(TenantModel):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="materials",
+                                    verbose_name=_("申请"))
+    title = models.CharField(_("材料名称"), max_length=200)
+    file = models.ForeignKey(StoredFile, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("文件"))
+    round = models.PositiveIntegerField(_("补充轮次"), default=0)
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+
+
+class PlanApproval(TenantModel):
+    """One approving body's decision on a tier plan (工信厅, 地方金融监管局, 证监局 ...)."""
+
+    plan = models.ForeignKey(TierPlan, on_delete=models.CASCADE, related_name="approvals",
+                             verbose_name=_("分层方案"))
+    body = models.CharField(_("审定单位代码"), max_length=30)
+    approved = models.BooleanField(_("同意"))
+    comment = models.TextField(_("意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("审定人"))
+    decided_at = models.DateTimeField(_("审定时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("方案审定意见")
+        verbose_name_plural = _("方案审定意见")
+        constraints = [models.UniqueConstraint(fields=["plan", "body"], name="uniq_plan_body")]
+
+
+class Objection(TenantModel):
+    """An objection raised during publicity (公示异议)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="objections",
+                                    verbose_name=_("申请"))
+    raised_by = models.CharField(_("异议人"), max_length=100)
+    text = models.TextField(_("异议内容"))
+    raised_at = models.DateTimeField(_("提出时间"), default=timezone.now)
+    upheld = models.BooleanField(_("异议成立"), null=True, blank=True)
+    decision_reason = models.TextField(_("处理意见"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("处理人"))
+
+    class Meta:
+        verbose_name = _("公示异议")
+        verbose_name_plural = _("公示异议")
+
+
+# --- Annual re-tiering ---------------------------------------------------------------------
+
+
+class RetierRun(TenantModel):
+    year = models.PositiveIntegerField(_("年度"))
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("年度分层复核")
+        verbose_name_plural = _("年度分层复核")
+        constraints = [models.UniqueConstraint(fields=["board", "year"], name="uniq_retier_year")]
+
+
+class RetierProposal(TenantModel):
+    run = models.ForeignKey(RetierRun, on_delete=models.CASCADE, related_name="proposals",
+                            verbose_name=_("复核批次"))
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+",
+                                   verbose_name=_("企业"))
+    current_tier = models.CharField(_("现层级"), max_length=30, blank=True)
+    proposed_tier = models.CharField(_("建议层级"), max_length=30, blank=True,
+                                     help_text=_("空表示建议清退"))
+    criteria = models.JSONField(_("逐项评估"), default=list)
+    final_tier = models.CharField(_("确认层级"), max_length=30, blank=True)
+    decision_reason = models.TextField(_("调整理由"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("确认人"))
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("分层复核建议")
+        verbose_name_plural = _("分层复核建议")
+        constraints = [
+            models.UniqueConstraint(fields=["run", "enterprise"], name="uniq_retier_enterprise")
+        ]
+
+
+# --- Equity custody (登记托管) -----------------------------------------------------------------
+
+
+class ShareRegister(TenantModel):
+    """The share register of an admitted enterprise; totals are derived from holdings."""
+
+    enterprise = models.OneToOneField(Enterprise, on_delete=models.CASCADE, related_name="share_register",
+                                      verbose_name=_("企业"))
+    total_shares = models.DecimalField(_("股份（股权）总数"), max_digits=20, decimal_places=2)
+    custody_responsible_party = models.CharField(_("托管账户责任主体"), max_length=200, blank=True)
+    opened_on = models.DateField(_("建立日期"))
+
+    class Meta:
+        verbose_name = _("股东名册")
+        verbose_name_plural = _("股东名册")
+
+
+class Shareholding(TenantModel):
+    register = models.ForeignKey(ShareRegister, on_delete=models.CASCADE, related_name="holdings",
+                                 verbose_name=_("股东名册"))
+    holder_name = models.CharField(_("股东名称"), max_length=200)
+    holder_id_number = models.CharField(_("证件号码"), max_length=40, blank=True)
+    shares = models.DecimalField(_("持股数"), max_digits=20, decimal_places=2)
+    confirmed = models.BooleanField(_("已确权"), default=False)
+    confirmed_on = models.DateField(_("确权日期"), null=True, blank=True)
+    in_custody_account = models.BooleanField(_("托管专户"), default=False,
+                                             help_text=_("未确权部分设立的托管账户"))
+
+    class Meta:
+        verbose_name = _("持股")
+        verbose_name_plural = _("持股")
+
+
+class ShareChange(TenantModel):
+    """Append-only record of every change of holding."""
+
+    register = models.ForeignKey(ShareRegister, on_delete=models.CASCADE, related_name="changes",
+                                 verbose_name=_("股东名册"))
+    holding = models.ForeignKey(Shareholding, on_delete=models.PROTECT, related_name="changes",
+                                verbose_name=_("持股"))
+    kind = models.CharField(_("变动类型"), max_length=30,
+                            help_text=_("opening/transfer_in/transfer_out/confirmation/custody"))
+    delta = models.DecimalField(_("变动股数"), max_digits=20, decimal_places=2)
+    balance_after = models.DecimalField(_("变动后持股"), max_digits=20, decimal_places=2)
+    note = models.TextField(_("说明"), blank=True)
+    evidence = models.ForeignKey(StoredFile, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("凭证"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+", verbose_name=_("操作人"))
+    occurred_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("股权变动")
+        verbose_name_plural = _("股权变动")
+        ordering = ["occurred_at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise Conflict("股权变动记录只能追加，不能修改。", code="append_only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise Conflict("股权变动记录只能追加，不能删除。", code="append_only")
+
+
+# --- Disclosure (信息披露) ---------------------------------------------------------------------
+
+
+class DisclosureAudience(models.TextChoices):
+    PUBLIC = "public", _("公开")
+    INVESTORS = "investors", _("定向：投资人")
+    REGULATORS = "regulators", _("定向：监管机构")
+
+
+class Disclosure(TenantModel):
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="disclosures",
+                                   verbose_name=_("企业"))
+    title = models.CharField(_("标题"), max_length=200)
+    period = models.CharField(_("报告期"), max_length=20, blank=True, help_text=_("例如 2026H1"))
+    body = models.TextField(_("内容"), blank=True)
+    file = models.ForeignKey(StoredFile, on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="+", verbose_name=_("附件"))
+    audience = models.CharField(_("披露对象"), max_length=12, choices=DisclosureAudience.choices)
+    is_periodic = models.BooleanField(_("定期披露"), default=False)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", verbose_name=_("创建人"))
+
+    class Meta:
+        verbose_name = _("信息披露")
+        verbose_name_plural = _("信息披露")
+        ordering = ["-published_at"]
+
+
+# --- Consent (数据授权) -------------------------------------------------------------------------
+
+
+class DataCategory(models.TextChoices):
+    BASIC = "basic", _("基本信息")
+    QUALIFICATIONS = "qualifications", _("资质")
+    FINANCIALS = "financials", _("财务数据")
+    FINANCING = "financing", _("融资记录")
+    DISCLOSURES = "disclosures", _("披露信息")
+    SERVICE_RECORDS = "service_records", _("走访服务记录")
+    PROFILE_SCORE = "profile_score", _("画像评分")
+
+
+class DataConsent(TenantModel):
+    """An enterprise's grant to share data categories with one institution (or all alliance
+    members when ``institution`` is NULL) until ``expires_at``; revocable at any time."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="consents",
+                                   verbose_name=_("企业"))
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="+", verbose_name=_("授权机构"),
+                                    help_text=_("为空表示授权全体联盟成员"))
+    categories = models.JSONField(_("授权数据类别"), default=list)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("授权人"))
+    granted_at = models.DateTimeField(_("授权时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("数据授权")
+        verbose_name_plural = _("数据授权")
+        indexes = [models.Index(fields=["board", "institution", "expires_at"])]

@@ -16,6 +16,11 @@ class BoardTask(Task):
     reject_on_worker_lost = True
 
     def __call__(self, board_id, *args, **kwargs):
+        if self.request.is_eager or self.request.called_directly:
+            # Inline in the caller's connection, maybe inside its transaction: closing that
+            # would break the caller. board_scope restores the caller's RLS setting on exit.
+            with board_scope(int(board_id)):
+                return super().__call__(board_id, *args, **kwargs)
         close_old_connections()
         reset_rls()
         try:

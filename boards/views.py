@@ -37,7 +37,7 @@ def _broker():
         return {"mode": "eager"}
     from config.celery import app
 
-    with app.connection_for_write() as conn:
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return {"mode": "redis"}
 

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "django_celery_beat",
     "axes",
@@ -120,12 +121,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "zhuanban")
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Task modules autodiscovery (tasks.py) does not find.
+CELERY_IMPORTS = ["boards.retier_tasks", "boards.filing_tasks", "boards.custody_tasks"]
 # Periodic jobs: run by celery beat with Redis, by `manage.py runperiodic` without.
 PERIODIC_TASKS = {
     "boards.sweep_deadlines": {"task": "boards.tasks.sweep_deadlines", "seconds": 60},
     "boards.recompute_provisional_deadlines": {
         "task": "boards.tasks.recompute_provisional_deadlines",
         "seconds": 3600,
+    },
+    "boards.open_due_retier_runs": {"task": "boards.retier_tasks.open_due_retier_runs", "seconds": 86400},
+    "alliance.daily": {"task": "alliance.tasks.daily", "seconds": 86400},
+    "policies.open_quarter_reports": {"task": "policies.tasks.open_quarter_reports_everywhere",
+                                      "seconds": 86400},
+    "reviews.replace_silent_experts": {"task": "reviews.tasks.replace_silent_experts_everywhere",
+                                       "seconds": 600},
+    "boards.open_due_disclosure_deadlines": {
+        "task": "boards.custody_tasks.open_due_disclosure_deadlines",
+        "seconds": 86400,
     },
 }
 
@@ -144,7 +157,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair: a NAT shares one IP
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -185,7 +199,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploads live outside the web root and are only served by views that check rights.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None
+# Never routed: uploads are served only by views that check rights.
+MEDIA_URL = "/media-is-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -245,6 +260,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "boards.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "boards.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["boards.api.throttling.ApiKeyThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_THROTTLE_RATE", "600/min")},
 }
 SPECTACULAR_SETTINGS = {
@@ -253,6 +269,23 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "DEFAULT_GENERATOR_CLASS": "boards.api.schema.BoardlessSchemaGenerator",
+    # Swagger UI from the local sidecar package: government intranets reach no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # One schema name per choice set used by several fields ("state" of different models).
+    "ENUM_NAME_OVERRIDES": {
+        "QualificationKindEnum": "boards.models.QualificationKind",
+        "FinancingRoundEnum": "boards.models.FinancingRound",
+        "ProductTypeEnum": "alliance.models.ProductType",
+        "MatchStateEnum": "alliance.models.MatchState",
+        "ExitStateEnum": "alliance.models.ExitState",
+        "RoundStateEnum": "alliance.models.RoundState",
+        "ServiceApplicationStateEnum": "alliance.models.ServiceApplicationState",
+        "ReviewKindEnum": "reviews.models.ReviewKind",
+    },
 }
 
 # --- Filings ------------------------------------------------------------------------------

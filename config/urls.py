@@ -1,15 +1,27 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from boards import views as board_views
+from boards.admin import switch_board
 
 urlpatterns = [
     path("healthz/", board_views.healthz, name="healthz"),
+    path("admin/switch-board/", admin.site.admin_view(switch_board), name="admin-switch-board"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # The split view serves its init script as a file: CSP allows no inline script.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/v1/", include("alliance.api.urls")),
+    path("api/v1/", include("reviews.api.urls")),
+    path("api/v1/", include("policies.api.urls")),
+    path("api/v1/", include("risksharing.api.urls")),
     path("api/v1/", include("boards.api.urls")),
+    path("portal/", include("reviews.portal_urls")),
+    path("", include("alliance.urls")),
+    path("", include("reviews.urls")),
+    path("", include("policies.urls")),
+    path("", include("risksharing.urls")),
     path("", include("boards.urls")),
 ]

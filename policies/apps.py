@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PoliciesConfig(AppConfig):
     name = "policies"
+    verbose_name = _("政策与工作方案")
+
+    def ready(self):
+        from boards.config import register_config_section
+        from boards.signals import tier_changed
+        from policies import config, services
+
+        register_config_section("policies", config.DEFAULT, config.validate)
+        tier_changed.connect(services.on_tier_changed, dispatch_uid="policies_tier_awards")

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewsConfig(AppConfig):
     name = "reviews"
+    verbose_name = _("专家评审")
+
+    def ready(self):
+        from boards.config import register_config_section
+        from reviews import config
+
+        register_config_section("reviews", config.DEFAULT, config.validate)

@@ -1,5 +1,13 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RisksharingConfig(AppConfig):
     name = "risksharing"
+    verbose_name = _("风险分担")
+
+    def ready(self):
+        from boards.config import register_config_section
+        from risksharing import config
+
+        register_config_section("risksharing", config.DEFAULT, config.validate)

@@ -4,9 +4,9 @@
 #   a CJK font (Noto Sans CJK SC), and with --test also Chromium and poppler-utils.
 set -euo pipefail
 want=()
-fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || want+=(fonts-noto-cjk fontconfig)
-ldconfig -p | grep -q libpango-1.0.so || want+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p | grep -q libharfbuzz-subset.so || want+=(libharfbuzz-subset0)
+fc-list 2>/dev/null | grep "Noto Sans CJK SC" >/dev/null || want+=(fonts-noto-cjk fontconfig)
+ldconfig -p | grep libpango-1.0.so >/dev/null || want+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p | grep libharfbuzz-subset.so >/dev/null || want+=(libharfbuzz-subset0)
 if [ "${1:-}" = "--test" ]; then
   [ -x /usr/bin/chromium ] || want+=(chromium)
 fi

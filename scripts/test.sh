@@ -10,6 +10,8 @@ export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export ZHUANBAN_VAR_DIR="${ZHUANBAN_VAR_DIR:-$(pwd)/var/test}"
 echo "Database: ${DATABASE_URL:-sqlite}  Redis: ${REDIS_URL:-none}"
 .venv/bin/ruff check .
+# Production settings serve hashed static files from a manifest: build it as a deploy would.
+.venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without migrations: run make migrations" >&2; exit 1; }
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -70,6 +70,27 @@ def _media_root(tmp_path, settings):
 
 
 @pytest.fixture
+def celery_eager():
+    """Run tasks inline even when REDIS_URL configures a broker; restored afterwards."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
+@pytest.fixture(autouse=True)
+def _calendar_cache():
+    # A rolled-back test fires no signal: the calendar's per-year cache must not outlive it.
+    from boards.calendar import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
+@pytest.fixture
 def board(db):
     return BoardFactory(slug="nmg-kcb", name_zh="内蒙古科创板", filing_prefix="NMG-KCB")
 
@@ -99,3 +120,16 @@ def in_board(board):
 
     with board_scope(board):
         yield board
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """transactional_db for tests that commit evidence entries. SQLite's flush DELETEs every
+    row, which the append-only trigger refuses: drop it first (the flush's post_migrate
+    signal reinstalls it). PostgreSQL flushes with TRUNCATE, which the trigger allows."""
+    yield
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS boards_evidenceentry_no_delete")

@@ -1,7 +1,10 @@
+import random
+
 import factory
 from django.contrib.auth import get_user_model
 
-from boards.models import Board, BoardMembership, Institution
+from boards.models import Board, BoardMembership, Enterprise, Institution
+from boards.uscc import make_uscc
 
 
 class BoardFactory(factory.django.DjangoModelFactory):
@@ -48,3 +51,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     board = factory.SubFactory(BoardFactory)
     role = "exchange_staff"
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """Create inside the board's scope (the manager is scoped)."""
+
+    class Meta:
+        model = Enterprise
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"测试科技{n}有限公司")
+    credit_code = factory.Sequence(lambda n: make_uscc(random.Random(f"enterprise:{n}"), "650104"))
+    prefecture = "乌鲁木齐市"
+    industry = "软件技术"
+    main_business = "工业软件研发"
+    status = "admitted"

@@ -3,12 +3,16 @@
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
+from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from boards.models import ApiKey
 
 KEYWORD = "Api-Key"
+# last_used_at is refreshed at most this often: no database write on every request.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def hash_secret(secret):
@@ -27,10 +31,10 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate(self, request):
         header = authentication.get_authorization_header(request).decode("latin-1")
-        if not header.startswith(KEYWORD + " "):
+        keyword, _, token = header.partition(" ")
+        if keyword != KEYWORD:
             return None
-        token = header[len(KEYWORD) + 1:].strip()
-        prefix, _, secret = token.partition(".")
+        prefix, _, secret = token.strip().partition(".")
         if not prefix or not secret:
             raise exceptions.AuthenticationFailed("API 密钥格式应为 <前缀>.<密钥>。")
         key = ApiKey.objects.select_related("institution", "user", "board").filter(
@@ -41,4 +45,15 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if board is not None and board.pk != key.board_id:
             # A key is valid only on its own board; elsewhere the board does not exist for it.
             raise exceptions.NotFound("未找到该专板。")
+        if not key.user.is_active:
+            raise exceptions.AuthenticationFailed("该 API 密钥所代表的用户已停用。")
+        self._touch(key)
         return key.user, key
+
+    @staticmethod
+    def _touch(key):
+        now = timezone.now()
+        if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
+            ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+            key.last_used_at = now
+

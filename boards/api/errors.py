@@ -32,7 +32,9 @@ def exception_handler(exc, context):
         body = error_body("invalid", "提交的数据有误，请按提示修改。", response.data)
     else:
         code = getattr(exc, "default_code", "error")
-        detail = response.data.get("detail", response.data) if isinstance(response.data, dict) else response.data
+        detail = response.data
+        if isinstance(detail, dict):
+            detail = detail.get("detail", detail)
         body = error_body(code, detail)
     response.data = body
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and getattr(exc, "wait", None):

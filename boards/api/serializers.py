@@ -1,9 +1,46 @@
+from django.urls import reverse
 from rest_framework import serializers
 
-from boards.models import Board
+from boards.models import Board, Filing, FilingState, Institution, Notification, Role
 
 
 class BoardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Board
         fields = ["slug", "name_zh", "name_en", "kind", "operator", "region"]
+
+
+class InstitutionBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Institution
+        fields = ["code", "name", "kind"]
+
+
+class MeSerializer(serializers.Serializer):
+    board = BoardSerializer()
+    username = serializers.CharField()
+    roles = serializers.ListField(child=serializers.ChoiceField(choices=Role.choices))
+    institution = InstitutionBriefSerializer(allow_null=True)
+    via_api_key = serializers.BooleanField()
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Notification
+        fields = ["id", "verb", "title", "body", "url", "created_at", "read_at"]
+
+
+class FilingSerializer(serializers.ModelSerializer):
+    addressee_name = serializers.CharField(read_only=True)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Filing
+        fields = ["id", "number", "year", "sequence", "kind", "addressee", "addressee_name", "subject",
+                  "subject_type", "subject_id", "state", "sha256", "created_at", "rendered_at",
+                  "download_url"]
+
+    def get_download_url(self, filing) -> str | None:
+        if filing.state != FilingState.RENDERED:
+            return None
+        return reverse("api-filing-download", kwargs={"board": filing.board.slug, "pk": filing.pk})

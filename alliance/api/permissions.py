@@ -1,0 +1,40 @@
+"""Who the caller acts for. An institution reaches the alliance API of a board only while it
+is a member there (admitted or suspended) and the Jinzhong duties only while appointed; anyone
+else gets the same 404 as for a missing object."""
+
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+
+from alliance import selectors
+from boards.access import INSTITUTION_ROLES, membership_institution
+from boards.api.permissions import NOT_FOUND
+from boards.models import ApiKey
+
+
+def caller_institution(request):
+    """The institution the caller acts for on ``request.board`` (cached on the request)."""
+    if not hasattr(request, "_alliance_institution"):
+        if isinstance(request.auth, ApiKey):
+            institution = request.auth.institution
+        else:
+            institution = membership_institution(request.user, request.board, *INSTITUTION_ROLES)
+        request._alliance_institution = institution
+    if request._alliance_institution is None:
+        raise NotFound(NOT_FOUND)
+    return request._alliance_institution
+
+
+class AllianceMember(BasePermission):
+    def has_permission(self, request, view):
+        if not selectors.is_member(request.board, caller_institution(request)):
+            raise NotFound(NOT_FOUND)
+        return True
+
+
+class AppointedServiceInstitution(BasePermission):
+    def has_permission(self, request, view):
+        appointment = selectors.active_appointment(request.board, caller_institution(request))
+        if appointment is None:
+            raise NotFound(NOT_FOUND)
+        request.appointment = appointment
+        return True

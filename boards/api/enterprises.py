@@ -1,0 +1,194 @@
+"""Institution API over the enterprise database: ``GET /api/v1/<board>/enterprises/`` and detail.
+
+Invariants:
+- the caller (API key or session) holds an institution role on the board and acts for one
+  institution; anyone else gets 404;
+- it sees only enterprises with a consent in force for its institution (or for all alliance
+  members), and of each only the consented categories; data of other categories is not even
+  loaded (the prefetches are restricted to the enterprises that consented to them);
+- every list or detail answer writes one evidence entry naming the enterprises and categories
+  read; the query count does not depend on the page size.
+"""
+
+from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.utils import timezone
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import NotFound
+from rest_framework.response import Response
+
+from boards.access import INSTITUTION_ROLES, membership_institution
+from boards.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission
+from boards.consent import consent_map, record_institution_read
+from boards.models import (
+    ApiKey,
+    DataCategory,
+    Enterprise,
+    FinancialYear,
+    FinancingEvent,
+    Qualification,
+    QualificationKind,
+)
+from boards.tiers import tier_names
+
+# Response fields of each data category; ``id`` and ``categories`` are always present.
+CATEGORY_FIELDS = {
+    DataCategory.BASIC: ("name", "credit_code", "prefecture", "industry", "tier", "tier_name"),
+    DataCategory.QUALIFICATIONS: ("qualifications",),
+    DataCategory.FINANCIALS: ("financials",),
+    DataCategory.FINANCING: ("financing",),
+}
+RELATED = {DataCategory.QUALIFICATIONS: ("qualifications", Qualification),
+           DataCategory.FINANCIALS: ("financials", FinancialYear),
+           DataCategory.FINANCING: ("financings", FinancingEvent)}
+CONSENT_NOTE = "仅当企业授权了对应数据类别时返回。"
+
+
+class QualificationOut(serializers.ModelSerializer):
+    kind_name = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = Qualification
+        fields = ["kind", "kind_name", "issuer", "issued_on", "valid_until", "financing_round"]
+
+
+class FinancialYearOut(serializers.ModelSerializer):
+    class Meta:
+        model = FinancialYear
+        fields = ["year", "revenue", "net_profit", "rd_expense", "total_assets"]
+
+
+class FinancingOut(serializers.ModelSerializer):
+    class Meta:
+        model = FinancingEvent
+        fields = ["kind", "amount", "investor_name", "financing_round", "occurred_on"]
+
+
+class InstitutionEnterpriseSerializer(serializers.ModelSerializer):
+    """An enterprise as an institution sees it: only the consented categories' fields."""
+
+    categories = serializers.SerializerMethodField(help_text="本机构获授权的数据类别")
+    tier_name = serializers.SerializerMethodField(required=False, help_text="层级名称。" + CONSENT_NOTE)
+    qualifications = QualificationOut(many=True, read_only=True, required=False, help_text=CONSENT_NOTE)
+    financials = FinancialYearOut(many=True, read_only=True, required=False, help_text=CONSENT_NOTE)
+    financing = FinancingOut(source="financings", many=True, read_only=True, required=False,
+                             help_text=CONSENT_NOTE)
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "categories", "name", "credit_code", "prefecture", "industry", "tier", "tier_name",
+                  "qualifications", "financials", "financing"]
+        extra_kwargs = {name: {"required": False, "help_text": CONSENT_NOTE}
+                        for name in ("name", "credit_code", "prefecture", "industry", "tier")}
+
+    def _categories(self, enterprise):
+        return self.context["consents"].get(enterprise.pk, frozenset())
+
+    def get_categories(self, enterprise) -> list[str]:
+        return sorted(self._categories(enterprise))
+
+    def get_tier_name(self, enterprise) -> str:
+        return self.context["tier_names"].get(enterprise.tier, enterprise.tier)
+
+    def to_representation(self, enterprise):
+        shown = {"id", "categories"}
+        for category in self._categories(enterprise):
+            shown.update(CATEGORY_FIELDS.get(category, ()))
+        return {name: value for name, value in super().to_representation(enterprise).items() if name in shown}
+
+
+class EnterpriseFilter(filters.FilterSet):
+    tier = filters.CharFilter(help_text="层级代码，如 cultivation")
+    industry = filters.CharFilter(help_text="所属行业（完全匹配）")
+    prefecture = filters.CharFilter(help_text="所在地州市（完全匹配）")
+    qualification = filters.ChoiceFilter(
+        choices=QualificationKind.choices, method="filter_qualification",
+        help_text="持有该类有效资质；只在授权了「资质」的企业中筛选")
+
+    class Meta:
+        model = Enterprise
+        fields = ["tier", "industry", "prefecture", "qualification"]
+
+    def filter_qualification(self, queryset, name, value):
+        today = timezone.localdate()
+        held = Qualification.objects.filter(
+            Q(valid_until=None) | Q(valid_until__gte=today), enterprise=OuterRef("pk"), kind=value)
+        # Only where qualifications were consented: the filter must not reveal what was not.
+        return queryset.filter(Exists(held), qualifications_consented=True)
+
+
+EXAMPLE = {
+    "id": 42, "categories": ["basic", "financials", "qualifications"],
+    "name": "新疆天衡硅基新材料有限公司", "credit_code": "91650104MA7XXXXXXX", "prefecture": "乌鲁木齐市",
+    "industry": "硅基新材料", "tier": "cultivation", "tier_name": "培育层",
+    "qualifications": [{"kind": "little_giant", "kind_name": '专精特新"小巨人"', "issuer": "工业和信息化部",
+                        "issued_on": "2024-07-01", "valid_until": "2027-06-30", "financing_round": ""}],
+    "financials": [{"year": 2025, "revenue": "86000000.00", "net_profit": "9100000.00",
+                    "rd_expense": "5200000.00", "total_assets": "120000000.00"}],
+}
+DESCRIPTION = (
+    "机构用户（API 密钥或登录会话，角色为机构用户或增信机构）读取已向本机构（或全体联盟成员）授权、"
+    "且授权未过期未撤回的企业；每家企业只返回其授权的数据类别：basic（名称、信用代码、地州市、行业、层级）、"
+    "qualifications、financials、financing。每次读取写入存证记录。"
+    "其他专板、未授权企业、无相应角色的调用方一律 404。"
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="已授权企业列表", description=DESCRIPTION,
+                       examples=[OpenApiExample("授权了基本信息、资质和财务数据的企业", value=EXAMPLE,
+                                                response_only=True)]),
+    retrieve=extend_schema(summary="已授权企业详情", description=DESCRIPTION,
+                           examples=[OpenApiExample("授权了基本信息、资质和财务数据的企业", value=EXAMPLE,
+                                                    response_only=True)]),
+)
+class InstitutionEnterpriseViewSet(BoardScopedViewMixin, viewsets.ReadOnlyModelViewSet):
+    model = Enterprise
+    permission_classes = [board_role_permission(*INSTITUTION_ROLES)]
+    serializer_class = InstitutionEnterpriseSerializer
+    filterset_class = EnterpriseFilter
+    ordering_fields = ["name", "id", "tier", "prefecture", "industry"]
+    ordering = ["name", "id"]
+
+    def caller_institution(self):
+        if isinstance(self.request.auth, ApiKey):
+            return self.request.auth.institution
+        institution = membership_institution(self.request.user, self.request.board, *INSTITUTION_ROLES)
+        if institution is None:
+            raise NotFound(NOT_FOUND)
+        return institution
+
+    def filter_for_caller(self, queryset):
+        self.institution = self.caller_institution()
+        self.consents = consent_map(self.institution)
+
+        def consenting(category):
+            return [pk for pk, categories in self.consents.items() if category in categories]
+
+        prefetches = [Prefetch(relation, model.objects.filter(enterprise_id__in=consenting(category)))
+                      for category, (relation, model) in RELATED.items()]
+        return queryset.filter(pk__in=list(self.consents)).annotate(qualifications_consented=Case(
+            When(pk__in=consenting(DataCategory.QUALIFICATIONS), then=Value(True)),
+            default=Value(False), output_field=BooleanField(),
+        )).prefetch_related(*prefetches)
+
+    def get_serializer_context(self):
+        board = getattr(self.request, "board", None)
+        return {**super().get_serializer_context(), "consents": getattr(self, "consents", {}),
+                "tier_names": tier_names(board) if board else {}}
+
+    def _record_read(self, enterprises, view):
+        read = {e.pk: self.consents[e.pk] for e in enterprises}
+        record_institution_read(self.request.board, institution=self.institution, actor=self.request.user,
+                                consents=read, view=view, query=self.request.query_params.dict())
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._record_read(page, "list")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        enterprise = self.get_object()
+        self._record_read([enterprise], "detail")
+        return Response(self.get_serializer(enterprise).data)

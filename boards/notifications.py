@@ -1,0 +1,67 @@
+"""In-app notifications and their emails. Runs in the caller's board scope.
+
+Invariants: at most one notification per (deadline, stage, user), kept by the database
+(uniq_deadline_stage_user); each notification's email is sent at most once, claimed by a
+conditional UPDATE on ``email_sent_at``.
+"""
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from boards.models import Notification
+
+
+def notify(board, users, verb, title, body="", url="", deadline=None, stage=None):
+    """Create a notification per user and queue its email once the transaction commits.
+
+    ``deadline`` and ``stage`` go together: a user already notified of that stage is not
+    notified again. Returns the notifications.
+    """
+    users = list({user.pk: user for user in users}.values())
+    rows = [
+        Notification(board=board, user=user, verb=verb, title=title, body=body, url=url,
+                     deadline=deadline, stage=stage)
+        for user in users
+    ]
+    if deadline is None:
+        Notification.objects.bulk_create(rows)
+    else:
+        # Conflicts are a repeat of this stage: the database keeps the first.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        rows = list(Notification.objects.filter(deadline=deadline, stage=stage, user__in=users))
+    with_email = {user.pk for user in users if user.email}
+    for notification in rows:
+        if notification.email_sent_at is None and notification.user_id in with_email:
+            _queue_email(board.pk, notification.pk)
+    return rows
+
+
+def _queue_email(board_id, notification_id):
+    from boards.tasks import send_notification_email  # tasks import this module
+
+    # robust: the action is committed; an email that cannot be queued or sent is logged, not raised.
+    transaction.on_commit(lambda: send_notification_email.delay(board_id, notification_id), robust=True)
+
+
+def send_email(notification_id):
+    """Send the notification's email unless it was sent already or the user has no address.
+    Returns whether it sent. A failed send releases the claim so that a retry can send it.
+    """
+    notification = Notification.objects.select_related("user", "board").get(pk=notification_id)
+    if not notification.user.email:
+        return False
+    claimed_at = timezone.now()
+    claimed = Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
+        email_sent_at=claimed_at
+    )
+    if not claimed:
+        return False
+    text = notification.body + (f"\n\n{notification.url}" if notification.url else "")
+    try:
+        send_mail(f"【{notification.board.name_zh}】{notification.title}", text, None,
+                  [notification.user.email])
+    except Exception:
+        Notification.objects.filter(pk=notification_id, email_sent_at=claimed_at).update(email_sent_at=None)
+        raise
+    return True

@@ -1,0 +1,13 @@
+"""The enterprise's pages: /<board>/reviews/..."""
+
+from django.urls import path
+
+from reviews import views
+
+app_name = "reviews"
+
+urlpatterns = [
+    path("<slug:board>/reviews/", views.enterprise_cases, name="enterprise-cases"),
+    path("<slug:board>/reviews/<int:pk>/", views.enterprise_case, name="enterprise-case"),
+    path("<slug:board>/reviews/<int:pk>/feedback.pdf", views.feedback_letter, name="feedback-letter"),
+]

@@ -1,0 +1,66 @@
+"""Funder API: an investment-federation member sees the financing cases sent to it, reads both
+letters, and answers with its intent (a refusal states its reasons). Another funder's case, or
+a caller without the institution role, answers 404; an answer not allowed now answers 409."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics
+from rest_framework.response import Response
+
+from boards.access import membership_institution
+from boards.api.permissions import BoardScopedViewMixin, board_role_permission
+from boards.errors import Conflict
+from boards.filings import pdf_response
+from boards.models import ApiKey, FilingState, Role
+from risksharing import selectors, services
+from risksharing.api.serializers import AnswerSerializer, FinancingCaseSerializer
+from risksharing.models import FinancingCase
+
+
+def caller_institution(request):
+    if isinstance(request.auth, ApiKey):
+        return request.auth.institution
+    return membership_institution(request.user, request.board, Role.INSTITUTION_USER)
+
+
+class FunderCaseMixin(BoardScopedViewMixin):
+    model = FinancingCase
+    permission_classes = [board_role_permission(Role.INSTITUTION_USER)]
+    serializer_class = FinancingCaseSerializer
+
+    def filter_for_caller(self, queryset):
+        return selectors.funder_cases(queryset, self.request.board, caller_institution(self.request))
+
+
+class CaseList(FunderCaseMixin, generics.ListAPIView):
+    """The financing cases sent to the caller's institution, newest first."""
+
+    filterset_fields = ["state", "mode"]
+
+
+class CaseDetail(FunderCaseMixin, generics.RetrieveAPIView):
+    """One case sent to the caller's institution."""
+
+
+class CaseAnswer(FunderCaseMixin, generics.GenericAPIView):
+    """Answer with the intent letter: ``{"intent": true, "amount": "3000000", "conditions": "..."}``
+    or ``{"intent": false, "reasons": "..."}``. Answers the case."""
+
+    @extend_schema(request=AnswerSerializer, responses=FinancingCaseSerializer)
+    def post(self, request, *args, **kwargs):
+        case = self.get_object()
+        body = AnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.answer_request(case.mine[0], actor=request.user, **body.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+
+
+class CaseLetter(FunderCaseMixin, generics.GenericAPIView):
+    """The PDF of one of the letters sent with the case; 409 while it is being rendered."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, *args, letter, **kwargs):
+        filing = selectors.funder_letter(self.get_object(), letter)
+        if filing.state != FilingState.RENDERED:
+            raise Conflict(f"函件 {filing.number} 正在生成，请稍后再下载。", details={"state": filing.state})
+        return pdf_response(filing)

@@ -1,0 +1,15 @@
+"""Pages: /<board>/risksharing/..."""
+
+from django.urls import path
+
+from risksharing import views
+
+app_name = "risksharing"
+
+urlpatterns = [
+    path("<slug:board>/risksharing/meetings/", views.meetings, name="meetings"),
+    path("<slug:board>/risksharing/meetings/<int:pk>/", views.meeting, name="meeting"),
+    path("<slug:board>/risksharing/letters/<int:pk>/", views.letter, name="letter"),
+    path("<slug:board>/risksharing/my/", views.my_cases, name="my-cases"),
+    path("<slug:board>/risksharing/portfolio/", views.portfolio, name="portfolio"),
+]

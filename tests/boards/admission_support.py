@@ -1,0 +1,94 @@
+"""Shared set-up of the admission tests: a Xinjiang and an Inner Mongolia board configured as
+in the demo, with a user for every role the admission flow involves."""
+
+import datetime as dt
+import io
+from types import SimpleNamespace
+
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfReader
+
+from boards import admission
+from boards.models import Board, Qualification
+from boards.scoping import board_scope
+from boards.tiers import TIER_SCHEMES
+from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+XJ_BODIES = [{"code": "gxt", "name": "自治区工信厅"}, {"code": "jrjg", "name": "自治区地方金融监管局"},
+             {"code": "zjj", "name": "新疆证监局"}]
+NMG_BODIES = [{"code": "jrb", "name": "自治区金融办"}, {"code": "kjt", "name": "自治区科技厅"}]
+
+
+def at(*args):
+    """Travel to a Shanghai wall-clock time (clock stopped)."""
+    return time_machine.travel(dt.datetime(*args, tzinfo=SHANGHAI), tick=False)
+
+
+def pdf_upload(name="材料.pdf", text="入板申请材料"):
+    """A small real PDF (the upload check reads it)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.add_metadata({"/Title": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/pdf")
+
+
+def pdf_text(filing):
+    """The PDF's text with line breaks removed (table cells wrap long names)."""
+    with filing.file.open("rb") as f:
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(f.read())).pages)
+    return text.replace("\n", "")
+
+
+def _board(slug, name, prefix, bodies, addressee):
+    return Board.objects.create(
+        slug=slug, name_zh=name, name_en=slug, short_name=name, kind="board", operator=f"{name}运营机构",
+        region="测试", filing_prefix=prefix, regulators=bodies,
+        config={"tiers": TIER_SCHEMES[slug],
+                "admission": {"approving_bodies": bodies, "publicity_workdays": 5,
+                              "filing_addressee": addressee}})
+
+
+def _member(board, role, username, **membership):
+    # No usable password: tests log in with force_login, and hashing is slow.
+    user = UserFactory(username=username, is_staff=role == "exchange_staff", password=None)
+    MembershipFactory(user=user, board=board, role=role, **membership)
+    return user
+
+
+def world(slug="xj-zjtx"):
+    """A board with its campaign (opened 2026-09-01) and one prospect enterprise with a user."""
+    xj = slug == "xj-zjtx"
+    bodies = XJ_BODIES if xj else NMG_BODIES
+    board = _board(slug, "新疆专精特新专板" if xj else "内蒙古科创板", "XJ-ZJTX" if xj else "NMG-KCB", bodies,
+                   "gxt" if xj else "kjt")
+    prefecture = "乌鲁木齐市" if xj else "呼和浩特市"
+    w = SimpleNamespace(board=board, prefecture=prefecture)
+    w.staff = _member(board, "exchange_staff", f"{slug}-staff")
+    w.bureau = _member(board, "local_bureau", f"{slug}-bureau", prefecture=prefecture)
+    w.other_bureau = _member(board, "local_bureau", f"{slug}-bureau2", prefecture="别的地州")
+    w.enterprise_user = _member(board, "enterprise_user", f"{slug}-ent")
+    fund = InstitutionFactory(code=f"{slug}-fund", name="天山创业投资管理有限公司", kind="fund")
+    w.institution_user = _member(board, "institution_user", f"{slug}-fund", institution=fund)
+    w.institution = fund
+    w.regulators = {}
+    for body in bodies:
+        institution = InstitutionFactory(code=body["code"], name=body["name"], kind="government")
+        w.regulators[body["code"]] = _member(board, "regulator", f"{slug}-{body['code']}",
+                                             institution=institution)
+    with board_scope(board), at(2026, 9, 1, 9, 0):
+        w.enterprise = EnterpriseFactory(board=board, prefecture=prefecture, status="prospect",
+                                         name=f"{prefecture}测试科技有限公司")
+        w.enterprise.users.add(w.enterprise_user)
+        if xj:
+            Qualification.objects.create(board=board, enterprise=w.enterprise, kind="specialized_sme",
+                                         issuer="自治区工信厅", issued_on=dt.date(2025, 1, 1))
+        w.campaign = admission.create_campaign(
+            board, name="2026年度入板申报", opens_on=dt.date(2026, 9, 1),
+            bureau_deadline=dt.date(2026, 9, 15), check_deadline=dt.date(2026, 9, 25), actor=w.staff)
+    return w

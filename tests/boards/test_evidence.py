@@ -1,0 +1,202 @@
+"""The evidence log: hash chain, append-only in Python and in the database, tamper detection."""
+
+import datetime
+import threading
+import uuid
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django_scopes import ScopeError
+
+from boards import evidence
+from boards.models import EvidenceEntry
+from boards.rls import install_database_guards
+from boards.scoping import board_scope
+
+TABLE = "boards_evidenceentry"
+
+
+def _append(board, n, **kwargs):
+    return [evidence.record(board, "tests.item.recorded", payload={"i": i}, **kwargs) for i in range(n)]
+
+
+def test_entries_chain_in_order(in_board, staff_user):
+    first, second, third = _append(in_board, 3, actor=staff_user)
+    assert [first.seq, second.seq, third.seq] == [1, 2, 3]
+    assert first.prev_hash == evidence.GENESIS_HASH
+    assert second.prev_hash == first.hash and third.prev_hash == second.hash
+    assert len({first.hash, second.hash, third.hash}) == 3
+    assert (first.actor_id, first.actor_label) == (staff_user.pk, "staff")
+    assert evidence.verify_chain(in_board) == (True, None, "OK，共 3 条记录")
+
+
+def test_subject_and_system_actor(in_board, staff_user):
+    entry = evidence.record(in_board, "boards.membership.checked", subject=staff_user)
+    assert (entry.subject_type, entry.subject_id) == ("auth.user", str(staff_user.pk))
+    assert entry.actor_id is None and entry.actor_label == "system"
+
+
+def test_each_board_has_its_own_chain(board, other_board):
+    with board_scope(board):
+        _append(board, 2)
+    with board_scope(other_board):
+        entry = evidence.record(other_board, "tests.item.recorded")
+    assert entry.seq == 1 and entry.prev_hash == evidence.GENESIS_HASH
+
+
+@pytest.mark.parametrize("action", ["decided", "reviews.decided", "Reviews.case.decided", "reviews..x", ""])
+def test_action_must_be_namespaced(in_board, action):
+    with pytest.raises(ValueError, match="namespaced"):
+        evidence.record(in_board, action)
+
+
+def test_record_outside_the_boards_scope_is_refused(board, other_board):
+    with pytest.raises(ScopeError):
+        evidence.record(board, "tests.item.recorded")
+    with board_scope(other_board), pytest.raises(ScopeError):
+        evidence.record(board, "tests.item.recorded")
+
+
+def test_canonical_json_of_chinese_text_decimal_dates_and_uuid():
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    payload = {
+        "企业": "内蒙古某某科技有限公司",
+        "amount": Decimal("1500000.00"),
+        "rate": Decimal("1E+2"),
+        "at": datetime.datetime(2026, 10, 8, 9, 30, tzinfo=shanghai),
+        "on": datetime.date(2026, 10, 8),
+        "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
+        "list": [1, True, None],
+    }
+    assert evidence.canonical_json(payload) == (
+        '{"amount":"1500000.00","at":"2026-10-08T01:30:00+00:00",'
+        '"id":"12345678-1234-5678-1234-567812345678","list":[1,true,null],"on":"2026-10-08",'
+        '"rate":"100","企业":"内蒙古某某科技有限公司"}'
+    )
+    # The same instant in another zone is the same canonical text.
+    utc = datetime.datetime(2026, 10, 8, 1, 30, tzinfo=datetime.UTC)
+    assert evidence.canonical_json({"at": utc}) == evidence.canonical_json({"at": payload["at"]})
+
+
+@pytest.mark.parametrize(
+    "bad", [{"x": 0.1}, {1: "int key"}, {"at": datetime.datetime(2026, 1, 1)}, {"s": {1}}]
+)
+def test_canonical_json_refuses_ambiguous_values(bad):
+    with pytest.raises(TypeError):
+        evidence.canonical_json(bad)
+
+
+def test_payload_survives_the_database_round_trip(in_board):
+    evidence.record(in_board, "risksharing.claim.paid",
+                    payload={"金额": Decimal("123456.78"), "说明": "代偿款（首期）", "n": 10**17})
+    stored = EvidenceEntry.objects.get()
+    assert stored.payload == {"金额": "123456.78", "说明": "代偿款（首期）", "n": 10**17}
+    assert evidence.compute_hash(stored) == stored.hash
+    assert evidence.verify_chain(in_board)[0]
+
+
+def test_python_refuses_update_and_delete(in_board):
+    entry = _append(in_board, 1)[0]
+    entry.payload = {"i": 99}
+    with pytest.raises(IntegrityError, match="只能追加"):
+        entry.save()
+    with pytest.raises(IntegrityError, match="只能追加"):
+        entry.delete()
+
+
+@pytest.mark.parametrize("sql", [f"UPDATE {TABLE} SET action = 'tests.item.forged'", f"DELETE FROM {TABLE}"])
+def test_database_refuses_update_and_delete(in_board, sql):
+    _append(in_board, 2)
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert EvidenceEntry.objects.count() == 2
+    assert evidence.verify_chain(in_board)[0]
+
+
+def _tamper(sql, params):
+    """Change the log behind the guards' back, as the table owner could, then restore them.
+    (On SQLite install_database_guards runs executescript, which commits: callers commit too.)"""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks block ALTER TABLE
+            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            cursor.execute(sql, params)
+            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+        else:
+            cursor.execute(f"DROP TRIGGER {TABLE}_no_update")
+            cursor.execute(f"DROP TRIGGER {TABLE}_no_delete")
+            cursor.execute(sql, params)
+    if connection.vendor == "sqlite":
+        install_database_guards(apps.get_app_config("boards"))
+
+
+def test_verify_evidence_names_the_tampered_entry(committed_db, board, other_board, capsys):
+    with board_scope(other_board):
+        _append(other_board, 2)
+    with board_scope(board):
+        entries = _append(board, 4)
+        _tamper(f"UPDATE {TABLE} SET payload = %s WHERE id = %s", ['{"i": 999}', entries[2].pk])
+
+        call_command("verify_evidence", "--board", "xj-zjtx")
+        assert "xj-zjtx: OK，共 2 条记录" in capsys.readouterr().out
+
+        with pytest.raises(CommandError) as failure:
+            call_command("verify_evidence")
+        assert failure.value.returncode == 1
+        err = capsys.readouterr().err
+        assert f"nmg-kcb: 第一条有问题的记录 seq=3 id={entries[2].pk}" in err and "内容与哈希不符" in err
+        ok, bad, _ = evidence.verify_chain(board)
+        assert not ok and bad.pk == entries[2].pk
+
+        # The guards are back: the database refuses changes again.
+        with pytest.raises(DatabaseError, match="append-only"):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE}")
+
+
+def test_a_deleted_tail_entry_is_found(committed_db, board):
+    with board_scope(board):
+        entries = _append(board, 3)
+        _tamper(f"DELETE FROM {TABLE} WHERE id = %s", [entries[2].pk])
+    ok, bad, message = evidence.verify_chain(board)
+    assert not ok and bad is None and "seq=3" in message and "seq=2" in message
+
+
+def test_verify_evidence_unknown_board(db):
+    with pytest.raises(CommandError, match="没有标识为 nope"):
+        call_command("verify_evidence", "--board", "nope")
+
+
+@pytest.mark.postgres
+def test_concurrent_appends_are_gapless(committed_db, board):
+    """Two connections append at once, starting from a board with no chain head yet."""
+    per_thread, start = 15, threading.Barrier(2)
+    errors = []
+
+    def worker():
+        try:
+            with board_scope(board):
+                start.wait()
+                for i in range(per_thread):
+                    with transaction.atomic():
+                        evidence.record(board, "tests.item.recorded", payload={"i": i})
+        except Exception as exc:  # reported to the main thread below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with board_scope(board):
+        seqs = list(EvidenceEntry.objects.order_by("seq").values_list("seq", flat=True))
+        assert seqs == list(range(1, 2 * per_thread + 1))
+        assert evidence.verify_chain(board)[0]

@@ -1,0 +1,54 @@
+"""The letters, rendered by WeasyPrint and read back from their PDFs with pypdf."""
+
+import datetime as dt
+
+import time_machine
+
+from boards.models import FinancialYear, Qualification
+from boards.scoping import board_scope
+from risksharing import services
+from tests.risksharing.conftest import START, case_filings, pdf_text
+
+
+def test_the_financing_recommendation_letter(board, flow, enterprise):
+    with board_scope(board):
+        FinancialYear.objects.create(board=board, enterprise=enterprise, year=2025, revenue="56000000",
+                                     net_profit="4200000", rd_expense="3100000")
+        Qualification.objects.create(board=board, enterprise=enterprise, kind="high_tech")
+    case = flow.recommended(enterprise, "2")
+    text = pdf_text(board, case.recommendation_letter)
+    for expected in ("融资推荐函（包头稀土新材料科技有限公司）",
+                     "内蒙古再担保有限公司、内蒙古中小企业融资担保有限公司：", "拟融资500 万元",
+                     "模式二：再担保牵头联合担保", enterprise.credit_code, "高新技术企业",
+                     "营业收入 5600 万元",
+                     "内蒙古正信会计师事务所有限责任公司", "研发费用归集规范", "经营稳健，建议提交立项会",
+                     "抄送：金融办", case.recommendation_letter.number):
+        assert expected in text.replace(" \n", "").replace("\n", ""), expected
+
+
+def test_the_guarantee_recommendation_letter_is_signed_by_the_enhancer(board, flow, parties, enterprise):
+    case = flow.recommended(enterprise, "1")
+    with board_scope(board), time_machine.travel(START, tick=False):
+        view = services.record_enhancer_view(case, institution=parties["NMPC"], intent=True, actor=flow.staff,
+                                             opinion="企业订单充足，同意提供担保。", guarantee_amount=4000000)
+    text = pdf_text(board, view.letter).replace("\n", "")
+    for expected in ("担保推荐函（内蒙古生产力促进中心有限公司 · 包头稀土新材料科技有限公司）",
+                     "意向资金方：",
+                     "具有初步担保意向", "拟担保金额：400 万元", "企业订单充足，同意提供担保",
+                     "内蒙古生产力促进中心有限公司2026年3月2日"):
+        assert expected in text, expected
+    assert "测试股权交易中心" not in text  # signed by the enhancer, not the exchange
+
+
+def test_the_feedback_letter_to_the_enterprise(board, flow, parties, enterprise):
+    case = flow.sent(enterprise, "1")
+    request = flow.request(case)
+    with board_scope(board), time_machine.travel(START + dt.timedelta(days=1), tick=False):
+        services.answer_request(request, intent=False, reasons="抵押物不足。", actor=parties.users["IMB"])
+        services.send_feedback(request, text="内蒙古银行暂不予融资，理由为抵押物不足；建议补充知识产权质押。",
+                               actor=flow.staff)
+    letter, = case_filings(board, case, "feedback")
+    text = pdf_text(board, letter).replace("\n", "")
+    for expected in ("融资项目反馈函", "包头稀土新材料科技有限公司：", "内蒙古银行股份有限公司：不予融资",
+                     "建议补充知识产权质押", "测试股权交易中心"):
+        assert expected in text, expected
