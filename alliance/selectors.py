@@ -4,7 +4,6 @@ board's and one the caller may not see."""
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.utils import timezone
 from django_filters import rest_framework as filters
 
 from alliance.models import (
@@ -21,7 +20,7 @@ from alliance.models import (
     ServiceApplicationState,
 )
 from boards.access import INSTITUTION_ROLES, STAFF_ROLES, has_role
-from boards.models import Enterprise, Institution, Qualification, QualificationKind, Role
+from boards.models import Enterprise, Institution, QualificationKind, Role
 
 
 def member_institutions(board, *, states=STANDING_MEMBERSHIP, bodies=None):
@@ -128,29 +127,28 @@ class CatalogueFilter(filters.FilterSet):
 # --- Enterprises ------------------------------------------------------------------------------
 
 
-def _with_matching_data(queryset):
-    return queryset.prefetch_related(Prefetch("qualifications", Qualification.objects.order_by("kind")))
+NOT_FOUND = "未找到该页面。"
 
 
 def enterprise_of(user, board):
     """The enterprise ``user`` acts for on ``board`` (404 when none)."""
-    if not has_role(user, board, Role.ENTERPRISE_USER):
-        raise Http404("未找到该页面。")
-    enterprise = _with_matching_data(Enterprise.objects.filter(board=board, users=user)).first()
+    enterprise = None
+    if has_role(user, board, Role.ENTERPRISE_USER):
+        enterprise = Enterprise.objects.filter(board=board, users=user).first()
     if enterprise is None:
-        raise Http404("未找到该页面。")
+        raise Http404(NOT_FOUND)
     return enterprise
 
 
 def access_enterprise_for_matching(user, board, pk):
-    """Enterprise ``pk`` for its own users or the board's staff."""
-    enterprises = Enterprise.objects.filter(board=board, pk=pk)
+    """Enterprise ``pk`` with its qualifications, for its own users or the board's staff."""
+    enterprises = Enterprise.objects.filter(board=board, pk=pk).prefetch_related("qualifications")
     if not has_role(user, board, *STAFF_ROLES):
-        enterprises = enterprises.filter(users=user) if has_role(user, board, Role.ENTERPRISE_USER) else \
-            enterprises.none()
-    enterprise = _with_matching_data(enterprises).first()
+        own = has_role(user, board, Role.ENTERPRISE_USER)
+        enterprises = enterprises.filter(users=user) if own else enterprises.none()
+    enterprise = enterprises.first()
     if enterprise is None:
-        raise Http404("未找到该页面。")
+        raise Http404(NOT_FOUND)
     return enterprise
 
 
@@ -164,5 +162,5 @@ def service_publicity(board):
             state=ServiceApplicationState.SELECTED).select_related("institution").order_by("institution__name")))
     appointed = Appointment.objects.filter(board=board,
                                            state=AppointmentState.ACTIVE).select_related("institution")
-    return {"rounds": list(rounds), "appointed": list(appointed), "today": timezone.localdate()}
+    return {"rounds": list(rounds), "appointed": list(appointed)}
 

@@ -57,7 +57,7 @@ def _setting(board, name):
     return board.setting(f"service_institutions.{name}")
 
 
-def fire_and_save(obj, transition):
+def _fire_and_save(obj, transition):
     fire(obj, transition)
     obj.save()
 
@@ -89,7 +89,7 @@ def create_round(board, *, title, notice, review_mode, opens_on, closes_on, acto
 def publish_round(selection, *, actor):
     """Publish the notice; every institution user of the board is told."""
     selection = locked(selection)
-    fire_and_save(selection, "publish")
+    _fire_and_save(selection, "publish")
     _record(selection, "service_round.published", actor, notice=selection.notice)
     users = selectors.role_users(selection.board, *INSTITUTION_ROLES)
     notify(selection.board, users, "alliance.service_round.published", f"遴选通知：{selection.title}",
@@ -126,12 +126,12 @@ def close_applications(selection, *, actor):
     selection = locked(selection)
     if timezone.localdate() <= selection.closes_on:
         raise Conflict(f"申报截止日 {selection.closes_on} 之后才能结束申报。", code="still_open")
-    fire_and_save(selection, "close_applications")
+    _fire_and_save(selection, "close_applications")
     _record(selection, "service_round.closed", actor)
     for application in selection.applications.select_for_update(of=("self",)).select_related("institution"):
         application.eligibility = rules.eligibility_rows(application, selection.closes_on)
         passed = all(row["met"] for row in application.eligibility)
-        fire_and_save(application, "pass_check" if passed else "fail_check")
+        _fire_and_save(application, "pass_check" if passed else "fail_check")
         _record(application, "service_application.checked", actor, rows=application.eligibility)
     return selection
 
@@ -201,11 +201,11 @@ def decide_round(selection, *, selected, note, actor):
             problems.append(f"{application.institution} 尚未现场考察")
     if problems:
         raise Conflict("评审尚未完成：" + "；".join(problems) + "。", code="review_incomplete")
-    fire_and_save(selection, "decide")
+    _fire_and_save(selection, "decide")
     selection.decided_on, selection.decision_note = timezone.localdate(), note
     selection.save()
     for application in eligible:
-        fire_and_save(application, "select" if application.pk in selected else "reject")
+        _fire_and_save(application, "select" if application.pk in selected else "reject")
     _record(selection, "service_round.decided", actor, note=note, selected=sorted(selected),
             scores={str(a.pk): average_score(a) for a in eligible})
     return selection
@@ -221,7 +221,7 @@ def start_publicity(selection, *, starts_on, actor):
     selection = locked(selection)
     if starts_on < selection.decided_on:
         raise DomainError(f"公示开始日期不能早于议定日期 {selection.decided_on}。", code="invalid_date")
-    fire_and_save(selection, "start_publicity")
+    _fire_and_save(selection, "start_publicity")
     end = publicity_end(selection.board, starts_on)
     selection.publicity_starts_on, selection.publicity_ends_on = starts_on, end.date
     selection.publicity_provisional = end.provisional
@@ -260,7 +260,7 @@ def file_round(selection, *, actor):
         raise Conflict(f"公示期至 {selection.publicity_ends_on} 结束，期满后才能备案。",
                        code="publicity_running",
                        details={"publicity_ends_on": selection.publicity_ends_on.isoformat()})
-    fire_and_save(selection, "file")
+    _fire_and_save(selection, "file")
     selection.filing = create_filing(selection.board, kind="alliance.service_round",
                                      addressee=_setting(selection.board, "filing_addressee"),
                                      subject=f"关于{selection.title}结果的备案报告",
@@ -275,14 +275,14 @@ def file_round(selection, *, actor):
 def appoint_round(selection, *, actor):
     """The filed result takes effect: each selected institution is appointed."""
     selection = locked(selection)
-    fire_and_save(selection, "appoint")
+    _fire_and_save(selection, "appoint")
     selection.appointed_on = timezone.localdate()
     selection.save()
     for application in selection.applications.select_for_update(of=("self",)).filter(
             state=ServiceApplicationState.SELECTED).select_related("institution"):
         if selectors.active_appointment(selection.board, application.institution):
             raise Conflict(f"「{application.institution}」已是在册服务机构。", code="already_appointed")
-        fire_and_save(application, "appoint")
+        _fire_and_save(application, "appoint")
         appointment = Appointment.objects.create(board=selection.board, institution=application.institution,
                                                  application=application, appointed_on=selection.appointed_on)
         _record(appointment, "service_institution.appointed", actor, round=selection.pk)
@@ -481,7 +481,7 @@ def confirm_assessment(assessment, *, actor, grade=None, reason=""):
                        f"{assessment.year} 年度考核结果：{assessment.get_final_grade_display()}", reason)
     if grade == Grade.UNQUALIFIED:
         appointment = locked(assessment.appointment)
-        fire_and_save(appointment, "remove")
+        _fire_and_save(appointment, "remove")
         appointment.removed_on = timezone.localdate()
         appointment.removal_reason = f"{assessment.year} 年度考核不合格" + (f"：{reason}" if reason else "")
         appointment.save()

@@ -16,6 +16,7 @@ Runs once per board: a board that already has a campaign is left alone.
 
 import copy
 import datetime as dt
+import random
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -34,6 +35,7 @@ from boards.models import (
     Role,
     TierPlan,
 )
+from boards.uscc import make_uscc
 
 ADMISSION_CONFIG = {
     "xj-zjtx": {"approving_bodies": [{"code": "gxt", "name": "自治区工信厅"},
@@ -125,7 +127,8 @@ def _regulators(board):
     for body in admission.approving_bodies(board):
         institution, _ = Institution.objects.update_or_create(
             code=body["code"],
-            defaults={"name": BODY_INSTITUTIONS[body["code"]], "kind": InstitutionKind.GOVERNMENT})
+            defaults={"name": BODY_INSTITUTIONS[body["code"]], "kind": InstitutionKind.GOVERNMENT,
+                      "credit_code": make_uscc(random.Random(f"body:{body['code']}"), "100000")})
         user = _user(f"{board.slug}.{body['code']}", body["name"])
         _grant(user, board, Role.REGULATOR, institution)
         users[body["code"]] = user

@@ -71,7 +71,7 @@ def test_the_dashboard_draws_its_charts_in_chromium(live_server, programme, monk
         page.click("button[type=submit]")
 
         charts = page.locator("svg[data-chart]")
-        expect(charts).to_have_count(len(TARGETS) + 1)
+        expect(charts).to_have_count(len(TARGETS) + 1, timeout=30_000)  # login and first render
         for code, *_ in TARGETS:
             chart = page.locator(f'svg[data-chart="{code}"]')
             expect(chart.locator("rect.bar")).to_have_count(4)  # 2022–2025, a stub where none is in yet

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from boards.calendar import SHANGHAI
@@ -100,7 +101,7 @@ def test_staff_work_the_award_desk(scene, celery_eager, django_assert_max_num_qu
         with django_assert_max_num_queries(20):
             assert client.post(step.format(name), data).status_code == 302
     assert client.post(step.format("pay")).status_code == 404
-    year = str(dt.date.today().year)
+    year = str(timezone.localdate().year)
     with django_assert_max_num_queries(40):  # the filing (rendered after commit) and the desk again
         filed = client.post(_page(scene.board, "awards/file/"), {"year": year}, follow=True)
     assert "年度奖补汇总已生成报备：NMG-KCB-" in filed.content.decode()
@@ -181,7 +182,7 @@ def test_the_ledger_downloads_as_xlsx_and_is_filed(programme, celery_eager, djan
     with django_assert_max_num_queries(42):  # the filing (rendered after commit) and the dashboard again
         filed = staff.post(_page(programme.board, "ordos/file/"), {"year": "2026", "quarter": "2"},
                            follow=True)
-    year = dt.date.today().year
+    year = timezone.localdate().year
     assert f"2026年第2季度台账已生成报备 NMG-KCB-{year}-0001，报送金融办。" in filed.content.decode()
     with board_scope(programme.board):
         assert Filing.objects.get().kind == "policies.ordos_ledger"
