@@ -4,14 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(.venv/bin/python scripts/services.py)"
-export DJANGO_DEBUG=0 DJANGO_SECRET_KEY=test-secret-key-not-for-production-0123456789abcdef
+# DJANGO_DEBUG=1 only selects plain static storage and dev defaults; pytest-django still runs with
+# DEBUG=False, and test_security runs `check --deploy` under full production settings.
+export DJANGO_DEBUG=1 DJANGO_SECRET_KEY=test-secret-key-not-for-production-0123456789abcdef
 export DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 export ZHUANBAN_VAR_DIR="${ZHUANBAN_VAR_DIR:-$(pwd)/var/test}"
 echo "Database: ${DATABASE_URL:-sqlite}  Redis: ${REDIS_URL:-none}"
 .venv/bin/ruff check .
-# Production settings serve hashed static files from a manifest: build it as a deploy would.
-.venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without migrations: run make migrations" >&2; exit 1; }
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"
