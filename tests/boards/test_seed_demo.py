@@ -86,8 +86,13 @@ def test_institutions_are_consistent(seeded):
         assert validate_uscc(institution.credit_code) == institution.credit_code
     served = {code: set(slugs) for code, _, _, _, slugs in demo.INSTITUTIONS}
     linked = BoardMembership.objects.exclude(institution=None).select_related("board", "institution")
+    checked = 0
     for membership in linked:
-        assert membership.board.slug in served[membership.institution.code], membership
+        # App seeders add their own bodies (approving bodies, Jinzhong candidates) on their board.
+        if membership.institution.code in served:
+            assert membership.board.slug in served[membership.institution.code], membership
+            checked += 1
+    assert checked >= len(served)
 
 
 def test_demo_password_works_with_argon2(seeded, client):
