@@ -19,7 +19,7 @@ from alliance.models import (
     ServiceApplication,
     ServiceApplicationState,
 )
-from boards.access import INSTITUTION_ROLES, STAFF_ROLES, has_role
+from boards.access import INSTITUTION_ROLES, STAFF_ROLES, has_role, membership_institution
 from boards.models import Enterprise, Institution, QualificationKind, Role
 
 
@@ -124,10 +124,35 @@ class CatalogueFilter(filters.FilterSet):
         return queryset.filter(_listed("required_qualifications", value))
 
 
-# --- Enterprises ------------------------------------------------------------------------------
-
-
 NOT_FOUND = "未找到该页面。"
+
+
+# --- A member's own products (pages) -----------------------------------------------------------
+
+
+def member_institution(user, board):
+    """The institution ``user`` acts for on ``board`` while it is a member there (admitted or
+    suspended, as in the API); 404 otherwise, the same as a missing page."""
+    institution = membership_institution(user, board, *INSTITUTION_ROLES)
+    if institution is None or not is_member(board, institution):
+        raise Http404(NOT_FOUND)
+    return institution
+
+
+def own_products(board, institution):
+    """``institution``'s products on ``board``, published or not."""
+    return Product.objects.filter(board=board, institution=institution).order_by("name", "id")
+
+
+def access_own_product(board, institution, pk):
+    """Product ``pk`` of ``institution`` on ``board``; another institution's or board's is 404."""
+    product = own_products(board, institution).filter(pk=pk).first()
+    if product is None:
+        raise Http404(NOT_FOUND)
+    return product
+
+
+# --- Enterprises ------------------------------------------------------------------------------
 
 
 def enterprise_of(user, board):

@@ -10,6 +10,17 @@ urlpatterns = [
         views.enterprise_products,
         name="alliance-enterprise-products",
     ),
+    # A member institution's own products (the REST API's products, as pages).
+    path("<slug:board>/institution/products/", views.institution_products,
+         name="alliance-institution-products"),
+    path("<slug:board>/institution/products/new/", views.institution_product_create,
+         name="alliance-institution-product-new"),
+    path("<slug:board>/institution/products/<int:pk>/", views.institution_product_edit,
+         name="alliance-institution-product"),
+    path("<slug:board>/institution/products/<int:pk>/withdraw/", views.institution_product_listing,
+         {"publish": False}, name="alliance-institution-product-withdraw"),
+    path("<slug:board>/institution/products/<int:pk>/publish/", views.institution_product_listing,
+         {"publish": True}, name="alliance-institution-product-publish"),
     path(
         "<slug:board>/service-institutions/", views.service_institutions, name="alliance-service-institutions"
     ),

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from boards import admission, tiers
-from boards.admin import BoardScopedAdmin
+from boards.admin import BoardScopedAdmin, _on_board
 from boards.errors import DomainError
 from boards.files import serve_file
 from boards.models import Application, Campaign, Objection, PlanApproval, TierPlan
@@ -281,6 +281,10 @@ class ApprovalInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def has_view_permission(self, request, obj=None):
+        # Board staff, like the parent admin, not Django model permissions (staff hold none).
+        return _on_board(request)
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -296,6 +300,9 @@ class PlanApplicationInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = "方案中的企业"
+
+    def has_view_permission(self, request, obj=None):
+        return _on_board(request)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -214,7 +214,7 @@ def institution_role(kind):
     return Role.CREDIT_ENHANCER if kind in ENHANCER_KINDS else Role.INSTITUTION_USER
 
 
-def _user(username, first_name, *, is_staff=False, is_superuser=False):
+def demo_user(username, first_name, *, is_staff=False, is_superuser=False):
     user, _ = get_user_model().objects.update_or_create(
         username=username,
         defaults={"first_name": first_name, "email": f"{username}@{EMAIL_DOMAIN}", "is_active": True,
@@ -223,14 +223,14 @@ def _user(username, first_name, *, is_staff=False, is_superuser=False):
     return user
 
 
-def _grant(user, board, role, institution=None, prefecture=""):
+def grant_role(user, board, role, institution=None, prefecture=""):
     BoardMembership.objects.update_or_create(
         user=user, board=board, role=role,
         defaults={"institution": institution, "prefecture": prefecture, "is_active": True},
     )
 
 
-def _set_demo_password(users):
+def set_demo_password(users):
     """Give every user the demo password unless their hash already verifies it. They share one
     hash (the password is public anyway): hashing ~60 users with argon2 would take ~12 s."""
     verified, stale = {}, []
@@ -262,24 +262,24 @@ def seed_demo(stdout):
     for data in BOARDS:
         board = boards[data["slug"]]
         for role, suffix in ROLE_USERNAMES.items():
-            user = _user(f"{board.slug}.{suffix}", f"{board.short_name}{role.label}",
+            user = demo_user(f"{board.slug}.{suffix}", f"{board.short_name}{role.label}",
                          is_staff=role in ADMIN_ROLES)
             code = data["role_institutions"].get(role)
             prefecture = data["bureau_prefecture"] if role == Role.LOCAL_BUREAU else ""
-            _grant(user, board, role, institutions.get(code), prefecture)
+            grant_role(user, board, role, institutions.get(code), prefecture)
             users.append(user)
-    admin = _user(PLATFORM_ADMIN_USERNAME, "平台管理员", is_staff=True, is_superuser=True)
+    admin = demo_user(PLATFORM_ADMIN_USERNAME, "平台管理员", is_staff=True, is_superuser=True)
     for board in boards.values():
-        _grant(admin, board, Role.PLATFORM_ADMIN)
+        grant_role(admin, board, Role.PLATFORM_ADMIN)
     users.append(admin)
     for code, _name, kind, _division, slugs in INSTITUTIONS:
         institution = institutions[code]
         role = institution_role(kind)
-        user = _user(f"inst.{code.lower()}", institution.name, is_staff=role in ADMIN_ROLES)
+        user = demo_user(f"inst.{code.lower()}", institution.name, is_staff=role in ADMIN_ROLES)
         for slug in slugs:
-            _grant(user, boards[slug], role, institution)
+            grant_role(user, boards[slug], role, institution)
         users.append(user)
-    _set_demo_password(users)
+    set_demo_password(users)
     stdout.write(f"专板/项目 {len(boards)} 个，机构 {len(institutions)} 家，演示账号 {len(users)} 个")
 
     for board in boards.values():

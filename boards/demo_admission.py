@@ -24,7 +24,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from boards import admission, calendar
-from boards.demo import _grant, _set_demo_password, _user, demo_enterprises, demo_seeder
+from boards.demo import demo_enterprises, demo_seeder, demo_user, grant_role, set_demo_password
 from boards.models import (
     BoardMembership,
     Campaign,
@@ -129,10 +129,10 @@ def _regulators(board):
             code=body["code"],
             defaults={"name": BODY_INSTITUTIONS[body["code"]], "kind": InstitutionKind.GOVERNMENT,
                       "credit_code": make_uscc(random.Random(f"body:{body['code']}"), "100000")})
-        user = _user(f"{board.slug}.{body['code']}", body["name"])
-        _grant(user, board, Role.REGULATOR, institution)
+        user = demo_user(f"{board.slug}.{body['code']}", body["name"])
+        grant_role(user, board, Role.REGULATOR, institution)
         users[body["code"]] = user
-    _set_demo_password(users.values())
+    set_demo_password(users.values())
     return users
 
 

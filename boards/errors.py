@@ -34,10 +34,11 @@ class Conflict(DomainError):
 class IllegalTransition(Conflict):
     code = "illegal_transition"
 
-    def __init__(self, obj, action, allowed, state):
+    def __init__(self, obj, action, allowed, state, state_label=None):
         allowed = sorted(allowed)
+        shown = f"{state_label}（{state}）" if state_label and state_label != state else state
         message = (
-            f"当前状态「{state}」下不能执行「{action}」。"
+            f"当前状态「{shown}」下不能执行「{action}」。"
             + (f"可执行的操作: {', '.join(allowed)}。" if allowed else "当前没有可执行的操作。")
         )
         super().__init__(message, details={"action": action, "state": state, "allowed": allowed})

@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -20,11 +21,15 @@ import filetype
 from django.conf import settings
 from django.db import transaction
 from django.http import FileResponse, HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from pypdf import PdfReader
 
 from boards.errors import DomainError
 from boards.models import StoredFile
+
+# Files younger than this may still be waiting for their row's commit.
+ORPHAN_GRACE = timedelta(hours=6)
 
 MIME_TYPES = {
     "pdf": "application/pdf",
@@ -167,3 +172,32 @@ def serve_file(request, stored_file, *, as_attachment=True):
     """Serve a StoredFile; the calling view has already checked ``request.user``'s rights."""
     return serve_field_file(stored_file.file, filename=stored_file.original_name,
                             content_type=stored_file.content_type, as_attachment=as_attachment)
+
+
+def _walk(storage, top):
+    dirs, files = storage.listdir(top)
+    for name in files:
+        yield f"{top}/{name}"
+    for sub in dirs:
+        yield from _walk(storage, f"{top}/{sub}")
+
+
+def sweep_orphan_files(board, *, older_than=ORPHAN_GRACE):
+    """Delete files under ``board``'s upload folder that no StoredFile row names. A file is
+    written before its row commits, so an outer transaction that rolls back later leaves one
+    behind; the grace period keeps files whose row is still being written. Runs inside the
+    board's scope. Returns the names deleted."""
+    from django.core.files.storage import default_storage
+
+    top = str(board.pk)
+    if not default_storage.exists(top):
+        return []
+    known = set(StoredFile.objects.filter(board=board).values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    deleted = []
+    for name in _walk(default_storage, top):
+        if name not in known and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            deleted.append(name)
+    return deleted
+

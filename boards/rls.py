@@ -3,7 +3,8 @@ tenant-owned table of every app, including tables added later:
 
 - PostgreSQL: ENABLE + FORCE ROW LEVEL SECURITY with a policy keyed on ``app.board_ids``
   (set by ``board_scope``). With no boards set, a table reads and accepts nothing.
-- Both engines: the evidence log refuses UPDATE and DELETE in the database itself.
+- Both engines: the append-only tables (the evidence log, the share-change journal) refuse
+  UPDATE and DELETE in the database itself.
 """
 
 from django.db import connections
@@ -20,12 +21,13 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 $$;
 CREATE OR REPLACE FUNCTION zb_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'evidence log is append-only: % refused on %', TG_OP, TG_TABLE_NAME
+  RAISE EXCEPTION 'append-only table: % refused on %', TG_OP, TG_TABLE_NAME
     USING ERRCODE = 'insufficient_privilege';
 END $$;
 """
 
-APPEND_ONLY_TABLES = ("boards_evidenceentry",)
+# Kernel tables only: the kernel knows no other app.
+APPEND_ONLY_TABLES = ("boards_evidenceentry", "boards_sharechange")
 
 
 def tenant_models(app_config=None):
@@ -58,10 +60,10 @@ CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON "{table}"
     return f"""
 DROP TRIGGER IF EXISTS {table}_no_update;
 CREATE TRIGGER {table}_no_update BEFORE UPDATE ON "{table}"
-  BEGIN SELECT RAISE(ABORT, 'evidence log is append-only: UPDATE refused'); END;
+  BEGIN SELECT RAISE(ABORT, 'append-only table: UPDATE refused'); END;
 DROP TRIGGER IF EXISTS {table}_no_delete;
 CREATE TRIGGER {table}_no_delete BEFORE DELETE ON "{table}"
-  BEGIN SELECT RAISE(ABORT, 'evidence log is append-only: DELETE refused'); END;
+  BEGIN SELECT RAISE(ABORT, 'append-only table: DELETE refused'); END;
 """
 
 

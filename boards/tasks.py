@@ -4,7 +4,7 @@ recomputation. Periodic ones are listed in settings.PERIODIC_TASKS."""
 from celery import shared_task
 from django.utils import timezone
 
-from boards import deadlines, notifications
+from boards import deadlines, files, notifications
 from boards.models import Board
 from boards.scoping import board_scope
 from boards.taskbase import BoardTask
@@ -41,3 +41,14 @@ def recompute_provisional_deadlines():
         with board_scope(board):
             changed += deadlines.recompute_provisional(board)
     return changed
+
+
+@shared_task
+def sweep_orphan_files():
+    """Delete uploads whose row never committed, board by board (see files.sweep_orphan_files)."""
+    deleted = 0
+    for board in Board.objects.filter(is_active=True):
+        with board_scope(board):
+            deleted += len(files.sweep_orphan_files(board))
+    return deleted
+

@@ -20,17 +20,20 @@ def allowed_transitions(instance, field_name="state", user=None):
     return sorted({t.name for t in transitions})
 
 
+def _refusal(instance, action, field_name):
+    state = getattr(instance, field_name)
+    # The person reading the 409 sees the state's Chinese label; details keep the code.
+    label = dict(instance._meta.get_field(field_name).flatchoices).get(state)
+    return IllegalTransition(instance, action, allowed_transitions(instance, field_name), state,
+                             state_label=str(label) if label is not None else None)
+
+
 def fire(instance, action, *args, field_name="state", **kwargs):
     """Run transition ``action`` on ``instance`` or raise IllegalTransition."""
     method = getattr(instance, action, None)
-    if method is None or not hasattr(method, "_django_fsm"):
-        raise IllegalTransition(instance, action, allowed_transitions(instance, field_name),
-                                getattr(instance, field_name))
-    if not can_proceed(method):
-        raise IllegalTransition(instance, action, allowed_transitions(instance, field_name),
-                                getattr(instance, field_name))
+    if method is None or not hasattr(method, "_django_fsm") or not can_proceed(method):
+        raise _refusal(instance, action, field_name)
     try:
         return method(*args, **kwargs)
     except TransitionNotAllowed:
-        raise IllegalTransition(instance, action, allowed_transitions(instance, field_name),
-                                getattr(instance, field_name)) from None
+        raise _refusal(instance, action, field_name) from None

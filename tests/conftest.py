@@ -6,11 +6,13 @@ they are skipped, unless REQUIRE_SERVICES=1 (CI), where they fail instead.
 
 import os
 import shutil
+import uuid
 
 import pytest
 from django.conf import settings
 
 from tests.factories import BoardFactory, MembershipFactory, UserFactory
+from tests.support import CHROMIUM_ARGS, start_thread_worker
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -80,6 +82,28 @@ def celery_eager():
     app.conf.task_always_eager, app.conf.task_eager_propagates = saved
 
 
+@pytest.fixture
+def celery_queue():
+    """Tasks go to Redis, to a queue of this test's own (other runs share the Redis)."""
+    from config.celery import app
+
+    conf = app.conf
+    queue = f"zb-test-{uuid.uuid4().hex[:12]}"
+    saved = conf.task_always_eager, conf.broker_url, conf.task_default_queue
+    conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, settings.REDIS_URL, queue
+    yield queue
+    conf.task_always_eager, conf.broker_url, conf.task_default_queue = saved
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_delete(queue)
+
+
+@pytest.fixture
+def real_worker(celery_queue):
+    """A real Celery worker thread on the test's own Redis queue, for the whole test."""
+    with start_thread_worker(celery_queue):
+        yield celery_queue
+
+
 @pytest.fixture(autouse=True)
 def _calendar_cache():
     # A rolled-back test fires no signal: the calendar's per-year cache must not outlive it.
@@ -131,5 +155,36 @@ def committed_db(transactional_db):
     from django.db import connection
 
     if connection.vendor == "sqlite":
+        from boards.rls import APPEND_ONLY_TABLES
+
         with connection.cursor() as cursor:
-            cursor.execute("DROP TRIGGER IF EXISTS boards_evidenceentry_no_delete")
+            for table in APPEND_ONLY_TABLES:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """pytest-django's live server with a MEDIA_URL: the platform sets none (uploads are served
+    only by views that check rights) and Django's test media handler needs one."""
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    with override_settings(MEDIA_URL="/test-media-unused/"):
+        server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Debian Chromium driven by Playwright (its own browser download fails here)."""
+    from playwright.sync_api import sync_playwright
+
+    # The test thread keeps using the ORM while Playwright's event loop runs in it.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+

@@ -20,7 +20,6 @@ from boards.filings import render_filing_now
 from boards.models import Filing, ServiceRecord
 from boards.scoping import board_scope
 from tests.alliance.conftest import ProductFactory, member
-from tests.boards.test_filings import real_worker  # noqa: F401  (fixture)
 from tests.factories import EnterpriseFactory
 
 
@@ -128,7 +127,7 @@ def test_a_failing_build_is_marked_failed_with_the_error(board, staff_user, monk
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_progress_is_visible_while_a_real_worker_builds(committed_db, board, staff_user, real_worker,  # noqa: F811
+def test_progress_is_visible_while_a_real_worker_builds(committed_db, board, staff_user, real_worker,
                                                          monkeypatch):
     reached, release = threading.Event(), threading.Event()
     sections = list(reports.SECTIONS)

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from boards import custody, demo, demo_custody, demo_registry
 from boards.errors import Conflict, DomainError
@@ -173,6 +173,16 @@ def test_share_changes_are_append_only(register):
     with pytest.raises(Conflict, match="只能追加"):
         change.delete()
     assert ShareChange.objects.get().note != "改写"
+
+
+def test_the_database_refuses_to_rewrite_share_changes(register):
+    # QuerySet.update/delete bypass the model's save/delete: the trigger is the last guard.
+    change = ShareChange.objects.get()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ShareChange.objects.filter(pk=change.pk).update(note="改写")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        ShareChange.objects.filter(pk=change.pk).delete()
+    assert ShareChange.objects.get(pk=change.pk).note == change.note
 
 
 def test_opening_twice_or_before_admission_is_refused(register, in_board, staff_user):

@@ -90,6 +90,9 @@ def test_illegal_steps_answer_with_the_allowed_ones(in_board):
     with pytest.raises(IllegalTransition) as excinfo:
         resume_deadline(deadline)
     assert excinfo.value.details["allowed"] == ["cancel", "meet", "pause"]
+    # The message names the state as a person knows it; details keep the code for programs.
+    assert "当前状态「进行中（open）」" in excinfo.value.message
+    assert excinfo.value.details["state"] == "open"
     deadline = pause_deadline(deadline, at=local(2026, 10, 9, 15))
     with pytest.raises(DomainError, match="早于"):
         resume_deadline(deadline, at=local(2026, 10, 9, 14))

@@ -1,5 +1,6 @@
 """Uploads: type by content, size limit, sanitised names, nothing left behind when refused."""
 
+import datetime as dt
 import hashlib
 import io
 import zipfile
@@ -8,13 +9,15 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
 from boards.errors import DomainError
-from boards.files import sanitize_name, serve_file, store_upload
+from boards.files import ORPHAN_GRACE, sanitize_name, serve_file, store_upload, sweep_orphan_files
 from boards.models import StoredFile
 
 
@@ -137,6 +140,25 @@ def test_a_failed_insert_removes_the_written_file(in_board, staff_user, settings
                      user=staff_user)
     assert StoredFile.objects.count() == 0
     assert stored_files_on_disk(settings) == []
+
+
+def test_the_sweep_removes_files_whose_row_rolled_back(in_board, staff_user, settings):
+    kept = store_upload(in_board, upload("章程.pdf", pdf_bytes()), purpose="reviews.material",
+                        user=staff_user)
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():  # the caller's transaction fails later
+        store_upload(in_board, upload("营业执照.pdf", pdf_bytes() + b"%orphan"),
+                     purpose="reviews.material", user=staff_user)
+        raise Abandon
+    assert len(stored_files_on_disk(settings)) == 2  # the orphan is on disk, its row is gone
+    assert sweep_orphan_files(in_board) == []  # still within the grace period
+    with time_machine.travel(timezone.now() + ORPHAN_GRACE + dt.timedelta(minutes=1)):
+        deleted = sweep_orphan_files(in_board)
+    assert len(deleted) == 1 and deleted[0] != kept.file.name
+    assert [p.name for p in stored_files_on_disk(settings)] == [Path(kept.file.name).name]
 
 
 def test_serve_file_streams_with_a_chinese_download_name(in_board, staff_user, rf):

@@ -6,11 +6,9 @@ import hashlib
 import io
 import re
 import time
-import uuid
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import transaction
 from django.urls import include, path
@@ -25,7 +23,6 @@ from boards.errors import DomainError
 from boards.filings import create_filing, render_filing_now
 from boards.models import EvidenceEntry, Filing
 from boards.scoping import board_scope
-from config.celery import app as celery_app
 from tests.factories import MembershipFactory, UserFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -134,23 +131,6 @@ def test_a_render_error_marks_the_filing_failed(in_board, staff_user, settings):
     assert filing.state == "failed" and "TemplateDoesNotExist" in filing.error and not filing.file
     entry = EvidenceEntry.objects.get(action="boards.filing.failed")
     assert entry.payload["number"] == filing.number and "no-such-template" in entry.payload["error"]
-
-
-@pytest.fixture
-def real_worker():
-    """A Celery worker thread in this process, on a Redis queue of its own."""
-    conf = celery_app.conf
-    queue = f"zb-test-{uuid.uuid4().hex[:12]}"
-    saved = conf.task_always_eager, conf.broker_url, conf.task_default_queue
-    conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, settings.REDIS_URL, queue
-    try:
-        with start_worker(celery_app, pool="threads", concurrency=2, perform_ping_check=False,
-                          queues=[queue], shutdown_timeout=30):
-            yield
-    finally:
-        conf.task_always_eager, conf.broker_url, conf.task_default_queue = saved
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
 
 
 @pytest.mark.redis

@@ -3,16 +3,13 @@ Celery worker on real Redis."""
 
 import datetime as dt
 import time
-import uuid
 from collections import Counter
 from io import StringIO
 
 import pytest
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from celery.signals import task_success
 from celery.worker import state as worker_state
-from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -27,6 +24,7 @@ from boards.scoping import board_scope
 from boards.tasks import process_deadline, recompute_provisional_deadlines, sweep_deadlines
 from config.celery import app as celery_app
 from tests.factories import MembershipFactory, UserFactory
+from tests.support import start_thread_worker
 
 
 def local(*args):
@@ -234,25 +232,6 @@ def test_setup_periodic_tasks_is_idempotent(db, settings):
 # --- Real worker on real Redis ---------------------------------------------------------------
 
 
-@pytest.fixture
-def worker_queue():
-    """Tasks go to Redis, to a queue of this test run's own (other runs share the Redis)."""
-    conf = celery_app.conf
-    queue = f"zb-test-{uuid.uuid4().hex[:12]}"
-    saved = conf.task_always_eager, conf.broker_url, conf.task_default_queue
-    conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, settings.REDIS_URL, queue
-    yield queue
-    conf.task_always_eager, conf.broker_url, conf.task_default_queue = saved
-    with celery_app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(queue)
-
-
-def _worker(queue):
-    """A real worker in this process: four threads, so duplicate tasks run side by side."""
-    return start_worker(celery_app, pool="threads", concurrency=4, perform_ping_check=False,
-                        queues=[queue], shutdown_timeout=30)
-
-
 def _wait_until_drained(queue, timeout=60):
     """Until the queue is empty and the worker holds nothing, twice in a row."""
     deadline, quiet = time.monotonic() + timeout, 0
@@ -271,7 +250,7 @@ def _wait_until_drained(queue, timeout=60):
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_real_worker_sends_one_reminder_per_stage(board, staff_user, expert, worker_queue, claims):
+def test_real_worker_sends_one_reminder_per_stage(board, staff_user, expert, celery_queue, claims):
     now = timezone.now()
     with board_scope(board):
         # In its reminder window: due tomorrow, reminder two days ahead.
@@ -284,12 +263,12 @@ def test_real_worker_sends_one_reminder_per_stage(board, staff_user, expert, wor
     # Two sweeps before the worker starts: every row is queued twice, at the same stage.
     assert sweep_deadlines() == 2
     assert sweep_deadlines() == 2
-    with _worker(worker_queue):
-        _wait_until_drained(worker_queue)
+    with start_thread_worker(celery_queue, concurrency=4):
+        _wait_until_drained(celery_queue)
         # The escalation is due once the due notice went out.
         sweep_deadlines()
         sweep_deadlines()
-        _wait_until_drained(worker_queue)
+        _wait_until_drained(celery_queue)
 
     assert sorted(stage for stage in claims if stage) == [1, 2, 3]  # each stage claimed once
     assert len(claims) >= 5  # of at least five runs

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from boards.calendar import SHANGHAI
 from boards.scoping import board_scope
@@ -16,8 +16,6 @@ from policies import ordos
 from policies.models import ProgrammeTarget, QuarterlyReport
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "e2e" / "artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 TARGETS = [("loan_growth", "人才和科创贷款年增速", "yearly_min", 30, "%", [34.2, 31.5, 27.8, 32.1]),
            ("listings", "科创企业上市挂牌融资", "period_total", 2, "家", [0, 1, 0, 1]),
            ("matchmaking", "线上线下融资对接活动", "yearly_min", 4, "次", [4, 6, 5])]
@@ -57,39 +55,34 @@ def programme(committed_db, board, ledger, staff_user):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_dashboard_draws_its_charts_in_chromium(live_server, programme, monkeypatch):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs beside Playwright's loop
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                             args=CHROMIUM_ARGS)
-        page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
-        requested = []
-        page.on("request", lambda request: requested.append(request.url))
-        page.goto(f"{live_server.url}/accounts/login/?next=/{programme.slug}/policies/ordos/")
-        page.fill("#id_username", "staff")
-        page.fill("#id_password", "demo-pass-123")
-        page.click("button[type=submit]")
+def test_the_dashboard_draws_its_charts_in_chromium(live_server, programme, browser):
+    page = browser.new_context(locale="zh-CN", accept_downloads=True).new_page()
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server.url}/accounts/login/?next=/{programme.slug}/policies/ordos/")
+    page.fill("#id_username", "staff")
+    page.fill("#id_password", "demo-pass-123")
+    page.click("button[type=submit]")
 
-        charts = page.locator("svg[data-chart]")
-        expect(charts).to_have_count(len(TARGETS) + 1, timeout=30_000)  # login and first render
-        for code, *_ in TARGETS:
-            chart = page.locator(f'svg[data-chart="{code}"]')
-            expect(chart.locator("rect.bar")).to_have_count(4)  # 2022–2025, a stub where none is in yet
-            expect(chart.locator("line.threshold")).to_have_count(1)
-            assert chart.bounding_box()["height"] > 100
-        missed = page.locator('svg[data-chart="loan_growth"] rect.bar[fill="#c62828"]')
-        expect(missed).to_have_count(1)  # 2024: 27.8 % < 30 %
-        expect(page.locator('svg[data-chart="listings"]')).to_contain_text("目标 2家（虚线）")
-        punctuality = page.locator('svg[data-chart="punctuality"]')
-        expect(punctuality).to_contain_text("2026Q2")
-        expect(punctuality.locator('rect.bar[fill="#ef6c00"]')).to_have_count(1)  # the late Q3 report
-        expect(page.locator("#overdue")).to_contain_text("2026年第3季度")
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "policies_ordos_dashboard.png"), full_page=True)
+    charts = page.locator("svg[data-chart]")
+    expect(charts).to_have_count(len(TARGETS) + 1, timeout=30_000)  # login and first render
+    for code, *_ in TARGETS:
+        chart = page.locator(f'svg[data-chart="{code}"]')
+        expect(chart.locator("rect.bar")).to_have_count(4)  # 2022–2025, a stub where none is in yet
+        expect(chart.locator("line.threshold")).to_have_count(1)
+        assert chart.bounding_box()["height"] > 100
+    missed = page.locator('svg[data-chart="loan_growth"] rect.bar[fill="#c62828"]')
+    expect(missed).to_have_count(1)  # 2024: 27.8 % < 30 %
+    expect(page.locator('svg[data-chart="listings"]')).to_contain_text("目标 2家（虚线）")
+    punctuality = page.locator('svg[data-chart="punctuality"]')
+    expect(punctuality).to_contain_text("2026Q2")
+    expect(punctuality.locator('rect.bar[fill="#ef6c00"]')).to_have_count(1)  # the late Q3 report
+    expect(page.locator("#overdue")).to_contain_text("2026年第3季度")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "policies_ordos_dashboard.png"), full_page=True)
 
-        with page.expect_download() as download:
-            page.click("text=导出 Excel")
-        book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
-        assert book.sheetnames[0] == "重点任务台账2026Q3"
-        assert all(url.startswith(live_server.url) for url in requested), requested
-        browser.close()
+    with page.expect_download() as download:
+        page.click("text=导出 Excel")
+    book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    assert book.sheetnames[0] == "重点任务台账2026Q3"
+    assert all(url.startswith(live_server.url) for url in requested), requested

@@ -5,69 +5,20 @@ feedback in the admin, and the enterprise reads it."""
 import datetime as dt
 import re
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from boards.models import Role
 from boards.scoping import board_scope
-from config.celery import app as celery_app
 from reviews import services
 from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
 from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes, png_upload
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "e2e" / "artifacts"
 PASSWORD = "demo-pass-123"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture(scope="session")
-def live_server():
-    """pytest-django's live server, started with a MEDIA_URL: the platform sets none (uploads
-    are served only by views that check rights) and Django's test media handler needs one."""
-    from django.test.utils import override_settings
-    from pytest_django.live_server_helper import LiveServer
-
-    with override_settings(MEDIA_URL="/test-media-unused/"):
-        server = LiveServer("localhost")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def worker():
-    """A real Celery worker on a queue of its own when Redis is here; eager tasks otherwise."""
-    if not settings.REDIS_URL:
-        yield
-        return
-    conf, queue = celery_app.conf, f"zb-test-{uuid.uuid4().hex[:12]}"
-    saved = conf.task_always_eager, conf.broker_url, conf.task_default_queue
-    conf.task_always_eager, conf.broker_url, conf.task_default_queue = False, settings.REDIS_URL, queue
-    try:
-        with start_worker(celery_app, pool="threads", concurrency=2, perform_ping_check=False,
-                          queues=[queue], shutdown_timeout=30):
-            yield
-    finally:
-        conf.task_always_eager, conf.broker_url, conf.task_default_queue = saved
-        with celery_app.connection_for_write() as conn:
-            conn.default_channel.queue_delete(queue)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # The test thread keeps using the ORM while Playwright's loop runs in it.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _login(browser, live_server, username, next_url):
@@ -102,8 +53,9 @@ def scene(committed_db):
 
 
 @pytest.mark.browser
+@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_expert_staff_and_enterprise_in_the_browser(live_server, browser, worker, scene, tmp_path):
+def test_expert_staff_and_enterprise_in_the_browser(live_server, browser, real_worker, scene, tmp_path):
     flow, case, experts = scene
     board, me = flow.board, experts[0]
     seat = next(s for s in flow.seats(case) if s.expert_id == me.pk)

@@ -1,0 +1,15 @@
+"""Helpers shared by test modules (fixtures live in conftest.py)."""
+
+# Chromium as root on a machine with no network beyond loopback: no sandbox, no background calls.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def start_thread_worker(queue, concurrency=2):
+    """A real Celery worker in this process, consuming ``queue`` with a thread pool."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    return start_worker(app, pool="threads", concurrency=concurrency, perform_ping_check=False,
+                        queues=[queue], shutdown_timeout=30)
