@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from boards import admission, tiers
 from boards.admin import BoardScopedAdmin, _on_board
@@ -221,7 +222,7 @@ class ApplicationAdmin(WorkflowAdmin):
     def documents(self, obj):
         links = [(reverse("admin:boards_application_file", args=[obj.pk, stored.pk]), title,
                   stored.original_name) for title, stored in self._documents(obj)]
-        return format_html_join(format_html("<br>"), '<a href="{}">{}</a>（{}）', links) or "—"
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>（{}）', links) or "—"
 
     def file_view(self, request, object_id, file_pk):
         """Download one of the application's documents; any other file id is 404."""
@@ -276,10 +277,14 @@ class ApplicationAdmin(WorkflowAdmin):
 
 class ApprovalInline(admin.TabularInline):
     model = PlanApproval
-    fields = ["body", "approved", "comment", "decided_by", "decided_at"]
+    fields = ["body_name", "approved", "comment", "decided_by", "decided_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    @admin.display(description="审定单位")
+    def body_name(self, obj):
+        return admission.body_name(obj.board, obj.body) or obj.body
 
     def has_view_permission(self, request, obj=None):
         # Board staff, like the parent admin, not Django model permissions (staff hold none).
@@ -295,11 +300,15 @@ class ApprovalInline(admin.TabularInline):
 class PlanApplicationInline(admin.TabularInline):
     model = Application
     fk_name = "plan"
-    fields = ["enterprise", "proposed_tier", "state"]
+    fields = ["enterprise", "tier", "state"]
     readonly_fields = fields
     extra = 0
     can_delete = False
     verbose_name_plural = "方案中的企业"
+
+    @admin.display(description="拟定层级")
+    def tier(self, obj):
+        return tiers.tier_names(obj.board).get(obj.proposed_tier, obj.proposed_tier) or "—"
 
     def has_view_permission(self, request, obj=None):
         return _on_board(request)

@@ -994,6 +994,11 @@ class PlanApproval(TenantModel):
         verbose_name_plural = _("方案审定意见")
         constraints = [models.UniqueConstraint(fields=["plan", "body"], name="uniq_plan_body")]
 
+    def __str__(self):
+        from boards.admission import body_name  # admission imports these models
+
+        return f"{body_name(self.board, self.body) or self.body}：{'同意' if self.approved else '不同意'}"
+
 
 class Objection(TenantModel):
     """An objection raised during publicity (公示异议)."""

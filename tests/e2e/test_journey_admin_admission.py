@@ -111,7 +111,8 @@ def test_staff_admit_an_enterprise_through_the_admin(live_server, new_page, forw
     expect(page.locator("#applications-group")).to_contain_text(w.enterprise.name)
     approvals = page.locator("#approvals-group tbody tr.has_original")
     expect(approvals).to_have_count(3)
-    expect(page.locator("#approvals-group")).to_contain_text("zjj")
+    expect(page.locator("#approvals-group")).to_contain_text("新疆证监局")  # the body's name, not its code
+    expect(page.locator("#applications-group")).to_contain_text("规范层")
 
     page.locator("a.button", has_text="开始公示").click()
     today = page.locator("input[name=starts_on]").input_value()
