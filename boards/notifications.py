@@ -1,8 +1,8 @@
 """In-app notifications and their emails. Runs in the caller's board scope.
 
 Invariants: at most one notification per (deadline, stage, user), kept by the database
-(uniq_deadline_stage_user); each notification's email is sent at most once, claimed by a
-conditional UPDATE on ``email_sent_at``.
+(uniq_deadline_stage_user); each notification's email is sent once: its row is locked while the
+mail goes out and ``email_sent_at`` commits after the hand-off (see send_email).
 """
 
 from django.core.mail import send_mail
@@ -46,22 +46,21 @@ def _queue_email(board_id, notification_id):
 
 def send_email(notification_id):
     """Send the notification's email unless it was sent already or the user has no address.
-    Returns whether it sent. A failed send releases the claim so that a retry can send it.
+    Returns whether it sent.
+
+    The row stays locked while the mail goes out and ``email_sent_at`` commits only after the
+    hand-off: a duplicate task skips the locked row, a failed send or a worker killed mid-send
+    rolls back, and the redelivered task (acks_late) sends it then. Only a crash between the
+    SMTP hand-off and the commit can repeat an email; none can lose one.
     """
-    notification = Notification.objects.select_related("user", "board").get(pk=notification_id)
-    if not notification.user.email:
-        return False
-    claimed_at = timezone.now()
-    claimed = Notification.objects.filter(pk=notification_id, email_sent_at__isnull=True).update(
-        email_sent_at=claimed_at
-    )
-    if not claimed:
-        return False
-    text = notification.body + (f"\n\n{notification.url}" if notification.url else "")
-    try:
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                        .select_related("user", "board")
+                        .filter(pk=notification_id, email_sent_at__isnull=True).first())
+        if notification is None or not notification.user.email:
+            return False
+        text = notification.body + (f"\n\n{notification.url}" if notification.url else "")
         send_mail(f"【{notification.board.name_zh}】{notification.title}", text, None,
                   [notification.user.email])
-    except Exception:
-        Notification.objects.filter(pk=notification_id, email_sent_at=claimed_at).update(email_sent_at=None)
-        raise
+        Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now())
     return True

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "boards.outage.DatabaseOutageMiddleware",  # first: it turns a database outage anywhere into a 503
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,7 +59,8 @@ MIDDLEWARE = [
     "boards.middleware.BoardScopeMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+# `make bench` only: adds the raw-floor views (scripts/bench/urls.py); never set in normal runs.
+ROOT_URLCONF = "scripts.bench.urls" if env_bool("ZHUANBAN_BENCH", False) else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -81,7 +83,9 @@ TEMPLATES = [
 DATABASE_URL = env_url("DATABASE_URL", None, schemes=["postgres", "postgresql", "sqlite"])
 CONN_MAX_AGE = env_int("DB_CONN_MAX_AGE", 0, minimum=0)
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
+    # Health checks: a persistent connection broken by a database restart is replaced, not reused.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE,
+                                                  conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -119,6 +123,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "zhuanban")
+# Redis redelivers a task left unacknowledged by a dead worker (acks_late) after visibility_timeout,
+# so it must exceed the longest task; unacked tasks are looked for every restore_interval seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1),
+    "unacked_restore_interval": env_int("CELERY_RESTORE_INTERVAL", 10, minimum=1),
+    "unacked_restore_throttle": 1,
+    "global_keyprefix": env_str("CELERY_KEY_PREFIX", ""),  # several deployments on one Redis
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Task modules autodiscovery (tasks.py) does not find.
@@ -130,6 +142,7 @@ PERIODIC_TASKS = {
         "task": "boards.tasks.recompute_provisional_deadlines",
         "seconds": 3600,
     },
+    "boards.sweep_orphan_files": {"task": "boards.tasks.sweep_orphan_files", "seconds": 86400},
     "boards.open_due_retier_runs": {"task": "boards.retier_tasks.open_due_retier_runs", "seconds": 86400},
     "alliance.daily": {"task": "alliance.tasks.daily", "seconds": 86400},
     "policies.open_quarter_reports": {"task": "policies.tasks.open_quarter_reports_everywhere",

@@ -196,6 +196,51 @@ def test_a_failed_email_releases_its_claim(celery_eager, board, expert, settings
     assert [m.to for m in mail.outbox] == [["expert@example.cn"]]
 
 
+@pytest.mark.postgres
+def test_an_email_being_sent_is_skipped_then_not_lost(committed_db, board, expert):
+    """A worker holding the row (mid-send) makes a duplicate skip it; when that worker dies
+    (its transaction rolls back), the redelivered task sends the email: once, not never."""
+    import threading
+
+    from django.db import connection, transaction
+
+    with board_scope(board):
+        [row] = notify(board, [expert], "test.notice", "通知", "正文")
+    mail.outbox.clear()
+    locked, release, results = threading.Event(), threading.Event(), {}
+
+    def sending_worker():
+        try:
+            with board_scope(board), transaction.atomic():
+                Notification.objects.select_for_update().get(pk=row.pk)
+                locked.set()
+                release.wait(30)
+                raise RuntimeError("killed mid-send")  # rolls back, as a dead backend would
+        except RuntimeError:
+            pass
+        finally:
+            connection.close()
+
+    def duplicate():
+        with board_scope(board):
+            results["duplicate"] = send_email(row.pk)
+        connection.close()
+
+    holder = threading.Thread(target=sending_worker)
+    holder.start()
+    assert locked.wait(30)
+    other = threading.Thread(target=duplicate)
+    other.start()
+    other.join(30)
+    assert results == {"duplicate": False} and mail.outbox == []  # skipped, not blocked
+    release.set()
+    holder.join(30)
+    with board_scope(board):
+        assert send_email(row.pk) is True  # the redelivered task
+        assert send_email(row.pk) is False
+    assert [m.to for m in mail.outbox] == [["expert@example.cn"]]
+
+
 @pytest.mark.django_db(transaction=True)  # runperiodic manages its connection like a server
 def test_runperiodic_once_runs_every_periodic_task(celery_eager, board, expert, settings):
     kernel = ("boards.sweep_deadlines", "boards.recompute_provisional_deadlines")  # other apps add more
