@@ -33,11 +33,14 @@ def in_force(at=None):
     return Q(granted_at__lte=at, expires_at__gt=at) & (Q(revoked_at=None) | Q(revoked_at__gt=at))
 
 
-def consent_map(institution, *, at=None, enterprise=None):
-    """``{enterprise_id: frozenset(categories)}`` of what ``institution`` may read at ``at``."""
+def consent_map(institution, *, at=None, enterprise=None, enterprises=None):
+    """``{enterprise_id: frozenset(categories)}`` of what ``institution`` may read at ``at``
+    (of ``enterprise`` or of the ids in ``enterprises`` only, when given)."""
     grants = DataConsent.objects.filter(in_force(at), Q(institution=institution) | Q(institution=None))
     if enterprise is not None:
         grants = grants.filter(enterprise=enterprise)
+    if enterprises is not None:
+        grants = grants.filter(enterprise_id__in=enterprises)
     result = {}
     for enterprise_id, categories in grants.values_list("enterprise_id", "categories"):
         result[enterprise_id] = result.get(enterprise_id, frozenset()) | frozenset(categories)

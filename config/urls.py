@@ -5,6 +5,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from boards import views as board_views
 from boards.admin import switch_board
 
+# API paths that match no route (or name no board) answer the API's JSON error, not a page.
+handler404 = "boards.api.errors.not_found"
+
 urlpatterns = [
     path("healthz/", board_views.healthz, name="healthz"),
     path("admin/switch-board/", admin.site.admin_view(switch_board), name="admin-switch-board"),

@@ -17,20 +17,9 @@ from alliance.models import (
     ServiceApplication,
 )
 from alliance.service_institutions import SELF_ASSESSMENT
-from boards.api.serializers import InstitutionBriefSerializer
+from boards.api.serializers import ErrorSerializer, InstitutionBriefSerializer  # noqa: F401 (s.ErrorSerializer)
 from boards.models import FinancingRound, QualificationKind
 from boards.workflow import allowed_transitions
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField(help_text="可直接展示给用户的中文说明")
-    details = serializers.DictField(help_text="例如非法流程操作时的 allowed（当前可执行的操作）")
-
-
-class ErrorSerializer(serializers.Serializer):
-    error = ErrorDetailSerializer()
-
 
 # --- Products --------------------------------------------------------------------------------------
 
@@ -94,7 +83,7 @@ class FinancingNeedSerializer(ConsentedEnterpriseMixin, serializers.ModelSeriali
     enterprise_name = serializers.SerializerMethodField(help_text="仅当企业向本机构授权时返回")
     industry = serializers.CharField(source="enterprise.industry")
     tier = serializers.CharField(source="enterprise.tier")
-    whitelisted_at = serializers.DateTimeField(source="curated_at")
+    whitelisted_at = serializers.DateTimeField(source="curated_at", allow_null=True)
 
     class Meta:
         model = FinancingNeed

@@ -10,9 +10,10 @@ Invariants:
   read; the query count does not depend on the page size.
 """
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 from django_filters import rest_framework as filters
+from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
@@ -20,10 +21,11 @@ from rest_framework.response import Response
 
 from boards.access import INSTITUTION_ROLES, membership_institution
 from boards.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission
-from boards.consent import consent_map, record_institution_read
+from boards.consent import consent_map, in_force, record_institution_read
 from boards.models import (
     ApiKey,
     DataCategory,
+    DataConsent,
     Enterprise,
     FinancialYear,
     FinancingEvent,
@@ -98,6 +100,19 @@ class InstitutionEnterpriseSerializer(serializers.ModelSerializer):
         return {name: value for name, value in super().to_representation(enterprise).items() if name in shown}
 
 
+class InstitutionEnterpriseSchema(OpenApiSerializerExtension):
+    """Only ``id`` and ``categories`` are always present: the other fields come with their
+    category's consent (drf-spectacular would mark the read-only ones required)."""
+
+    target_class = InstitutionEnterpriseSerializer
+    match_subclasses = True
+
+    def map_serializer(self, auto_schema, direction):
+        schema = auto_schema._map_serializer(self.target, direction, bypass_extensions=True)
+        schema["required"] = ["categories", "id"]
+        return schema
+
+
 class EnterpriseFilter(filters.FilterSet):
     tier = filters.CharFilter(help_text="层级代码，如 cultivation")
     industry = filters.CharFilter(help_text="所属行业（完全匹配）")
@@ -160,18 +175,27 @@ class InstitutionEnterpriseViewSet(BoardScopedViewMixin, viewsets.ReadOnlyModelV
         return institution
 
     def filter_for_caller(self, queryset):
+        # The gate is a subquery, not a list of ids: its cost follows the page, not the number of
+        # consenting enterprises (at 100k a materialised id list made every page cost ~100k rows).
         self.institution = self.caller_institution()
-        self.consents = consent_map(self.institution)
+        self.at = timezone.now()
+        grants = DataConsent.objects.filter(in_force(self.at), Q(institution=self.institution)
+                                            | Q(institution=None), enterprise=OuterRef("pk"))
+        # alias, not annotate: only the qualification filter needs it, and selected it made PostgreSQL
+        # hash every consent of the board for each page.
+        return queryset.filter(Exists(grants)).alias(qualifications_consented=Exists(
+            grants.filter(categories__icontains=f'"{DataCategory.QUALIFICATIONS}"')))
+
+    def _load_consented(self, enterprises):
+        """Consents of ``enterprises`` only, then the related rows of the categories each consented."""
+        self.consents = consent_map(self.institution, at=self.at, enterprises=[e.pk for e in enterprises])
 
         def consenting(category):
             return [pk for pk, categories in self.consents.items() if category in categories]
 
-        prefetches = [Prefetch(relation, model.objects.filter(enterprise_id__in=consenting(category)))
-                      for category, (relation, model) in RELATED.items()]
-        return queryset.filter(pk__in=list(self.consents)).annotate(qualifications_consented=Case(
-            When(pk__in=consenting(DataCategory.QUALIFICATIONS), then=Value(True)),
-            default=Value(False), output_field=BooleanField(),
-        )).prefetch_related(*prefetches)
+        prefetch_related_objects(enterprises, *[
+            Prefetch(relation, model.objects.filter(enterprise_id__in=consenting(category)))
+            for category, (relation, model) in RELATED.items()])
 
     def get_serializer_context(self):
         board = getattr(self.request, "board", None)
@@ -185,10 +209,12 @@ class InstitutionEnterpriseViewSet(BoardScopedViewMixin, viewsets.ReadOnlyModelV
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self._load_consented(page)
         self._record_read(page, "list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
         enterprise = self.get_object()
+        self._load_consented([enterprise])
         self._record_read([enterprise], "detail")
         return Response(self.get_serializer(enterprise).data)

@@ -2,7 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from django_scopes.exceptions import ScopeError
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -40,3 +41,12 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and getattr(exc, "wait", None):
         response.data["error"]["details"] = {"retry_after_seconds": int(exc.wait)}
     return response
+
+
+def not_found(request, exception):
+    """handler404. Under /api/ (a path no route matches, an unknown board) the JSON error of
+    every other API answer; elsewhere Django's page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(error_body("not_found", "未找到该对象。"), status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

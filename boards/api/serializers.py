@@ -4,6 +4,18 @@ from rest_framework import serializers
 from boards.models import Board, Filing, FilingState, Institution, Notification, Role
 
 
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField(help_text="可直接展示给用户的中文说明")
+    details = serializers.DictField(help_text="例如非法流程操作时的 allowed（当前可执行的操作）")
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The error envelope of every API answer (boards/api/errors.py)."""
+
+    error = ErrorDetailSerializer()
+
+
 class BoardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Board

@@ -7,7 +7,13 @@ from rest_framework.response import Response
 
 from boards.access import membership_institution
 from boards.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
-from boards.api.serializers import BoardSerializer, FilingSerializer, MeSerializer, NotificationSerializer
+from boards.api.serializers import (
+    BoardSerializer,
+    ErrorSerializer,
+    FilingSerializer,
+    MeSerializer,
+    NotificationSerializer,
+)
 from boards.errors import Conflict
 from boards.filings import READER_ROLES, pdf_response
 from boards.models import ApiKey, Board, Filing, FilingState, Notification
@@ -92,7 +98,8 @@ class FilingDetail(FilingViewMixin, generics.RetrieveAPIView):
 class FilingDownload(FilingViewMixin, generics.GenericAPIView):
     """The filing's PDF; 409 while it is not rendered yet."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+                              409: OpenApiResponse(ErrorSerializer, description="报备文件尚未生成")})
     def get(self, request, *args, **kwargs):
         filing = self.get_object()
         if filing.state != FilingState.RENDERED:

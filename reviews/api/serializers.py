@@ -16,7 +16,7 @@ class CaseSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     enterprise = EnterpriseRefSerializer(read_only=True)
-    opened_by_institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    opened_by_institution = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     feedback = serializers.SerializerMethodField()
 
     class Meta:
@@ -87,3 +87,17 @@ class HoldMeetingSerializer(serializers.Serializer):
 
 class FeedbackSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=10000)
+
+
+class CaseStepSerializer(serializers.Serializer):
+    """The body of a case step, for the schema: each step validates its own fields with the
+    serializers above; steps without fields take an empty body."""
+
+    at = serializers.DateTimeField(required=False, help_text="schedule_meeting：会议时间")
+    place = serializers.CharField(required=False, max_length=200, help_text="schedule_meeting：会议地点")
+    attended = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                     help_text="hold_meeting：出席专家的席位编号")
+    observers = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
+                                      help_text="hold_meeting：列席人员")
+    answers = serializers.CharField(required=False, max_length=10000, help_text="hold_meeting：企业答辩要点")
+    text = serializers.CharField(required=False, max_length=10000, help_text="send_feedback：反馈意见")

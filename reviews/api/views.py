@@ -103,7 +103,7 @@ class CaseStep(CaseViewMixin, generics.GenericAPIView):
 
     permission_classes = [board_role_permission(*STAFF_ROLES)]
 
-    @extend_schema(request=None, operation_id="reviews_case_step")
+    @extend_schema(request=api_serializers.CaseStepSerializer, operation_id="reviews_case_step")
     def post(self, request, *args, step, **kwargs):
         if step not in STEPS:
             raise NotFound("没有这个操作。")

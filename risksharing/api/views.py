@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from boards.access import membership_institution
 from boards.api.permissions import BoardScopedViewMixin, board_role_permission
+from boards.api.serializers import ErrorSerializer
 from boards.errors import Conflict
 from boards.filings import pdf_response
 from boards.models import ApiKey, FilingState, Role
@@ -58,7 +59,8 @@ class CaseAnswer(FunderCaseMixin, generics.GenericAPIView):
 class CaseLetter(FunderCaseMixin, generics.GenericAPIView):
     """The PDF of one of the letters sent with the case; 409 while it is being rendered."""
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+                              409: OpenApiResponse(ErrorSerializer, description="函件正在生成")})
     def get(self, request, *args, letter, **kwargs):
         filing = selectors.funder_letter(self.get_object(), letter)
         if filing.state != FilingState.RENDERED:
