@@ -8,11 +8,16 @@
   themselves go to the enhancers, funders and the enterprise) and the quarterly report goes to;
 - ``fund.low_balance_alert``: staff are told when a compensation fund falls below it (yuan);
 - ``modes``: each mode's lead enhancer kind, whether co-guarantors may join, and the funder's
-  share range in percent.
+  share range in percent;
+- ``party_bodies``: the alliance body (联合会) whose admitted members may act as each party:
+  ``funder`` (投融资联合会), ``disposal`` (风险处置联合会), ``firm`` (专业服务联合会). Credit
+  enhancers are not listed: the source names them by role (生产力促进中心, 再担保 and the
+  co-guarantors), not by federation, so they are recognised by their board role.
 """
 
 from decimal import Decimal, InvalidOperation
 
+from alliance.models import Body
 from boards.models import InstitutionKind
 
 ENTERPRISE_ANSWER_RANGE = (3, 5)
@@ -31,7 +36,10 @@ DEFAULT = {
         "2": {"name": "模式二：再担保牵头联合担保", "lead_kind": InstitutionKind.REGUARANTEE.value,
               "co_guarantors": True, "funder_share_min": "0", "funder_share_max": "10"},
     },
+    "party_bodies": {"funder": Body.INVESTMENT.value, "disposal": Body.RISK_DISPOSAL.value,
+                     "firm": Body.PROFESSIONAL.value},
 }
+PARTY_NAMES = {"funder": "资金方", "disposal": "风险处置机构", "firm": "专业服务机构"}
 
 
 def _decimal(value):
@@ -71,6 +79,17 @@ def _check_mode(key, mode, errors):
         errors.append(f"{where} 的 funder_share_min 不能大于 funder_share_max")
 
 
+def _check_party_bodies(value, errors):
+    if not isinstance(value, dict) or set(value) != set(PARTY_NAMES):
+        parties = "、".join(f"{key}（{name}）" for key, name in PARTY_NAMES.items())
+        errors.append(f"party_bodies 必须是恰好包含 {parties} 的对象，当前为 {value!r}")
+        return
+    choices = "、".join(f"{body.value}（{body.label}）" for body in Body)
+    for key, body in value.items():
+        if body not in Body.values:
+            errors.append(f"party_bodies.{key} 必须是联合会代码之一（{choices}），当前为 {body!r}")
+
+
 def validate(value):
     if not isinstance(value, dict):
         return ["必须是键值对象"]
@@ -102,4 +121,5 @@ def validate(value):
     else:
         for key, mode in modes.items():
             _check_mode(key, mode, errors)
+    _check_party_bodies(value.get("party_bodies"), errors)
     return errors

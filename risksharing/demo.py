@@ -4,6 +4,8 @@ in both modes, all made through the services (letters, clocks, maker-checker, ev
 mode-1 case defaulted and its loss was split, the fund paying the productivity centre's part.
 
 A second exchange-staff user ``<board>.checker`` approves what ``<board>.staff`` enters.
+The funders, the firm and the AMC act as admitted alliance members, which the alliance seeder
+(order 50) makes first; a board where they are not is left alone, with a note why.
 Idempotent: funds on their institution, reports on (funder, period), cases on (enterprise,
 purpose); an existing case is left alone.
 """
@@ -17,7 +19,7 @@ from django.utils import timezone
 
 from boards import demo
 from boards.models import BoardMembership, Enterprise, Institution, Role
-from risksharing import services
+from risksharing import selectors, services
 from risksharing.models import CaseState, CompensationFund, FinancingCase, FunderNplReport
 
 D = Decimal
@@ -41,6 +43,9 @@ SHARES = {"1": {"NMPC": D("70"), "IMB": D("30")},
           "2": {"NMZDB": D("60"), "NMGUAR": D("30"), "IMB": D("10")}}
 ZERO_SHARE = {"NMZDB": D("60"), "NMGUAR": D("40"), "IMB": D("0")}
 NPL_REPORTS = {"IMB": "1.62", "BOC": "1.35"}
+# The part each institution plays in the cases below.
+ROLES = {"NMPC": "enhancer", "NMZDB": "enhancer", "NMGUAR": "enhancer", "IMB": "funder", "BOC": "funder",
+         "NMCPA": "firm", "NMAMC": "disposal"}
 # What happens to the loan after the contract, per target state.
 LOAN_STEPS = {
     CaseState.CONTRACTED: [],
@@ -157,9 +162,15 @@ class CaseSeeder:
 def seed_risksharing(board, stdout):
     if "risksharing" not in board.setting("modules", []):
         return
-    codes = {i.code: i for i in Institution.objects.filter(
-        code__in=["NMPC", "NMZDB", "NMGUAR", "IMB", "BOC", "NMCPA", "NMAMC"])}
-    if len(codes) < 7:
+    codes = {i.code: i for i in Institution.objects.filter(code__in=ROLES)}
+    if len(codes) < len(ROLES):
+        return
+    ineligible = [code for code, party in ROLES.items()
+                  if not selectors.parties(board, party).filter(pk=codes[code].pk).exists()]
+    if ineligible:
+        stdout.write(f"{board.short_name or board.name_zh}：跳过风险分担演示数据，"
+                     f"{'、'.join(ineligible)} 不具备参与资格"
+                     "（资金方、专业服务机构、风险处置机构须为已入会的联盟成员）")
         return
     users = get_user_model().objects
     staff, owner = users.get(username=f"{board.slug}.staff"), users.get(username=f"{board.slug}.enterprise")

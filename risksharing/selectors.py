@@ -1,10 +1,13 @@
 """Reads of risk sharing, the parties' eligibility, and the access helpers: every ``access_*``
 answers the same 404 for a missing object, another board's, and one the caller may not see.
 
-Parties are recognised by institution kind plus an active membership on the board in the role
-their users hold (enhancers: credit_enhancer; funders, disposal members and professional firms:
-institution_user). That stands in for the alliance's federation membership (investment and
-risk-disposal federations) until the two apps are wired together.
+A party is recognised by its institution kind plus:
+- funders, disposal members and professional firms: an ADMITTED membership of the alliance body
+  the board's ``risksharing.party_bodies`` names for that party (by default 投融资联合会, 风险处置联合会,
+  专业服务联合会). A suspended member keeps reaching what it already has (an open request can still
+  be answered) but is not chosen for anything new, as the alliance pushes only to admitted members;
+- credit enhancers: an active board membership in the credit_enhancer role. The source names them
+  by role (生产力促进中心 with its fund, 再担保 leading the co-guarantors), not by federation.
 """
 
 import datetime as dt
@@ -16,10 +19,13 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 
+from alliance.models import Body, Membership, MembershipState
+from alliance.selectors import member_institutions
 from boards.access import STAFF_ROLES, has_role, membership_institution, require_role
 from boards.errors import DomainError
 from boards.models import BoardMembership, Filing, Institution, InstitutionKind, Role
 from boards.tiers import tier_names
+from risksharing.config import DEFAULT as CONFIG_DEFAULT
 from risksharing.models import (
     NPL_STATES,
     ON_BOOK_STATES,
@@ -41,14 +47,12 @@ ENHANCER_KINDS = (K.PRODUCTIVITY_CENTRE, K.REGUARANTEE, K.GUARANTEE, K.INSURANCE
 FUNDER_KINDS = (K.BANK, K.MICROLOAN, K.FUND, K.SUPPLY_CHAIN, K.LEASING)
 DISPOSAL_KINDS = (K.AMC, K.ARBITRATION, K.COURT)
 FIRM_KINDS = (K.SECURITIES, K.ACCOUNTING, K.LAW, K.VALUATION, K.CONSULTING)
-# party: (kinds, membership role, what to call it in a message)
+# party: (kinds, what to call it in a message)
 PARTIES = {
-    "enhancer": (ENHANCER_KINDS, Role.CREDIT_ENHANCER, "增信机构（生产力促进中心、担保、再担保、保险）"),
-    "funder": (FUNDER_KINDS, Role.INSTITUTION_USER,
-               "投融资联合会的资金方（银行、小贷、基金、供应链金融、租赁）"),
-    "disposal": (DISPOSAL_KINDS, Role.INSTITUTION_USER,
-                 "风险处置联合会成员（资产管理公司、金融仲裁、金融法庭）"),
-    "firm": (FIRM_KINDS, Role.INSTITUTION_USER, "专业服务机构（证券、会计、律师、评估、咨询）"),
+    "enhancer": (ENHANCER_KINDS, "增信机构"),
+    "funder": (FUNDER_KINDS, "资金方"),
+    "disposal": (DISPOSAL_KINDS, "风险处置机构"),
+    "firm": (FIRM_KINDS, "专业服务机构"),
 }
 LETTER_KINDS = ("risksharing.recommendation", "risksharing.guarantee", "risksharing.feedback")
 HUNDRED = Decimal(100)
@@ -57,17 +61,57 @@ HUNDRED = Decimal(100)
 # --- Parties and people ------------------------------------------------------------------------
 
 
+def party_body(board, party):
+    """The alliance body whose admitted members may act as ``party`` on ``board``; None for
+    enhancers, who are recognised by their board role."""
+    if party == "enhancer":
+        return None
+    # A board saved before the setting existed has no value yet: the default applies.
+    return board.setting(f"risksharing.party_bodies.{party}") or CONFIG_DEFAULT["party_bodies"][party]
+
+
 def parties(board, party):
-    """Institutions that may act as ``party`` on ``board``."""
-    kinds, role, _label = PARTIES[party]
-    members = BoardMembership.objects.filter(board=board, role=role, is_active=True)
-    return Institution.objects.filter(kind__in=kinds, pk__in=members.values("institution_id"))
+    """Institutions that may act as ``party`` on ``board`` (see the module docstring)."""
+    kinds = PARTIES[party][0]
+    body = party_body(board, party)
+    if body is None:
+        members = BoardMembership.objects.filter(board=board, role=Role.CREDIT_ENHANCER, is_active=True)
+        return Institution.objects.filter(kind__in=kinds, pk__in=members.values("institution_id"))
+    return member_institutions(board, states=[MembershipState.ADMITTED], bodies=[body]).filter(kind__in=kinds)
+
+
+def _refusal(board, institution, party):
+    """Why ``institution`` is not a ``party`` of ``board``, and what to do about it."""
+    kinds, label = PARTIES[party]
+    if institution.kind not in kinds:
+        allowed = "、".join(str(K(kind).label) for kind in kinds)
+        return f"{label}须为{allowed}，该机构类型为{institution.get_kind_display()}。"
+    body = party_body(board, party)
+    if body is None:
+        return "该机构在本专板没有在岗的增信机构用户，请先为其开通增信机构账号。"
+    name = Body(body).label
+    membership = (Membership.objects.filter(board=board, institution=institution, body=body)
+                  .order_by("-applied_at", "-pk").first())
+    if membership is None:
+        if "alliance" not in board.setting("modules", []):
+            return f"该机构不是{name}成员，且本专板未启用科创服务联盟模块，请先启用并为其办理入会。"
+        return f"该机构不是{name}成员，请先在科创服务联盟为其办理入会。"
+    if membership.state == MembershipState.SUSPENDED:
+        return f"其{name}会籍已暂停，暂停期间不参与新的融资项目；恢复会籍后方可选择。"
+    state = f"其{name}会籍状态为「{membership.get_state_display()}」"
+    if membership.state in (MembershipState.APPLIED, MembershipState.CHECKED):
+        return f"{state}，入会审核通过后方可选择。"
+    return f"{state}，须重新申请入会并获准后方可选择。"
 
 
 def require_party(board, institution, party):
+    """Refuse ``institution`` as ``party`` of ``board`` with the reason and the way out."""
     if not parties(board, party).filter(pk=institution.pk).exists():
-        raise DomainError(f"「{institution}」不是本专板的{PARTIES[party][2]}。", code="not_eligible",
-                          details={"institution": institution.code, "party": party})
+        reason = _refusal(board, institution, party)
+        raise DomainError(f"「{institution}」不能作为本专板的{PARTIES[party][1]}：{reason}",
+                          code="not_eligible",
+                          details={"institution": institution.code, "party": party,
+                                   "body": party_body(board, party)})
 
 
 def institution_users(board, institution, role):

@@ -14,6 +14,7 @@ from boards.models import Filing, Role, TenantModel
 from boards.scoping import board_scope
 from risksharing import services
 from risksharing.models import CompensationFund, FinancingCase, FunderRequest
+from tests.alliance.conftest import AllianceMembershipFactory
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
 
 D = Decimal
@@ -24,15 +25,15 @@ def local(*args):
     return dt.datetime(*args, tzinfo=SHANGHAI)
 
 
-# code: (name, kind, membership role)
+# code: (name, kind, membership role, alliance body of its admitted membership or None)
 INSTITUTIONS = {
-    "NMPC": ("内蒙古生产力促进中心有限公司", "productivity_centre", Role.CREDIT_ENHANCER),
-    "NMZDB": ("内蒙古再担保有限公司", "reguarantee", Role.CREDIT_ENHANCER),
-    "NMGUAR": ("内蒙古中小企业融资担保有限公司", "guarantee", Role.CREDIT_ENHANCER),
-    "IMB": ("内蒙古银行股份有限公司", "bank", Role.INSTITUTION_USER),
-    "BOC": ("中国银行股份有限公司", "bank", Role.INSTITUTION_USER),
-    "NMCPA": ("内蒙古正信会计师事务所有限责任公司", "accounting", Role.INSTITUTION_USER),
-    "NMAMC": ("内蒙古金融资产管理有限公司", "amc", Role.INSTITUTION_USER),
+    "NMPC": ("内蒙古生产力促进中心有限公司", "productivity_centre", Role.CREDIT_ENHANCER, None),
+    "NMZDB": ("内蒙古再担保有限公司", "reguarantee", Role.CREDIT_ENHANCER, None),
+    "NMGUAR": ("内蒙古中小企业融资担保有限公司", "guarantee", Role.CREDIT_ENHANCER, None),
+    "IMB": ("内蒙古银行股份有限公司", "bank", Role.INSTITUTION_USER, "investment"),
+    "BOC": ("中国银行股份有限公司", "bank", Role.INSTITUTION_USER, "investment"),
+    "NMCPA": ("内蒙古正信会计师事务所有限责任公司", "accounting", Role.INSTITUTION_USER, "professional"),
+    "NMAMC": ("内蒙古金融资产管理有限公司", "amc", Role.INSTITUTION_USER, "risk_disposal"),
 }
 
 
@@ -42,15 +43,20 @@ def _fast_passwords(settings):
 
 
 class Parties(dict):
-    """Institution by code, and ``users[code]``: a member user of each on the board."""
+    """Institution by code, ``users[code]``: a member user of each on the board, and
+    ``alliance[code]``: the admitted federation membership of the funders, firm and AMC."""
 
     def __init__(self, board):
         super().__init__()
-        self.users = {}
-        for code, (name, kind, role) in INSTITUTIONS.items():
+        self.users, self.alliance = {}, {}
+        for code, (name, kind, role, body) in INSTITUTIONS.items():
             self[code] = InstitutionFactory(code=code, name=name, kind=kind)
             self.users[code] = UserFactory(username=f"user-{code.lower()}")
             MembershipFactory(user=self.users[code], board=board, role=role, institution=self[code])
+            if body is not None:
+                with board_scope(board):
+                    self.alliance[code] = AllianceMembershipFactory(board=board, institution=self[code],
+                                                                    body=body)
 
 
 @pytest.fixture

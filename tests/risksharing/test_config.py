@@ -12,6 +12,8 @@ def test_defaults_fill_the_section():
     assert section["npl_tolerance_pp"] == "3"
     assert section["modes"]["2"]["funder_share_max"] == "10" and section["modes"]["1"]["lead_kind"] == \
         "productivity_centre"
+    assert section["party_bodies"] == {"funder": "investment", "disposal": "risk_disposal",
+                                       "firm": "professional"}
 
 
 @pytest.mark.parametrize("days, ok", [(2, False), (3, True), (5, True), (6, False), ("4", False)])
@@ -36,6 +38,11 @@ def test_the_enterprise_answer_is_bound_to_3_to_5_working_days(days, ok):
                       "funder_share_min": "20", "funder_share_max": "10"}}}, "不能大于"),
     ({"modes": {"2": {"name": "x", "lead_kind": "reguarantee", "co_guarantors": True,
                       "funder_share_min": "0", "funder_share_max": "10.555"}}}, "funder_share_max"),
+    ({"party_bodies": {"funder": "investment", "firm": "professional"}}, "恰好包含"),
+    ({"party_bodies": {"funder": "investment", "disposal": "risk_disposal", "firm": "professional",
+                       "enhancer": "investment"}}, "恰好包含"),
+    ({"party_bodies": {"funder": "bank_club", "disposal": "risk_disposal", "firm": "professional"}},
+     r"party_bodies\.funder 必须是联合会代码之一"),
     ({"unknown": 1}, "未知配置项"),
 ])
 def test_invalid_values_are_named(change, message):

@@ -4,17 +4,20 @@ import io
 
 import pytest
 
+from alliance.demo import MEMBERS
 from boards import demo
-from boards.models import Role
+from boards.models import Institution, Role
 from boards.scoping import board_scope
 from risksharing.demo import seed_risksharing
 from risksharing.models import CaseState, CompensationFund, FinancingCase, LossAllocation, LossPart
+from tests.alliance.conftest import AllianceMembershipFactory
 from tests.factories import BoardFactory, InstitutionFactory, MembershipFactory, UserFactory
 from tests.risksharing.conftest import D
 
 
 @pytest.fixture
-def demo_board(db):
+def kernel_board(db):
+    """The demo board with the kernel seed only: institutions and their users, no alliance."""
     data = next(b for b in demo.BOARDS if b["slug"] == "nmg-kcb")
     board = BoardFactory(slug="nmg-kcb", name_zh=data["name_zh"], short_name=data["short_name"],
                          filing_prefix="NMG-KCB", regulators=data["regulators"],
@@ -27,6 +30,17 @@ def demo_board(db):
             MembershipFactory(user=UserFactory(username=f"inst.{code.lower()}"), board=board,
                               role=demo.institution_role(kind), institution=institution)
     return board
+
+
+@pytest.fixture
+def demo_board(kernel_board):
+    """With the admitted federation members the alliance seeder (order 50) makes before ours."""
+    with board_scope(kernel_board):
+        for body, codes in MEMBERS["nmg-kcb"].items():
+            for code in codes:
+                AllianceMembershipFactory(board=kernel_board, body=body,
+                                          institution=Institution.objects.get(code=code))
+    return kernel_board
 
 
 def test_every_state_both_modes_and_a_split_loss_idempotently(demo_board):
@@ -51,3 +65,11 @@ def test_every_state_both_modes_and_a_split_loss_idempotently(demo_board):
         seed_risksharing(demo_board, io.StringIO())
         assert FinancingCase.objects.count() == 11
         assert CompensationFund.objects.get().balance == D("600000.00")
+
+
+def test_without_the_alliance_members_the_seeder_leaves_the_board_alone(kernel_board):
+    out = io.StringIO()
+    with board_scope(kernel_board):
+        seed_risksharing(kernel_board, out)
+        assert not FinancingCase.objects.exists() and not CompensationFund.objects.exists()
+    assert "跳过风险分担演示数据，IMB、BOC、NMCPA、NMAMC 不具备参与资格" in out.getvalue()

@@ -12,7 +12,8 @@ from boards.models import EvidenceEntry, Notification
 from boards.scoping import board_scope
 from risksharing import services
 from risksharing.models import RequestState
-from tests.factories import InstitutionFactory, MembershipFactory
+from tests.alliance.conftest import AllianceMembershipFactory
+from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.risksharing.conftest import D, case_filings, local
 
 
@@ -32,11 +33,14 @@ def test_the_funders_deadline_crosses_national_day(board, flow, enterprise):
 def test_letters_go_to_eligible_funders_once(board, flow, parties, enterprise):
     case = flow.guaranteed(enterprise, "2")
     with board_scope(board):
-        with pytest.raises(DomainError, match="不是本专板的投融资联合会的资金方"):
+        with pytest.raises(DomainError, match="不能作为本专板的资金方：资金方须为银行.*类型为资产管理公司"):
             services.send_to_funders(case, funders=[parties["NMAMC"]], actor=flow.staff)
         fund = InstitutionFactory(code="NMKCFUND", kind="fund")
-        MembershipFactory(user=parties.users["IMB"], board=board, role="expert", institution=fund)
-        with pytest.raises(DomainError, match="资金方"):  # a membership in another role does not count
+        MembershipFactory(user=UserFactory(username="fund-user"), board=board, role="institution_user",
+                          institution=fund)
+        AllianceMembershipFactory(board=board, institution=fund, body="expert_committee")
+        # Neither a user in the institution role nor membership of another body makes it a funder.
+        with pytest.raises(DomainError, match="该机构不是投融资联合会成员"):
             services.send_to_funders(case, funders=[fund], actor=flow.staff)
         services.send_to_funders(case, funders=[parties["IMB"]], actor=flow.staff)
         with pytest.raises(Conflict, match="已向「内蒙古银行股份有限公司」发送过"):

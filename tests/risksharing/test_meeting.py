@@ -39,14 +39,14 @@ def test_recommendation_needs_the_modes_lead_and_eligible_enhancers(board, flow,
             services.recommend_to_enhancers(case, enhancers=[parties["NMGUAR"]], opinion="好",
                                             actor=flow.staff)
         assert error.value.code == "no_lead"
-        with pytest.raises(DomainError, match="不是本专板的增信机构"):
+        with pytest.raises(DomainError, match="不能作为本专板的增信机构：.*该机构类型为银行"):
             services.recommend_to_enhancers(case, enhancers=[parties["IMB"]], opinion="好", actor=flow.staff)
         stranger = InstitutionFactory(code="XJGUAR", kind="reguarantee")  # no membership on this board
-        with pytest.raises(DomainError, match="不是本专板的增信机构"):
+        with pytest.raises(DomainError, match="不能作为本专板的增信机构：.*请先为其开通增信机构账号"):
             services.recommend_to_enhancers(case, enhancers=[stranger], opinion="好", actor=flow.staff)
         with pytest.raises(DomainError, match="预审意见"):
             services.recommend_to_enhancers(case, enhancers=[parties["NMZDB"]], opinion=" ", actor=flow.staff)
-        with pytest.raises(DomainError, match="不是本专板的专业服务机构"):
+        with pytest.raises(DomainError, match="不能作为本专板的专业服务机构"):
             services.add_firm_input(case, institution=parties["IMB"], summary="x", actor=flow.staff)
         assert flow.reload(case).state == CaseState.PRESCREENING
 
