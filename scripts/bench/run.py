@@ -1,0 +1,321 @@
+"""The bench phases, run by scripts/bench.sh against its gunicorn (``--url``) and its database.
+
+Every figure is measured in this run next to its reference (see the table header in
+``table.py``); the table goes to stdout and to var/bench/latest.md.
+Usage: python -m scripts.bench.run --url http://127.0.0.1:PORT
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+django.setup()
+
+import psycopg  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from scripts.bench import generate, table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+LUA = Path(__file__).with_name("wrk_report.lua")
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def endpoints(caller):
+    """(label, app path, floor path, needs key) of the measured list endpoints on caller's board."""
+    slug = caller.board.slug
+    return [
+        ("enterprises", f"/api/v1/{slug}/enterprises/", f"/bench-floor/{slug}/enterprises/", True),
+        ("alliance/products", f"/api/v1/{slug}/alliance/products/", f"/bench-floor/{slug}/products/", True),
+        ("alliance/catalogue", f"/api/v1/{slug}/alliance/catalogue/", f"/bench-floor/{slug}/catalogue/",
+         False),
+    ]
+
+
+# --- wrk ------------------------------------------------------------------------------------------
+
+def wrk(url, header, duration, threads, connections, warmup=3):
+    # --timeout 30s: a slow answer is a latency to report, not a dropped request.
+    base = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "30s", "--latency", "-s", str(LUA)]
+    if header:
+        base += ["-H", f"Authorization: {header}"]
+    subprocess.run([*base, "-d", f"{warmup}s", url], check=True, capture_output=True, text=True)
+    # Sync workers still serve the requests wrk abandoned at the end of the warm-up; one request
+    # queued behind them returns once they are done, so the measured run starts on an idle server.
+    drain = urllib.request.Request(url, headers={"Authorization": header} if header else {})
+    with urllib.request.urlopen(drain, timeout=300) as response:
+        response.read()
+    out = subprocess.run([*base, "-d", f"{duration}s", url], check=True, capture_output=True,
+                         text=True).stdout
+    match = re.search(r"^BENCH (\S+) (\S+) (\S+) (\d+) (\d+) (\d+)$", out, re.M)
+    if not match:
+        raise RuntimeError(f"wrk gave no report for {url}:\n{out}")
+    rps, p50, p95 = (float(match[i]) for i in (1, 2, 3))
+    requests, non2xx, errors = (int(match[i]) for i in (4, 5, 6))
+    if non2xx or errors or not requests:
+        raise RuntimeError(f"{url}: {non2xx} non-2xx answers and {errors} socket errors of {requests}")
+    return {"rps": rps, "p50": p50, "p95": p95, "requests": requests}
+
+
+# --- phases ---------------------------------------------------------------------------------------
+
+PLUMBING = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SELECT set_config\()", re.I)
+
+
+def query_counts(caller, sizes=(10, 50, 200)):
+    """Statements per request, in-process (Django test client, same settings and middleware), after
+    one warm-up request. Returns {endpoint: {page size: (all statements, data queries)}}, where
+    data queries leave out transaction control and the RLS ``set_config`` calls."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    result = {}
+    for label, path, _, needs_key in endpoints(caller):
+        headers = {"HTTP_AUTHORIZATION": caller.header} if needs_key else {}
+        client.get(path, **headers)
+        counts = []
+        for size in sizes:
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path, {"page_size": size}, **headers)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}?page_size={size}: {response.status_code} "
+                                   f"{response.content[:300]}")
+            if len(response.json()["results"]) != size:
+                raise RuntimeError(f"{path}?page_size={size}: {len(response.json()['results'])} rows")
+            data = [q for q in queries.captured_queries if not PLUMBING.match(q["sql"])]
+            counts.append((len(queries), len(data)))
+        result[label] = dict(zip(sizes, counts, strict=True))
+        log(f"  queries {label}: {result[label]}")
+    return result
+
+
+def throughput(world, base_url, duration, threads, connections):
+    result = {}
+    for label, path, floor, needs_key in endpoints(world.small):
+        header = world.small.header if needs_key else None
+        app = wrk(base_url + path, header, duration, threads, connections)
+        ref = wrk(base_url + floor, header, duration, threads, connections)
+        result[label] = (app, ref)
+        log(f"  {label}: app {app['rps']:.0f} req/s, floor {ref['rps']:.0f} req/s")
+    path = endpoints(world.large)[0][1]
+    result["enterprises-large"] = wrk(base_url + path, world.large.header, duration, threads, connections)
+    log(f"  enterprises at {world.rows['large']['enterprise']}: {result['enterprises-large']}")
+    return result
+
+
+def purge(queue):
+    from config.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+
+
+def time_sweep(repeats=3):
+    from boards.tasks import sweep_deadlines
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    times, queued = [], set()
+    purge(queue)
+    sweep_deadlines()  # warm-up: broker connection, plans
+    for _ in range(repeats):
+        purge(queue)
+        started = time.perf_counter()
+        queued.add(sweep_deadlines())
+        times.append(time.perf_counter() - started)
+    purge(queue)
+    if len(queued) != 1:
+        raise RuntimeError(f"the sweep queued different numbers on repeat: {queued}")
+    return statistics.median(times), queued.pop()
+
+
+def sweep(world, large_total, due):
+    small_total = world.rows["deadlines"]
+    small, queued_small = time_sweep()
+    log(f"  sweep over {small_total} open: {small * 1000:.0f} ms, {queued_small} queued")
+    started = time.perf_counter()
+    generate.deadlines(world.deadline_board, large_total - small_total, due=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE boards_deadline")
+    log(f"  +{large_total - small_total} open deadlines in {time.perf_counter() - started:.0f} s")
+    large, queued_large = time_sweep()
+    log(f"  sweep over {large_total} open: {large * 1000:.0f} ms, {queued_large} queued")
+    if queued_small != queued_large:
+        raise RuntimeError(f"due counts differ: {queued_small} vs {queued_large}")
+    return {"small": small, "large": large, "small_total": small_total, "large_total": large_total,
+            "due": queued_small}
+
+
+def rls_queries(world):
+    """The hot queries of the measured endpoints and of the sweep, as querysets built by a function
+    (so they can be compiled once scoped and once with django-scopes disabled)."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from alliance import selectors
+    from boards.consent import in_force
+    from boards.models import DataConsent, Deadline, Enterprise
+
+    large, institution = world.large.board, world.large.institution
+    now = timezone.now()
+
+    def grants():
+        return DataConsent.objects.filter(in_force(now), Q(institution=institution) | Q(institution=None))
+
+    def page():
+        return (Enterprise.objects.filter(board=large)
+                .filter(Exists(grants().filter(enterprise=OuterRef("pk")))).order_by("name", "id"))
+
+    def page_ids():
+        return list(page().values_list("pk", flat=True)[:50])
+
+    return {
+        "enterprise page": lambda ids: page().values_list("id", "name", "credit_code", "tier")[:50],
+        # The paginator's COUNT(*), grouped by board so it compiles to one row.
+        "enterprise count": lambda ids: page().order_by().values("board").annotate(n=Count("pk"))
+        .values_list("n"),
+        "page consents": lambda ids: grants().filter(enterprise_id__in=ids).values_list("enterprise_id",
+                                                                                         "categories"),
+        "catalogue page": lambda ids: selectors.catalogue(large).order_by("name", "id").values_list(
+            "id", "name", "institution__name")[:50],
+        "sweep batch (1M)": lambda ids: Deadline.objects.filter(board=world.deadline_board,
+                                                                next_action_at__lte=now)
+        .order_by("next_action_at", "pk").values_list("next_action_at", "pk", "stage")[:500],
+    }, page_ids
+
+
+def rls_overhead(world, repeats=15):
+    """Median time of each hot query as the app role inside board_scope (django-scopes filter +
+    RLS) against the same query built with scopes disabled and run as the superuser ``postgres``
+    (RLS bypassed). Both sides run the compiled SQL on a warm connection and fetch every row."""
+    from boards.scoping import board_scope, scopes_disabled
+
+    queries, page_ids = rls_queries(world)
+    db = settings.DATABASES["default"]
+    superuser = psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user="postgres",
+                                dbname=db["NAME"], autocommit=True)
+    result = {}
+    with board_scope([world.large.board, world.deadline_board]):
+        ids = page_ids()
+    for name, build in queries.items():
+        with board_scope([world.large.board, world.deadline_board]):
+            scoped_sql, scoped_params = build(ids).query.sql_with_params()
+        with scopes_disabled():
+            plain_sql, plain_params = build(ids).query.sql_with_params()
+        scoped, plain = [], []
+        with board_scope([world.large.board, world.deadline_board]):
+            for _ in range(repeats):
+                with connection.cursor() as cursor:
+                    started = time.perf_counter()
+                    cursor.execute(scoped_sql, scoped_params)
+                    rows_scoped = len(cursor.fetchall())
+                    scoped.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                rows_plain = len(superuser.execute(plain_sql, plain_params).fetchall())
+                plain.append(time.perf_counter() - started)
+        if rows_scoped != rows_plain:
+            raise RuntimeError(f"{name}: {rows_scoped} rows scoped, {rows_plain} unscoped")
+        result[name] = (statistics.median(scoped), statistics.median(plain), rows_scoped)
+        log(f"  {name}: scoped {result[name][0] * 1000:.2f} ms, unscoped {result[name][1] * 1000:.2f} ms, "
+            f"{rows_scoped} rows")
+    superuser.close()
+    return result
+
+
+def filings(world, repeats=3):
+    """Median time of ``render_filing_now`` per filing kind, on contexts captured from the demo."""
+    from boards.filings import render_filing_now
+    from boards.models import Filing, FilingState
+    from boards.scoping import board_scope
+
+    board = world.small.board
+    samples = json.loads(Path(__file__).with_name("filing_contexts.json").read_text())
+    result = {}
+    sequence = 0
+    with board_scope(board):
+        for sample in [samples[0], *samples]:  # the first render loads fonts: a warm-up, not counted
+            times = []
+            for _ in range(repeats):
+                sequence += 1
+                filing = Filing.objects.create(
+                    board=board, year=2099, sequence=sequence, number=f"BENCH-2099-{sequence:04d}",
+                    kind=sample["kind"], addressee="jrb", subject=sample["subject"],
+                    template_name=sample["template_name"], context=sample["context"])
+                started = time.perf_counter()
+                filing = render_filing_now(filing.pk)
+                times.append(time.perf_counter() - started)
+                if filing.state != FilingState.RENDERED:
+                    raise RuntimeError(f"{sample['kind']}: {filing.error}")
+            result[sample["kind"]] = statistics.median(times)
+        log("  " + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in result.items()))
+    return result
+
+
+def conditions():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    return {"cores": os.cpu_count(), "load": os.getloadavg(), "postgres": pg,
+            "python": platform.python_version()}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--small", type=int, default=int(os.environ.get("BENCH_SMALL", 1000)))
+    parser.add_argument("--large", type=int, default=int(os.environ.get("BENCH_LARGE", 100_000)))
+    parser.add_argument("--deadlines-small", type=int,
+                        default=int(os.environ.get("BENCH_DEADLINES_SMALL", 10_000)))
+    parser.add_argument("--deadlines-large", type=int,
+                        default=int(os.environ.get("BENCH_DEADLINES_LARGE", 1_000_000)))
+    parser.add_argument("--due", type=int, default=int(os.environ.get("BENCH_DUE", 1000)))
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 2)))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 16)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
+    parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "latest.md"))
+    args = parser.parse_args()
+    started = time.perf_counter()
+    before = conditions()
+    log(f"[bench] generating data ({args.small} + {args.large} enterprises, "
+        f"{args.deadlines_small} deadlines)")
+    t = time.perf_counter()
+    world = generate.build(small_size=args.small, large_size=args.large, deadline_count=args.deadlines_small,
+                           deadline_due=args.due, log=log)
+    generated = time.perf_counter() - t
+    log(f"[bench] generated in {generated:.0f} s; queries per request")
+    counts = query_counts(world.small)
+    log(f"[bench] wrk {args.duration} s per point, {args.threads} threads, {args.connections} connections")
+    load = throughput(world, args.url.rstrip("/"), args.duration, args.threads, args.connections)
+    log("[bench] RLS and scopes overhead")
+    rls = rls_overhead(world)
+    log("[bench] deadline sweep")
+    sweeps = sweep(world, args.deadlines_large, args.due)
+    log("[bench] filing PDFs")
+    pdfs = filings(world)
+    after = conditions()
+    markdown = table.render(
+        world=world, counts=counts, load=load, rls=rls, sweeps=sweeps, pdfs=pdfs, before=before, after=after,
+        args=args, generated=generated, elapsed=time.perf_counter() - started)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(markdown, encoding="utf-8")
+    print(markdown)
+    log(f"[bench] table written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

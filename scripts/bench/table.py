@@ -1,0 +1,74 @@
+"""The one bench table (markdown): each figure, its reference measured in the same run, the ratio,
+the target and PASS/FAIL, then the machine conditions."""
+
+import datetime as dt
+
+
+def _ratio(a, b):
+    return a / b if b else float("inf")
+
+
+def _verdict(ok):
+    return "PASS" if ok else "FAIL"
+
+
+def render(*, world, counts, load, rls, sweeps, pdfs, before, after, args, generated, elapsed):
+    rows = []
+
+    def row(measure, figure, reference, ratio, target, verdict):
+        rows.append(f"| {measure} | {figure} | {reference} | {ratio} | {target} | {verdict} |")
+
+    small = world.rows["small"]["enterprise"]
+    large = world.rows["large"]["enterprise"]
+    for label in ("enterprises", "alliance/products", "alliance/catalogue"):
+        app, ref = load[label]
+        ratio = _ratio(app["rps"], ref["rps"])
+        row(f"Throughput {label} ({small} ent., page 50)", f"{app['rps']:.0f} req/s",
+            f"floor {ref['rps']:.0f} req/s", f"{ratio:.0%}", "≥ 70 %", _verdict(ratio >= 0.70))
+    for label, by_size in counts.items():
+        totals = [total for total, _ in by_size.values()]
+        data = [d for _, d in by_size.values()]
+        ok = len(set(totals)) == 1 and max(totals) <= 10
+        row(f"Queries/request {label} (page {'/'.join(map(str, by_size))})", " / ".join(map(str, totals)),
+            f"data queries {' / '.join(map(str, data))}", "constant" if len(set(totals)) == 1 else "varies",
+            "constant, ≤ 10", _verdict(ok))
+    small_load, large_load = load["enterprises"][0], load["enterprises-large"]
+    for key, name in (("p50", "Median"), ("p95", "p95")):
+        ratio = _ratio(large_load[key], small_load[key])
+        row(f"{name} latency enterprises, {large} vs {small} ent.", f"{large_load[key]:.1f} ms",
+            f"{small_load[key]:.1f} ms", f"{ratio:.2f}", "≤ 1.3", _verdict(ratio <= 1.3))
+    ratio = _ratio(sweeps["large"], sweeps["small"])
+    row(f"Deadline sweep, {sweeps['large_total']:,} vs {sweeps['small_total']:,} open ({sweeps['due']} due)",
+        f"{sweeps['large'] * 1000:.0f} ms", f"{sweeps['small'] * 1000:.0f} ms", f"{ratio:.2f}", "≤ 1.5",
+        _verdict(ratio <= 1.5))
+    scoped = sum(s for s, _, _ in rls.values())
+    plain = sum(p for _, p, _ in rls.values())
+    ratio = _ratio(scoped, plain)
+    row(f"Scoped + RLS vs unscoped superuser ({len(rls)} hot queries, sum of medians)",
+        f"{scoped * 1000:.2f} ms", f"{plain * 1000:.2f} ms", f"{ratio - 1:+.1%}", "≤ +10 %",
+        _verdict(ratio <= 1.10))
+    for name, (s, p, n) in rls.items():
+        row(f"  · {name} ({n} rows)", f"{s * 1000:.2f} ms", f"{p * 1000:.2f} ms", f"{_ratio(s, p) - 1:+.1%}",
+            "(detail)", "")
+    for kind, seconds in pdfs.items():
+        row(f"Filing PDF {kind} (median of 3)", f"{seconds * 1000:.0f} ms", "—", "—", "(no target)", "")
+
+    failed = sum(1 for line in rows if line.endswith("| FAIL |"))
+    header = [
+        f"## `make bench` — {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        "",
+        "| Measure | Figure | Reference | Ratio | Target | Result |",
+        "|---|---|---|---|---|---|",
+    ]
+    footer = [
+        "",
+        f"Machine: {before['cores']} cores; load average {', '.join(f'{x:.2f}' for x in before['load'])} "
+        f"before, {', '.join(f'{x:.2f}' for x in after['load'])} after; PostgreSQL {before['postgres']}; "
+        f"Python {before['python']}.",
+        f"Load: gunicorn {args.workers} sync workers; wrk {args.threads} threads, {args.connections} "
+        f"connections, {args.duration} s per point after a 3 s warm-up; API key auth; page size 50.",
+        f"Data: {small:,} and {large:,} enterprises per board (bulk COPY, {generated:.0f} s), "
+        f"{sweeps['small_total']:,} → {sweeps['large_total']:,} open deadlines. "
+        f"Total bench time {elapsed / 60:.1f} min (without setup/migrate). {failed} target(s) missed.",
+    ]
+    return "\n".join(header + rows + footer) + "\n"
