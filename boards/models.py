@@ -607,6 +607,8 @@ class Enterprise(TenantModel):
             models.Index(fields=["board", "prefecture"]),
             models.Index(fields=["board", "industry"]),
             models.Index(fields=["board", "status"]),
+            # The institution list pages through a board's enterprises in this order.
+            models.Index(fields=["board", "name", "id"], name="enterprise_board_name_id"),
         ]
 
     def __str__(self):

@@ -39,14 +39,16 @@ def tenant_models(app_config=None):
     return [m for m in models if issubclass(m, TenantModel) and not m._meta.proxy]
 
 
+# The function sits in a scalar subquery so that PostgreSQL evaluates it once per query (an
+# InitPlan) instead of parsing the setting again for every row it filters.
 def _pg_table_sql(table):
     return f"""
 ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS {POLICY} ON "{table}";
 CREATE POLICY {POLICY} ON "{table}"
-  USING (board_id = ANY (zb_current_boards()))
-  WITH CHECK (board_id = ANY (zb_current_boards()));
+  USING (board_id = ANY ((SELECT zb_current_boards())::bigint[]))
+  WITH CHECK (board_id = ANY ((SELECT zb_current_boards())::bigint[]));
 """
 
 

@@ -17,7 +17,11 @@ from alliance.models import (
     ServiceApplication,
 )
 from alliance.service_institutions import SELF_ASSESSMENT
-from boards.api.serializers import ErrorSerializer, InstitutionBriefSerializer  # noqa: F401 (s.ErrorSerializer)
+from boards.api.serializers import (  # noqa: F401 (s.ErrorSerializer)
+    ChoiceLabelField,
+    ErrorSerializer,
+    InstitutionBriefSerializer,
+)
 from boards.models import FinancingRound, QualificationKind
 from boards.workflow import allowed_transitions
 
@@ -26,7 +30,7 @@ from boards.workflow import allowed_transitions
 
 class ProductSerializer(serializers.ModelSerializer):
     institution = InstitutionBriefSerializer(read_only=True)
-    product_type_name = serializers.CharField(source="get_product_type_display", read_only=True)
+    product_type_name = ChoiceLabelField(ProductType, source="product_type")
     amount_min = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
     amount_max = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
     rate_min = serializers.DecimalField(max_digits=6, decimal_places=3, min_value=0, max_value=100,

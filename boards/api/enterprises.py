@@ -20,7 +20,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from boards.access import INSTITUTION_ROLES, membership_institution
+from boards.api.pagination import NameCursorPagination
 from boards.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission
+from boards.api.serializers import ChoiceLabelField
 from boards.consent import consent_map, in_force, record_institution_read
 from boards.models import (
     ApiKey,
@@ -48,7 +50,7 @@ CONSENT_NOTE = "仅当企业授权了对应数据类别时返回。"
 
 
 class QualificationOut(serializers.ModelSerializer):
-    kind_name = serializers.CharField(source="get_kind_display")
+    kind_name = ChoiceLabelField(QualificationKind, source="kind")
 
     class Meta:
         model = Qualification
@@ -94,10 +96,17 @@ class InstitutionEnterpriseSerializer(serializers.ModelSerializer):
         return self.context["tier_names"].get(enterprise.tier, enterprise.tier)
 
     def to_representation(self, enterprise):
+        # Only the consented fields are read at all: a related list of a category that was not
+        # consented was never loaded.
         shown = {"id", "categories"}
         for category in self._categories(enterprise):
             shown.update(CATEGORY_FIELDS.get(category, ()))
-        return {name: value for name, value in super().to_representation(enterprise).items() if name in shown}
+        result = {}
+        for field in self._readable_fields:
+            if field.field_name in shown:
+                attribute = field.get_attribute(enterprise)
+                result[field.field_name] = None if attribute is None else field.to_representation(attribute)
+        return result
 
 
 class InstitutionEnterpriseSchema(OpenApiSerializerExtension):
@@ -163,8 +172,9 @@ class InstitutionEnterpriseViewSet(BoardScopedViewMixin, viewsets.ReadOnlyModelV
     permission_classes = [board_role_permission(*INSTITUTION_ROLES)]
     serializer_class = InstitutionEnterpriseSerializer
     filterset_class = EnterpriseFilter
-    ordering_fields = ["name", "id", "tier", "prefecture", "industry"]
-    ordering = ["name", "id"]
+    # Fixed order, keyset pages: the client pages through with ``next`` (see NameCursorPagination).
+    filter_backends = [filters.DjangoFilterBackend]
+    pagination_class = NameCursorPagination
 
     def caller_institution(self):
         if isinstance(self.request.auth, ApiKey):
@@ -190,12 +200,12 @@ class InstitutionEnterpriseViewSet(BoardScopedViewMixin, viewsets.ReadOnlyModelV
         """Consents of ``enterprises`` only, then the related rows of the categories each consented."""
         self.consents = consent_map(self.institution, at=self.at, enterprises=[e.pk for e in enterprises])
 
-        def consenting(category):
-            return [pk for pk, categories in self.consents.items() if category in categories]
-
+        consenting = {category: [pk for pk, categories in self.consents.items() if category in categories]
+                      for category in RELATED}
+        # A category no enterprise of the page consented to costs no query.
         prefetch_related_objects(enterprises, *[
-            Prefetch(relation, model.objects.filter(enterprise_id__in=consenting(category)))
-            for category, (relation, model) in RELATED.items()])
+            Prefetch(relation, model.objects.filter(enterprise_id__in=consenting[category]))
+            for category, (relation, model) in RELATED.items() if consenting[category]])
 
     def get_serializer_context(self):
         board = getattr(self.request, "board", None)

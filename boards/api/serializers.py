@@ -1,4 +1,7 @@
+import functools
+
 from django.urls import reverse
+from django.utils.translation import get_language
 from rest_framework import serializers
 
 from boards.models import Board, Filing, FilingState, Institution, Notification, Role
@@ -14,6 +17,24 @@ class ErrorSerializer(serializers.Serializer):
     """The error envelope of every API answer (boards/api/errors.py)."""
 
     error = ErrorDetailSerializer()
+
+
+@functools.cache
+def _choice_labels(choices, language):
+    return {value: str(label) for value, label in choices.choices}
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of a choice value; ``source`` names the model field, ``choices`` its Choices
+    class. ``get_FOO_display`` rebuilds the whole choice dict from lazy labels on every call; this
+    maps through one dict per language (lists of hundreds of rows call it hundreds of times)."""
+
+    def __init__(self, choices, **kwargs):
+        self.choice_class = choices
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return _choice_labels(self.choice_class, get_language()).get(value, value)
 
 
 class BoardSerializer(serializers.ModelSerializer):
