@@ -13,9 +13,9 @@ urlpatterns = [
     # A member institution's own products (the REST API's products, as pages).
     path("<slug:board>/institution/products/", views.institution_products,
          name="alliance-institution-products"),
-    path("<slug:board>/institution/products/new/", views.institution_product_create,
+    path("<slug:board>/institution/products/new/", views.institution_product_form,
          name="alliance-institution-product-new"),
-    path("<slug:board>/institution/products/<int:pk>/", views.institution_product_edit,
+    path("<slug:board>/institution/products/<int:pk>/", views.institution_product_form,
          name="alliance-institution-product"),
     path("<slug:board>/institution/products/<int:pk>/withdraw/", views.institution_product_listing,
          {"publish": False}, name="alliance-institution-product-withdraw"),

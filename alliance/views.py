@@ -169,34 +169,25 @@ def institution_products(request, board):
 
 
 @login_required
-def institution_product_create(request, board):
+def institution_product_form(request, board, pk=None):
+    """Publish a new product (no ``pk``) or edit one of the institution's own; both go through
+    the same services as the API, so its checks and evidence apply."""
     board = request.board
     _module(board, "alliance")
     institution = selectors.member_institution(request.user, board)
-    form = ProductForm(request.POST or None, board=board)
+    product = selectors.access_own_product(board, institution, pk) if pk is not None else None
+    form = ProductForm(request.POST or None, board=board,
+                       initial=_product_initial(product) if product else None)
     if request.method == "POST":
-        product = _save_product_form(form, lambda data: services.create_product(
-            board, institution=institution, data=data, actor=request.user))
-        if product is not None:
-            messages.success(request, f"产品「{product.name}」已发布。")
-            return redirect("alliance-institution-products", board=board.slug)
-    return render(request, "alliance/institution_product_form.html", {
-        "institution": institution, "form": form, "product": None},
-        status=getattr(form, "status", 400) if form.errors else 200)
-
-
-@login_required
-def institution_product_edit(request, board, pk):
-    board = request.board
-    _module(board, "alliance")
-    institution = selectors.member_institution(request.user, board)
-    product = selectors.access_own_product(board, institution, pk)
-    form = ProductForm(request.POST or None, board=board, initial=_product_initial(product))
-    if request.method == "POST":
-        saved = _save_product_form(form, lambda data: services.update_product(
-            product, data=data, actor=request.user))
+        if product is None:
+            def save(data):
+                return services.create_product(board, institution=institution, data=data, actor=request.user)
+        else:
+            def save(data):
+                return services.update_product(product, data=data, actor=request.user)
+        saved = _save_product_form(form, save)
         if saved is not None:
-            messages.success(request, f"产品「{saved.name}」已保存。")
+            messages.success(request, f"产品「{saved.name}」已{'发布' if product is None else '保存'}。")
             return redirect("alliance-institution-products", board=board.slug)
     return render(request, "alliance/institution_product_form.html", {
         "institution": institution, "form": form, "product": product},

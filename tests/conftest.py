@@ -188,3 +188,19 @@ def browser(monkeypatch):
         yield chromium
         chromium.close()
 
+
+@pytest.fixture
+def wsgi_app():
+    """Django's WSGI application inside the test's transaction (for schemathesis): like Django's
+    test client, keep the per-request connection cleanup from closing the test's connection."""
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    for signal in signals:
+        signal.connect(close_old_connections)
+

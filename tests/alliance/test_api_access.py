@@ -251,4 +251,4 @@ def test_list_queries_do_not_grow_with_the_rows(client, board, bank, world, ente
     _grow(board, bank, world, enterprise)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url, **headers)
-    assert response.status_code == 200 and response.json()["count"] > 1
+    assert response.status_code == 200 and len(response.json()["results"]) > 1

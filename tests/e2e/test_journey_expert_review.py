@@ -3,11 +3,9 @@ finds the task, reads the material, confirms receipt, fills the review form afte
 meeting, downloads the Word form, uploads the signed scan and submits the opinion.
 Set-up and the other experts' part run through the reviews services (tests/reviews helpers)."""
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from docx import Document
 from playwright.sync_api import expect
 
@@ -17,7 +15,7 @@ from reviews import services
 from reviews.models import Opinion
 from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes, png_upload
+from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes
 
 ENTERPRISE = "内蒙古稀土功能材料有限公司"
 
@@ -67,17 +65,7 @@ def test_expert_completes_a_review_in_the_portal(live_server, new_page, sent_cas
 
     # The other experts confirm; staff hold the meeting; four opinions are in.
     seat = next(s for s in flow.seats(case) if s.expert_id == me.pk)
-    others = [s for s in flow.seats(case) if s.pk != seat.pk]
-    with board_scope(board):
-        for other in others:
-            services.confirm_receipt(other, actor=other.expert.user)
-        services.schedule_meeting(case, at=timezone.now() + dt.timedelta(days=3), place="交易中心三楼会议室",
-                                  actor=flow.staff)
-        services.hold_meeting(case, attended=[s.pk for s in flow.seats(case)], observers=["科技厅 观察员"],
-                              answers="企业作了答辩。", actor=flow.staff)
-        for other, vote in zip(others, ["pass", "pass", "fail", "pass"], strict=True):
-            services.submit_opinion(other, data=form_data(case, vote=vote, score=20 if vote == "pass" else 5),
-                                    signed_form=png_upload(), actor=other.expert.user)
+    flow.others_meet_and_vote(case, seat, ["pass", "pass", "fail", "pass"], place="交易中心三楼会议室")
 
     page.reload()
     expect(page.locator("main")).to_contain_text("交易中心三楼会议室")

@@ -30,9 +30,6 @@ from io import StringIO
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
@@ -184,18 +181,6 @@ def _narrow(schema, board, user):
                                      ("ServiceApplicationRequest", "round", rounds)):
         components[component]["properties"][field]["enum"] = values
     return schema
-
-
-@pytest.fixture
-def wsgi_app():
-    """Django's WSGI application inside the test's transaction: like Django's test client, keep
-    the per-request connection cleanup from closing the test's connection."""
-    signals = (request_started, request_finished)
-    for signal in signals:
-        signal.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    for signal in signals:
-        signal.connect(close_old_connections)
 
 
 # --- The run -----------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import factory
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -169,6 +170,24 @@ class Flow:
                 data = form_data(case, vote=vote, score=20 if vote == "pass" else 5)
                 services.submit_opinion(seat, data=data, signed_form=png_upload(), actor=seat.expert.user)
         return self.reload(case)
+
+    def others_meet_and_vote(self, case, seat, votes, place, days=3):
+        """Live (on the real clock, as a browser journey runs): every seat but ``seat`` confirms
+        receipt, a meeting ``days`` ahead is held with the whole panel, and the others submit
+        ``votes`` in seat order. Returns the other seats."""
+        others = [s for s in self.seats(case) if s.pk != seat.pk]
+        with board_scope(self.board):
+            for other in others:
+                services.confirm_receipt(other, actor=other.expert.user)
+            services.schedule_meeting(case, at=timezone.now() + dt.timedelta(days=days), place=place,
+                                      actor=self.staff)
+            services.hold_meeting(case, attended=[s.pk for s in self.seats(case)],
+                                  observers=["科技厅 观察员"], answers="企业作了答辩。", actor=self.staff)
+            for other, vote in zip(others, votes, strict=True):
+                services.submit_opinion(other, data=form_data(case, vote=vote,
+                                                              score=20 if vote == "pass" else 5),
+                                        signed_form=png_upload(), actor=other.expert.user)
+        return others
 
     def met(self, enterprise, kind="premium", absent=0, **kwargs):
         """A meeting case: receipts on START, meeting 4 days later, held without the last

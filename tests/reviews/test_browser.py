@@ -2,20 +2,18 @@
 supplement with the clock paused, the form with its signed scan), staff decide and write the
 feedback in the admin, and the enterprise reads it."""
 
-import datetime as dt
 import re
 import time
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from boards.models import Role
 from boards.scoping import board_scope
 from reviews import services
 from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes, png_upload
+from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "e2e" / "artifacts"
 PASSWORD = "demo-pass-123"
@@ -73,16 +71,7 @@ def test_expert_staff_and_enterprise_in_the_browser(live_server, browser, real_w
     with board_scope(board):
         services.provide_supplement(seat.supplements.get(), actor=flow.staff, title="审计报告",
                                     uploaded_file=pdf_upload("审计报告.pdf"))
-        others = [s for s in flow.seats(case) if s.pk != seat.pk]
-        for other in others:
-            services.confirm_receipt(other, actor=other.expert.user)
-        services.schedule_meeting(case, at=timezone.now() + dt.timedelta(days=4), place="交易中心",
-                                  actor=flow.staff)
-        services.hold_meeting(case, attended=[s.pk for s in flow.seats(case)], observers=["科技厅 观察员"],
-                              answers="企业作了答辩。", actor=flow.staff)
-        for other, vote in zip(others, ["pass", "pass", "fail", "fail"], strict=True):
-            services.submit_opinion(other, data=form_data(case, vote=vote, score=20 if vote == "pass" else 5),
-                                    signed_form=png_upload(), actor=other.expert.user)
+    flow.others_meet_and_vote(case, seat, ["pass", "pass", "fail", "fail"], place="交易中心", days=4)
 
     page.reload()
     for key, value in form_data(case, score=20).items():
