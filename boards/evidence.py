@@ -31,8 +31,11 @@ SYSTEM_ACTOR = "system"
 def jsonable(value):
     """``value`` as plain JSON types, the same for equal inputs: Decimal as its fixed-point
     string, aware datetimes as UTC ISO, dates ISO, UUIDs as str. Floats are refused because
-    they do not round-trip exactly through PostgreSQL jsonb."""
-    if value is None or isinstance(value, (str, bool, int)):
+    they do not round-trip exactly through PostgreSQL jsonb. NUL, which jsonb cannot hold
+    (a request's query string may carry one), becomes U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, decimal.Decimal):
         return format(value, "f")
@@ -47,7 +50,7 @@ def jsonable(value):
     if isinstance(value, dict):
         if not all(isinstance(key, str) for key in value):
             raise TypeError("evidence payload keys must be strings")
-        return {key: jsonable(item) for key, item in value.items()}
+        return {jsonable(key): jsonable(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [jsonable(item) for item in value]
     raise TypeError(f"{type(value).__name__} is not allowed in evidence (use Decimal, not float)")

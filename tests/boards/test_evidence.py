@@ -99,6 +99,14 @@ def test_payload_survives_the_database_round_trip(in_board):
     assert evidence.verify_chain(in_board)[0]
 
 
+def test_a_nul_character_is_stored_as_a_replacement_not_refused(in_board):
+    # jsonb holds no NUL; a query string logged as evidence may carry one (found by API fuzzing).
+    evidence.record(in_board, "boards.enterprise.read", payload={"query": {"a\x00b": "x\x00"}})
+    stored = EvidenceEntry.objects.get()
+    assert stored.payload == {"query": {"a\ufffdb": "x\ufffd"}}
+    assert evidence.verify_chain(in_board)[0]
+
+
 def test_python_refuses_update_and_delete(in_board):
     entry = _append(in_board, 1)[0]
     entry.payload = {"i": 99}
