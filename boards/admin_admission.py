@@ -183,8 +183,9 @@ class ApplicationAdmin(WorkflowAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise", "campaign", "board"]
     fields = ["step_links", "enterprise", "campaign", "filed_by", "filing_institution", "documents",
-              "state", "requested_tier", "tier", "check_table", "supplement_request", "supplement_rounds",
-              "plan", "submitted_at", "forwarded_at", "decided_at", "created_by", "created_at"]
+              "state", "requested_tier_name", "tier", "check_table", "supplement_request",
+              "supplement_rounds", "plan", "submitted_at", "forwarded_at", "decided_at", "created_by",
+              "created_at"]
     readonly_fields = fields
     actions = ["start_check_selected", "mark_eligible_selected", "include_selected", "admit_selected"]
     steps = {
@@ -239,6 +240,10 @@ class ApplicationAdmin(WorkflowAdmin):
     @admin.display(description="拟定层级", ordering="proposed_tier")
     def tier(self, obj):
         return tiers.tier_names(obj.board).get(obj.proposed_tier, obj.proposed_tier) or "—"
+
+    @admin.display(description="申请层级")
+    def requested_tier_name(self, obj):
+        return tiers.tier_names(obj.board).get(obj.requested_tier, obj.requested_tier) or "—"
 
     @admin.display(description="初核结论")
     def check_table(self, obj):

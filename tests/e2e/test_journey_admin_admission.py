@@ -140,6 +140,7 @@ def test_staff_admit_an_enterprise_through_the_admin(live_server, new_page, forw
         _step(page, "公示期满，确认入板")
         expect(page.locator(".messagelist")).to_contain_text("已办理：公示期满，确认入板。")
         expect(state).to_have_text("已入板")
+        expect(page.locator(".field-requested_tier_name")).to_contain_text("规范层")  # a name, not a code
         expect(page.locator("a.button")).to_have_count(0)  # nothing left to do
         shot(page, "admin_application_admitted")
     with board_scope(w.board):
