@@ -209,7 +209,7 @@ def rls_queries(world):
     }, page_ids
 
 
-def rls_overhead(world, repeats=25):
+def rls_overhead(world, repeats=101):
     """Median time of each hot query as the app role with the boards set for RLS, running the SQL
     django-scopes compiles inside board_scope, against the same query compiled with scopes
     disabled and run as the superuser ``postgres`` (RLS bypassed). Both go through the same kind
