@@ -45,7 +45,7 @@ from alliance.models import (
 )
 from alliance.selectors import body_members
 from boards import evidence
-from boards.admin import BoardScopedAdmin
+from boards.admin import BoardScopedAdmin, ReadOnlyBoardAdmin
 from boards.errors import DomainError
 from boards.workflow import allowed_transitions
 
@@ -151,19 +151,10 @@ def transition(name):
     return lambda obj: name in allowed_transitions(obj)
 
 
-class StepAdmin(BoardScopedAdmin):
+class StepAdmin(ReadOnlyBoardAdmin):
     """Read-only rows changed by ``steps``."""
 
     steps = {}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         name = f"{self.opts.app_label}_{self.opts.model_name}_step"
@@ -201,17 +192,6 @@ class StepAdmin(BoardScopedAdmin):
         return render(request, "alliance/admin/step.html", {
             **self.admin_site.each_context(request), "opts": self.opts, "original": obj, "form": form,
             "step": spec, "error": error, "title": f"{spec.label}：{obj}"}, status=status)
-
-
-class ReadOnlyAdmin(BoardScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -363,7 +343,7 @@ class MeetingAdmin(StepAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(ReadOnlyAdmin):
+class ProductAdmin(ReadOnlyBoardAdmin):
     list_display = ["name", "institution", "product_type", "amount_min", "amount_max", "rate_min", "rate_max",
                     "approval_days", "for_tech_enterprises", "is_published"]
     list_filter = ["product_type", "is_published", "for_tech_enterprises"]
@@ -390,7 +370,7 @@ class FinancingNeedAdmin(StepAdmin):
 
 
 @admin.register(InterestProfile)
-class InterestProfileAdmin(ReadOnlyAdmin):
+class InterestProfileAdmin(ReadOnlyBoardAdmin):
     list_display = ["institution", "industries", "tiers", "stages", "amount_min", "amount_max", "updated_at"]
     list_select_related = ["institution"]
 
@@ -428,14 +408,14 @@ class MatchmakingAdmin(StepAdmin):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(ReadOnlyAdmin):
+class RecommendationAdmin(ReadOnlyBoardAdmin):
     list_display = ["enterprise", "institution", "invested", "created_at"]
     list_filter = ["invested"]
     list_select_related = ["enterprise", "institution"]
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(ReadOnlyAdmin):
+class IdempotencyKeyAdmin(ReadOnlyBoardAdmin):
     list_display = ["key", "caller", "status_code", "created_at"]
 
 
@@ -456,7 +436,7 @@ class ReportForm(forms.ModelForm):
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(ReadOnlyAdmin):
+class ReportRunAdmin(ReadOnlyBoardAdmin):
     """Staff start a build by adding a run (the period); the list shows its progress as it goes."""
 
     form = ReportForm
@@ -622,7 +602,7 @@ class AppointmentAdmin(StepAdmin):
 
 
 @admin.register(PerformanceForm)
-class PerformanceFormAdmin(ReadOnlyAdmin):
+class PerformanceFormAdmin(ReadOnlyBoardAdmin):
     list_display = ["appointment", "month", "submitted_at", "overdue", "enterprises_served",
                     "matchmaking_sessions", "policy_sessions", "partner_banks", "financing_amount",
                     "jcg_startups_served"]
@@ -635,13 +615,13 @@ class PerformanceFormAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(ReadOnlyAdmin):
+class ProgressReportAdmin(ReadOnlyBoardAdmin):
     list_display = ["appointment", "period", "submitted_at", "deadline"]
     list_select_related = ["appointment__institution", "deadline"]
 
 
 @admin.register(FeeAttestation)
-class FeeAttestationAdmin(ReadOnlyAdmin):
+class FeeAttestationAdmin(ReadOnlyBoardAdmin):
     list_display = ["appointment", "year", "attested_by", "attested_at"]
     list_select_related = ["appointment__institution", "attested_by"]
 

@@ -121,6 +121,24 @@ class BoardScopedAdmin(MissingIs404Mixin, admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class ReadOnlyAdminMixin:
+    """For rows that change only through services (steps, imports, manage.py): the admin shows
+    them and offers no add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyBoardAdmin(ReadOnlyAdminMixin, BoardScopedAdmin):
+    """A board-scoped admin over read-only rows."""
+
+
 @require_POST
 def switch_board(request):
     """The board switcher: the current board may only become one of the user's staff boards;
@@ -254,7 +272,7 @@ class BoardMembershipAdmin(BoardScopedAdmin):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(BoardScopedAdmin):
+class ApiKeyAdmin(ReadOnlyBoardAdmin):
     """Read-only: keys are issued and revoked with manage.py; only the prefix is ever shown."""
 
     list_display = ["prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
@@ -262,15 +280,6 @@ class ApiKeyAdmin(BoardScopedAdmin):
     list_select_related = ["institution", "user"]
     fields = ["board", "prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class CalendarAdminMixin:
@@ -339,7 +348,7 @@ class HolidayOverrideAdmin(CalendarAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Deadline)
-class DeadlineAdmin(BoardScopedAdmin):
+class DeadlineAdmin(ReadOnlyBoardAdmin):
     """Read-mostly: deadlines change only through boards.deadlines; staff may look."""
 
     list_display = ["title", "kind", "status", "due", "stage", "next_action_at", "assignee"]
@@ -347,15 +356,6 @@ class DeadlineAdmin(BoardScopedAdmin):
     search_fields = ["title", "kind", "object_id"]
     list_select_related = ["assignee"]
     readonly_fields = [f.name for f in Deadline._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="状态", ordering="state")
     def status(self, obj):

@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from boards import admission, tiers
-from boards.admin import BoardScopedAdmin, _on_board
+from boards.admin import BoardScopedAdmin, ReadOnlyBoardAdmin, _on_board
 from boards.errors import DomainError
 from boards.files import serve_file
 from boards.models import Application, Campaign, Objection, PlanApproval, TierPlan
@@ -46,20 +46,11 @@ class Step:
         self.label, self.run, self.fields, self.labels = label, run, fields, labels or {}
 
 
-class WorkflowAdmin(BoardScopedAdmin):
+class WorkflowAdmin(ReadOnlyBoardAdmin):
     """Read-only rows whose changes are the ``steps`` (name → Step); ``available(obj)`` names
     the steps offered for ``obj``."""
 
     steps = {}
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def available(self, obj):
         return [name for name in allowed_transitions(obj) if name in self.steps]
@@ -139,8 +130,8 @@ class CampaignAdmin(WorkflowAdmin):
     steps = {"close": Step("停止受理", lambda obj, user, **_: admission.close_campaign(obj, actor=user))}
 
     def has_add_permission(self, request):
-        # Unlike other workflow rows, campaigns are added here: skip WorkflowAdmin's refusal.
-        return super(WorkflowAdmin, self).has_add_permission(request)
+        # Unlike other workflow rows, campaigns are added here: the board admin's own rule applies.
+        return BoardScopedAdmin.has_add_permission(self, request)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from boards import custody
-from boards.admin import BoardScopedAdmin
+from boards.admin import BoardScopedAdmin, ReadOnlyAdminMixin, ReadOnlyBoardAdmin
 from boards.consent import in_force
 from boards.errors import DomainError
 from boards.files import removed_on_error, store_upload
@@ -32,17 +32,6 @@ from boards.models import (
     Shareholding,
     ShareRegister,
 )
-
-
-class ReadOnlyAdminMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ShareholdingInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -227,7 +216,7 @@ class ShareRegisterAdmin(BoardScopedAdmin):
 
 
 @admin.register(ShareChange)
-class ShareChangeAdmin(ReadOnlyAdminMixin, BoardScopedAdmin):
+class ShareChangeAdmin(ReadOnlyBoardAdmin):
     list_display = ["occurred_at", "register", "holding", "kind", "delta", "balance_after", "actor"]
     list_filter = ["kind"]
     search_fields = ["register__enterprise__name", "holding__holder_name"]
@@ -235,7 +224,7 @@ class ShareChangeAdmin(ReadOnlyAdminMixin, BoardScopedAdmin):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(ReadOnlyAdminMixin, BoardScopedAdmin):
+class DisclosureAdmin(ReadOnlyBoardAdmin):
     """Enterprises publish on their own page; staff see every disclosure, whatever its audience."""
 
     list_display = ["title", "enterprise", "audience", "is_periodic", "period", "published_at"]
@@ -261,7 +250,7 @@ class ConsentStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(DataConsent)
-class DataConsentAdmin(ReadOnlyAdminMixin, BoardScopedAdmin):
+class DataConsentAdmin(ReadOnlyBoardAdmin):
     """Enterprises grant and revoke on their own page, with evidence; staff look."""
 
     list_display = ["enterprise", "institution", "categories", "granted_at", "expires_at", "revoked_at"]

@@ -15,7 +15,7 @@ from import_export.formats.base_formats import XLSX
 from import_export.forms import ExportForm
 
 from boards import services
-from boards.admin import BoardScopedAdmin
+from boards.admin import BoardScopedAdmin, ReadOnlyAdminMixin
 from boards.errors import DomainError
 from boards.files import store_upload
 from boards.imports import (
@@ -240,21 +240,12 @@ class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
         return TemplateResponse(request, "boards/admin/enterprise_import.html", context)
 
 
-class RecordListAdmin(XlsxExportMixin, BoardScopedAdmin):
+class RecordListAdmin(ReadOnlyAdminMixin, XlsxExportMixin, BoardScopedAdmin):
     """A read-only list of one kind of record across the board's enterprises (for search and
     export); records are added on the enterprise's page."""
 
     list_select_related = ("enterprise",)
     search_fields = ("enterprise__name", "enterprise__credit_code")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Qualification)

@@ -64,3 +64,13 @@ def send_email(notification_id):
                   [notification.user.email])
         Notification.objects.filter(pk=notification_id).update(email_sent_at=timezone.now())
     return True
+
+
+def mark_read(notification):
+    """Mark ``notification`` read. A conditional UPDATE: of two concurrent marks the first time
+    stays, and marking it again changes nothing. Returns the notification with its ``read_at``."""
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now())
+        notification.refresh_from_db(fields=["read_at"])
+    return notification
+

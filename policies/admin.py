@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from boards.admin import BoardScopedAdmin, IndentedJSONField
+from boards.admin import BoardScopedAdmin, IndentedJSONField, ReadOnlyBoardAdmin
 from policies import ordos, services
 from policies.models import (
     Award,
@@ -22,17 +22,6 @@ from policies.models import (
     ReportEntry,
     TargetActual,
 )
-
-
-class ReadOnlyAdmin(BoardScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Policy)
@@ -52,7 +41,7 @@ class PolicyAdmin(BoardScopedAdmin):
 
 
 @admin.register(Award)
-class AwardAdmin(ReadOnlyAdmin):
+class AwardAdmin(ReadOnlyBoardAdmin):
     list_display = ["enterprise", "policy", "period", "amount", "state", "proposed_automatically",
                     "applied_at", "year"]
     list_filter = ["state", "year", "policy", "proposed_automatically"]
@@ -66,7 +55,7 @@ class AwardAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GuaranteeClaim)
-class GuaranteeClaimAdmin(ReadOnlyAdmin):
+class GuaranteeClaimAdmin(ReadOnlyBoardAdmin):
     list_display = ["institution", "year", "period_label", "guarantee_amount", "cut",
                     "granted_risk_compensation", "granted_premium_subsidy", "state"]
     list_filter = ["year", "state"]
@@ -74,13 +63,13 @@ class GuaranteeClaimAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GuaranteeYear)
-class GuaranteeYearAdmin(ReadOnlyAdmin):
+class GuaranteeYearAdmin(ReadOnlyBoardAdmin):
     list_display = ["institution", "year", "capped_total"]
     list_select_related = ["institution"]
 
 
 @admin.register(ProgrammeTarget)
-class ProgrammeTargetAdmin(ReadOnlyAdmin):
+class ProgrammeTargetAdmin(ReadOnlyBoardAdmin):
     list_display = ["title", "kind", "threshold", "unit", "first_year", "last_year", "source"]
 
 
@@ -117,7 +106,7 @@ class LedgerUnitAdmin(BoardScopedAdmin):
 
 
 @admin.register(LedgerTask)
-class LedgerTaskAdmin(ReadOnlyAdmin):
+class LedgerTaskAdmin(ReadOnlyBoardAdmin):
     list_display = ["number", "title", "area", "deadline_text", "deadline"]
     fields = ["number", "area", "title", "measure", "lead_units", "cooperating_units", "deadline_text",
               "deadline", "source_note"]
@@ -141,7 +130,7 @@ class ReportEntryInline(admin.TabularInline):
 
 
 @admin.register(QuarterlyReport)
-class QuarterlyReportAdmin(ReadOnlyAdmin):
+class QuarterlyReportAdmin(ReadOnlyBoardAdmin):
     list_display = ["unit", "year", "quarter", "state", "submitted_at", "late"]
     list_filter = ["year", "quarter", "state", "late"]
     list_select_related = ["unit"]

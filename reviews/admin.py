@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
-from boards.admin import BoardScopedAdmin
+from boards.admin import BoardScopedAdmin, ReadOnlyBoardAdmin
 from boards.errors import DomainError
 from boards.models import Enterprise, Institution
 from boards.workflow import allowed_transitions
@@ -340,16 +340,7 @@ def _feedback_draft(case):
 
 
 @admin.register(QualityChallenge)
-class QualityChallengeAdmin(BoardScopedAdmin):
+class QualityChallengeAdmin(ReadOnlyBoardAdmin):
     list_display = ["institution", "case", "expert", "created_at"]
     readonly_fields = ["case", "institution", "expert", "text", "created_at"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

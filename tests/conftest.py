@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import BoardFactory, MembershipFactory, UserFactory
-from tests.support import CHROMIUM_ARGS, start_thread_worker
+from tests.support import CHROMIUM_ARGS, pg_server_bindir, start_thread_worker
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -34,6 +34,8 @@ SERVICES = {
     "redis": (_redis_up, "Redis (REDIS_URL) does not answer"),
     "browser": (lambda: shutil.which("chromium") or os.path.exists("/usr/bin/chromium"),
                 "Chromium is not installed at /usr/bin/chromium"),
+    "pg_server": (lambda: pg_server_bindir() is not None,
+                  "no local PostgreSQL server binaries (initdb) runnable as root to start a private cluster"),
 }
 
 
@@ -59,6 +61,7 @@ def _missing(name):
 _service_missing_postgres = _missing("postgres")
 _service_missing_redis = _missing("redis")
 _service_missing_browser = _missing("browser")
+_service_missing_pg_server = _missing("pg_server")
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,8 @@
 """Helpers shared by test modules (fixtures live in conftest.py)."""
 
+import os
+from pathlib import Path
+
 # Chromium as root on a machine with no network beyond loopback: no sandbox, no background calls.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -13,3 +16,12 @@ def start_thread_worker(queue, concurrency=2):
 
     return start_worker(app, pool="threads", concurrency=concurrency, perform_ping_check=False,
                         queues=[queue], shutdown_timeout=30)
+
+
+def pg_server_bindir():
+    """The newest local PostgreSQL server's bin folder (initdb, pg_ctl), or None. A private
+    cluster is started as the ``postgres`` user, so it also needs root for runuser."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+                   key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
+    return found[-1].parent if found and os.geteuid() == 0 else None
+

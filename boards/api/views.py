@@ -1,10 +1,10 @@
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from boards import notifications
 from boards.access import membership_institution
 from boards.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
 from boards.api.serializers import (
@@ -67,11 +67,7 @@ class NotificationRead(OwnNotificationsMixin, generics.GenericAPIView):
 
     @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request, *args, **kwargs):
-        notification = self.get_object()
-        if notification.read_at is None:
-            # Conditional UPDATE: of two concurrent marks, the first time stays.
-            Notification.objects.filter(pk=notification.pk, read_at=None).update(read_at=timezone.now())
-            notification.refresh_from_db(fields=["read_at"])
+        notification = notifications.mark_read(self.get_object())
         return Response(self.get_serializer(notification).data)
 
 

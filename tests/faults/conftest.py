@@ -26,10 +26,10 @@ from django.utils import timezone
 from boards.deadlines import open_deadline
 from boards.scoping import board_scope
 from tests.factories import EnterpriseFactory, UserFactory
+from tests.support import pg_server_bindir
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 DEADLINES = 4
 
 
@@ -174,6 +174,7 @@ class PrivateCluster:
         self.dir = Path(tempfile.mkdtemp(prefix="zb-pg-"))
         shutil.chown(self.dir, "postgres")
         self.port = free_port()
+        self.bin = pg_server_bindir()
         self.data = self.dir / "data"
 
     def _pg(self, *args, timeout=60):
@@ -181,11 +182,11 @@ class PrivateCluster:
                               timeout=timeout, text=True)
 
     def init(self):
-        self._pg(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self._pg(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
         self.start()
 
     def pg_ctl(self, *args):
-        return self._pg(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "server.log"),
+        return self._pg(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "server.log"),
                         "-o", f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off",
                         "-w", "-t", "60", *args)
 
@@ -193,7 +194,7 @@ class PrivateCluster:
         self.pg_ctl("start")
 
     def psql(self, sql, db="postgres", stdin=None):
-        return subprocess.run([str(PG_BIN / "psql"), "-h", "127.0.0.1", "-p", str(self.port),
+        return subprocess.run([str(self.bin / "psql"), "-h", "127.0.0.1", "-p", str(self.port),
                                "-U", "postgres", "-d", db, "-v", "ON_ERROR_STOP=1", "-q",
                                *(["-c", sql] if sql else [])],
                               input=stdin, check=True, capture_output=True, text=True, timeout=120)
@@ -203,15 +204,13 @@ class PrivateCluster:
 
     def stop(self):
         if (self.data / "postmaster.pid").exists():
-            self._pg(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._pg(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture
 def private_cluster():
-    if not (PG_BIN / "initdb").exists() or os.geteuid() != 0:
-        reason = "needs PostgreSQL 15 server binaries and root (runuser -u postgres)"
-        pytest.fail(reason) if os.environ.get("REQUIRE_SERVICES") == "1" else pytest.skip(reason)
+    """A PostgreSQL cluster of the test's own; tests using it are marked ``pg_server``."""
     cluster = PrivateCluster()
     try:
         cluster.init()

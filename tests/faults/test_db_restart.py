@@ -18,9 +18,9 @@ import requests
 
 from boards.scoping import RLS_SETTING
 from tests.alliance.conftest import api_key, member
-from tests.faults.conftest import PG_BIN, database_url, wait_for
+from tests.faults.conftest import database_url, wait_for
 
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("faults-db-restart")]
+pytestmark = [pytest.mark.postgres, pytest.mark.pg_server, pytest.mark.xdist_group("faults-db-restart")]
 
 DOWN_SECONDS = 3
 RECOVERY_SECONDS = 15
@@ -31,8 +31,9 @@ def app_on_private_cluster(committed_db, board, private_cluster, processes):
     bank = member(board, "IMB", name="内蒙古银行")
     headers = {"Authorization": api_key(board, bank.institution, bank.user)["HTTP_AUTHORIZATION"]}
     # Tables force row-level security: dump the board's rows with its setting.
-    dump = subprocess.run([str(PG_BIN / "pg_dump"), "--no-owner", "--no-privileges", "--enable-row-security",
-                           "-d", database_url()], capture_output=True, text=True, timeout=120,
+    dump = subprocess.run([str(private_cluster.bin / "pg_dump"), "--no-owner", "--no-privileges",
+                           "--enable-row-security", "-d", database_url()],
+                          capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PGOPTIONS": f"-c {RLS_SETTING}={board.pk}"})
     assert dump.returncode == 0, dump.stderr
     private_cluster.psql("CREATE ROLE zb LOGIN SUPERUSER")
