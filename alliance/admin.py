@@ -44,10 +44,10 @@ from alliance.models import (
     ServiceApplicationState,
 )
 from alliance.selectors import body_members
-from boards import evidence
-from boards.admin import BoardScopedAdmin, ReadOnlyBoardAdmin
-from boards.errors import DomainError
-from boards.workflow import allowed_transitions
+from boards.kernel import evidence
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
+from boards.kernel.errors import DomainError
+from boards.kernel.workflow import allowed_transitions
 
 
 def _rows(rows):

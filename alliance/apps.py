@@ -8,7 +8,7 @@ class AllianceConfig(AppConfig):
 
     def ready(self):
         from alliance import config, services
-        from boards.config import register_config_section
+        from boards.kernel.config import register_config_section
         from reviews.signals import quality_challenge_raised
 
         register_config_section("alliance", config.DEFAULT_ALLIANCE, config.validate_alliance)

@@ -12,7 +12,7 @@ its admission rules and its meeting cadence (months; null: ad hoc only). Rule ty
 from decimal import Decimal, InvalidOperation
 
 from alliance.models import Body, InstitutionQualificationKind
-from boards.models import InstitutionKind
+from boards.kernel.models import InstitutionKind
 
 RULE_TYPES = ("qualification", "tech_product_or_preference")
 

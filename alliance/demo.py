@@ -44,10 +44,11 @@ from alliance.models import (
     ServiceApplication,
     ServiceApplicationState,
 )
-from boards.demo import demo_enterprises, demo_seeder
-from boards.models import DataConsent, Enterprise, EnterpriseStatus, Institution
-from boards.tiers import scheme
-from boards.uscc import make_uscc
+from boards.enterprises.models import DataConsent, Enterprise, EnterpriseStatus
+from boards.enterprises.tiers import scheme
+from boards.kernel.demo import demo_enterprises, demo_seeder
+from boards.kernel.models import Institution
+from boards.kernel.uscc import make_uscc
 
 CONTACTS = ("王建国", "李海燕", "张志强", "刘丽娟", "陈晓东", "杨红梅", "赵立新", "黄文博")
 MEMBERS = {

@@ -4,7 +4,7 @@ enterprise fits a member's interest profile. Every criterion gives a row
 
 from dataclasses import dataclass, field
 
-from boards.models import ROUND_ORDER, DataCategory, FinancingRound, QualificationKind
+from boards.enterprises.models import ROUND_ORDER, DataCategory, FinancingRound, QualificationKind
 
 
 @dataclass

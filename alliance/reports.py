@@ -24,11 +24,11 @@ from alliance.models import (
     ReportRun,
     ReportState,
 )
-from boards import evidence
-from boards.errors import Conflict, DomainError
-from boards.filings import create_filing
-from boards.models import ServiceRecord
-from boards.tiers import tier_names
+from boards.enterprises.models import ServiceRecord
+from boards.enterprises.tiers import tier_names
+from boards.kernel import evidence
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.filings import create_filing
 
 logger = logging.getLogger(__name__)
 PERIOD_RE = re.compile(r"^(20\d\d)H([12])$")

@@ -14,7 +14,7 @@ from alliance.models import (
     InstitutionQualificationKind,
     Product,
 )
-from boards.models import InstitutionKind
+from boards.kernel.models import InstitutionKind
 
 GRADE_ORDER = [Grade.UNQUALIFIED, Grade.QUALIFIED, Grade.EXCELLENT]
 

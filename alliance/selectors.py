@@ -19,8 +19,9 @@ from alliance.models import (
     ServiceApplication,
     ServiceApplicationState,
 )
-from boards.access import INSTITUTION_ROLES, STAFF_ROLES, has_role, membership_institution
-from boards.models import Enterprise, Institution, QualificationKind, Role
+from boards.enterprises.models import Enterprise, QualificationKind
+from boards.kernel.access import INSTITUTION_ROLES, STAFF_ROLES, has_role, membership_institution
+from boards.kernel.models import Institution, Role
 
 
 def member_institutions(board, *, states=STANDING_MEMBERSHIP, bodies=None):

@@ -33,15 +33,15 @@ from alliance.models import (
     ServiceApplicationState,
 )
 from alliance.writing import admin_url, close_clock, locked, notify_institution, required
-from boards import calendar, evidence
-from boards.access import INSTITUTION_ROLES
-from boards.deadlines import open_deadline
-from boards.errors import Conflict, DomainError
-from boards.files import store_upload
-from boards.filings import create_filing
-from boards.models import DayBasis, Role
-from boards.notifications import notify
-from boards.workflow import fire
+from boards.kernel import calendar, evidence
+from boards.kernel.access import INSTITUTION_ROLES
+from boards.kernel.deadlines import open_deadline
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.files import store_upload
+from boards.kernel.filings import create_filing
+from boards.kernel.models import DayBasis, Role
+from boards.kernel.notifications import notify
+from boards.kernel.workflow import fire
 
 # 第二条 遴选条件: what each application assesses itself against.
 SELF_ASSESSMENT = (

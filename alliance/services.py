@@ -40,24 +40,18 @@ from alliance.models import (
     Recommendation,
 )
 from alliance.writing import close_clock, locked, notify_institution, notify_staff, required
-from boards import evidence
-from boards.calendar import SHANGHAI
-from boards.consent import consent_map
-from boards.deadlines import open_deadline
-from boards.errors import Conflict, DomainError
-from boards.files import store_upload
-from boards.models import (
-    DayBasis,
-    Enterprise,
-    EnterpriseStatus,
-    FinancingRound,
-    QualificationKind,
-    Role,
-)
-from boards.notifications import notify
-from boards.services import create_enterprise
-from boards.tiers import tier_names
-from boards.workflow import fire
+from boards.enterprises.models import Enterprise, EnterpriseStatus, FinancingRound, QualificationKind
+from boards.enterprises.services.consent import consent_map
+from boards.enterprises.services.registry import create_enterprise
+from boards.enterprises.tiers import tier_names
+from boards.kernel import evidence
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.deadlines import open_deadline
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.files import store_upload
+from boards.kernel.models import DayBasis, Role
+from boards.kernel.notifications import notify
+from boards.kernel.workflow import fire
 
 # --- Membership ----------------------------------------------------------------------------------
 
@@ -159,7 +153,7 @@ def change_membership(membership, step, *, actor, reason=""):
 
 def on_quality_challenge(sender, *, challenge_id, board_id, institution_id, **kwargs):
     """Receiver of reviews' ``quality_challenge_raised``: open the exit procedure."""
-    from boards.scoping import board_scope
+    from boards.kernel.scoping import board_scope
     from reviews.models import QualityChallenge
 
     with board_scope(board_id):

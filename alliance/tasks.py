@@ -4,8 +4,8 @@ per board to the tasks of the modules the board runs."""
 from celery import shared_task
 
 from alliance import reports, service_institutions, services  # module imports: reports imports this module
-from boards.models import Board
-from boards.taskbase import BoardTask
+from boards.kernel.models import Board
+from boards.kernel.taskbase import BoardTask
 
 
 @shared_task

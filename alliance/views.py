@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from alliance import selectors, services
 from alliance.matching import products_for
 from alliance.models import MembershipState, ProductType
-from boards.errors import DomainError
-from boards.models import QualificationKind
-from boards.tiers import tier_names
+from boards.enterprises.models import QualificationKind
+from boards.enterprises.tiers import tier_names
+from boards.kernel.errors import DomainError
 
 PAGE_SIZE = 20
 

@@ -3,10 +3,10 @@
 from django.urls import reverse
 
 from alliance import selectors
-from boards.deadlines import cancel_deadline, meet_deadline
-from boards.errors import DomainError
-from boards.models import DeadlineState
-from boards.notifications import notify
+from boards.kernel.deadlines import cancel_deadline, meet_deadline
+from boards.kernel.errors import DomainError
+from boards.kernel.models import DeadlineState
+from boards.kernel.notifications import notify
 
 
 def locked(obj, *related):

@@ -1,54 +1,5 @@
-"""Kernel tasks: the deadline sweep and what it queues, notification emails, provisional
-recomputation. Periodic ones are listed in settings.PERIODIC_TASKS."""
+"""The boards app's Celery tasks (Celery autodiscovers ``<app>.tasks``): the kernel's and the
+enterprise domain's."""
 
-from celery import shared_task
-from django.utils import timezone
-
-from boards import deadlines, files, notifications
-from boards.models import Board
-from boards.scoping import board_scope
-from boards.taskbase import BoardTask
-
-SWEEP_BATCH = 500
-
-
-@shared_task
-def sweep_deadlines(batch_size=SWEEP_BATCH):
-    """Queue one ``process_deadline`` per deadline whose next action is due. Running it twice
-    queues duplicates; the claim in ``advance_deadline`` makes them harmless."""
-    now, queued = timezone.now(), 0
-    for board_id in Board.objects.filter(is_active=True).values_list("pk", flat=True):
-        for deadline_id, stage in deadlines.pending_actions(board_id, now, batch_size):
-            process_deadline.delay(board_id, deadline_id, stage)
-            queued += 1
-    return queued
-
-
-@shared_task(base=BoardTask)
-def process_deadline(board_id, deadline_id, stage):
-    return deadlines.advance_deadline(deadline_id, stage)
-
-
-@shared_task(base=BoardTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification_email(board_id, notification_id):
-    return notifications.send_email(notification_id)
-
-
-@shared_task
-def recompute_provisional_deadlines():
-    changed = 0
-    for board in Board.objects.filter(is_active=True):
-        with board_scope(board):
-            changed += deadlines.recompute_provisional(board)
-    return changed
-
-
-@shared_task
-def sweep_orphan_files():
-    """Delete uploads whose row never committed, board by board (see files.sweep_orphan_files)."""
-    deleted = 0
-    for board in Board.objects.filter(is_active=True):
-        with board_scope(board):
-            deleted += len(files.sweep_orphan_files(board))
-    return deleted
-
+from boards.enterprises import tasks as enterprise_tasks  # noqa: F401
+from boards.kernel import filing_tasks, tasks  # noqa: F401

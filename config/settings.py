@@ -44,7 +44,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "boards.outage.DatabaseOutageMiddleware",  # first: it turns a database outage anywhere into a 503
+    "boards.kernel.outage.DatabaseOutageMiddleware",  # first: it turns a database outage anywhere into a 503
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,7 +56,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "boards.middleware.BoardScopeMiddleware",
+    "boards.kernel.middleware.BoardScopeMiddleware",
 ]
 
 # `make bench` only: adds the raw-floor views (scripts/bench/urls.py); never set in normal runs.
@@ -73,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "boards.context_processors.current_board",
+                "boards.kernel.context_processors.current_board",
             ],
         },
     },
@@ -134,23 +134,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Task modules autodiscovery (tasks.py) does not find.
-CELERY_IMPORTS = ["boards.retier_tasks", "boards.filing_tasks", "boards.custody_tasks"]
 # Periodic jobs: run by celery beat with Redis, by `manage.py runperiodic` without.
 PERIODIC_TASKS = {
-    "boards.sweep_deadlines": {"task": "boards.tasks.sweep_deadlines", "seconds": 60},
+    "boards.sweep_deadlines": {"task": "boards.kernel.tasks.sweep_deadlines", "seconds": 60},
     "boards.recompute_provisional_deadlines": {
-        "task": "boards.tasks.recompute_provisional_deadlines",
+        "task": "boards.kernel.tasks.recompute_provisional_deadlines",
         "seconds": 3600,
     },
-    "boards.sweep_orphan_files": {"task": "boards.tasks.sweep_orphan_files", "seconds": 86400},
-    "boards.open_due_retier_runs": {"task": "boards.retier_tasks.open_due_retier_runs", "seconds": 86400},
+    "boards.sweep_orphan_files": {"task": "boards.kernel.tasks.sweep_orphan_files", "seconds": 86400},
+    "boards.open_due_retier_runs": {"task": "boards.enterprises.tasks.open_due_retier_runs",
+                                    "seconds": 86400},
     "alliance.daily": {"task": "alliance.tasks.daily", "seconds": 86400},
     "policies.open_quarter_reports": {"task": "policies.tasks.open_quarter_reports_everywhere",
                                       "seconds": 86400},
     "reviews.replace_silent_experts": {"task": "reviews.tasks.replace_silent_experts_everywhere",
                                        "seconds": 600},
     "boards.open_due_disclosure_deadlines": {
-        "task": "boards.custody_tasks.open_due_disclosure_deadlines",
+        "task": "boards.enterprises.tasks.open_due_disclosure_deadlines",
         "seconds": 86400,
     },
 }
@@ -261,7 +261,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhuanban@localhost")
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "boards.api.authentication.ApiKeyAuthentication",
+        "boards.kernel.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -270,10 +270,10 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "boards.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "boards.kernel.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "boards.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["boards.api.throttling.ApiKeyThrottle"],
+    "EXCEPTION_HANDLER": "boards.kernel.api.errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["boards.kernel.api.throttling.ApiKeyThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_THROTTLE_RATE", "600/min")},
 }
 SPECTACULAR_SETTINGS = {
@@ -282,7 +282,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "DEFAULT_GENERATOR_CLASS": "boards.api.schema.BoardlessSchemaGenerator",
+    "DEFAULT_GENERATOR_CLASS": "boards.kernel.api.schema.BoardlessSchemaGenerator",
     # Swagger UI from the local sidecar package: government intranets reach no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from boards import views as board_views
-from boards.admin import switch_board
+from boards.kernel.admin.base import switch_board
+from boards.kernel.views import site as board_views
 
 # API paths that match no route (or name no board) answer the API's JSON error, not a page.
-handler404 = "boards.api.errors.not_found"
+handler404 = "boards.kernel.api.errors.not_found"
 
 urlpatterns = [
     path("healthz/", board_views.healthz, name="healthz"),
@@ -20,11 +20,13 @@ urlpatterns = [
     path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("policies.api.urls")),
     path("api/v1/", include("risksharing.api.urls")),
-    path("api/v1/", include("boards.api.urls")),
+    path("api/v1/", include("boards.enterprises.api.urls")),
+    path("api/v1/", include("boards.kernel.api.urls")),
     path("portal/", include("reviews.portal_urls")),
     path("", include("alliance.urls")),
     path("", include("reviews.urls")),
     path("", include("policies.urls")),
     path("", include("risksharing.urls")),
-    path("", include("boards.urls")),
+    path("", include("boards.enterprises.urls")),
+    path("", include("boards.kernel.urls")),
 ]

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
-from boards.admin import BoardScopedAdmin, IndentedJSONField, ReadOnlyBoardAdmin
+from boards.kernel.admin.base import BoardScopedAdmin, IndentedJSONField, ReadOnlyBoardAdmin
 from policies import ordos, services
 from policies.models import (
     Award,

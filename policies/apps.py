@@ -7,8 +7,8 @@ class PoliciesConfig(AppConfig):
     verbose_name = _("政策与工作方案")
 
     def ready(self):
-        from boards.config import register_config_section
-        from boards.signals import tier_changed
+        from boards.enterprises.signals import tier_changed
+        from boards.kernel.config import register_config_section
         from policies import config, services
 
         register_config_section("policies", config.DEFAULT, config.validate)

@@ -15,8 +15,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from boards import demo
-from boards.models import BoardMembership, Enterprise, Filing, Institution, Role
+from boards.enterprises.models import Enterprise
+from boards.kernel import demo
+from boards.kernel.models import BoardMembership, Filing, Institution, Role
 from policies import ordos, selectors, services
 from policies.models import (
     Award,

@@ -19,8 +19,8 @@ board's ``near_margin_pct`` of its threshold. Reads use ``.all()``, so prefetche
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from boards.models import QualificationKind
-from boards.tiers import format_yuan
+from boards.enterprises.models import QualificationKind
+from boards.enterprises.tiers import format_yuan
 
 CONDITION_TYPES = ("qualification", "first_qualification", "tier", "tier_entry", "financial", "manual", "any")
 METRICS = {"revenue": "营业收入", "net_profit": "净利润", "rd_expense": "研发费用", "total_assets": "总资产"}

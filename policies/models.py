@@ -16,8 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
-from boards.models import Deadline, Enterprise, Filing, Institution, TenantModel
-from boards.tiers import tier_names
+from boards.enterprises.models import Enterprise
+from boards.enterprises.tiers import tier_names
+from boards.kernel.models import Deadline, Filing, Institution, TenantModel
 from policies.matching import condition_errors, formula_is_valid
 
 MONEY = {"max_digits": 18, "decimal_places": 2}

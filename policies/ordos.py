@@ -17,13 +17,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from boards import evidence
-from boards.calendar import END_OF_DAY, SHANGHAI
-from boards.deadlines import meet_deadline, open_deadline
-from boards.errors import DomainError
-from boards.filings import create_filing
-from boards.models import DayBasis, DeadlineState
-from boards.workflow import fire
+from boards.kernel import evidence
+from boards.kernel.calendar import END_OF_DAY, SHANGHAI
+from boards.kernel.deadlines import meet_deadline, open_deadline
+from boards.kernel.errors import DomainError
+from boards.kernel.filings import create_filing
+from boards.kernel.models import DayBasis, DeadlineState
+from boards.kernel.workflow import fire
 from policies import config, selectors
 from policies.models import LedgerTask, LedgerUnit, QuarterlyReport, ReportEntry, TargetActual
 

@@ -11,9 +11,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from boards.access import STAFF_ROLES, require_role
-from boards.models import Enterprise, Qualification, Role, TierChange
-from boards.tiers import tier_names
+from boards.enterprises.models import Enterprise, Qualification, TierChange
+from boards.enterprises.tiers import tier_names
+from boards.kernel.access import STAFF_ROLES, require_role
+from boards.kernel.models import Role
 from policies import charts, config
 from policies.matching import match_policies
 from policies.models import (

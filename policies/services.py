@@ -21,14 +21,15 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from boards import evidence
-from boards.errors import Conflict, DomainError
-from boards.filings import create_filing
-from boards.models import Enterprise, InstitutionKind, TierChange
-from boards.notifications import notify
-from boards.scoping import board_scope
-from boards.tiers import tier_names
-from boards.workflow import fire
+from boards.enterprises.models import Enterprise, TierChange
+from boards.enterprises.tiers import tier_names
+from boards.kernel import evidence
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.filings import create_filing
+from boards.kernel.models import InstitutionKind
+from boards.kernel.notifications import notify
+from boards.kernel.scoping import board_scope
+from boards.kernel.workflow import fire
 from policies import config, selectors
 from policies.matching import evaluate
 from policies.models import (
@@ -180,7 +181,7 @@ def reject_award(award, *, actor, reason):
 
 
 def on_tier_changed(sender, *, board_id, enterprise_id, to_tier, actor_id=None, **kwargs):
-    """boards.signals.tier_changed receiver: runs after the move committed, so it opens the
+    """boards.enterprises.signals.tier_changed receiver: runs after the move committed, so it opens the
     board's scope itself."""
     with board_scope(board_id):
         propose_tier_awards(enterprise_id, to_tier, actor_id)

@@ -3,8 +3,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from boards.models import Board
-from boards.scoping import board_scope
+from boards.kernel.models import Board
+from boards.kernel.scoping import board_scope
 from policies import ordos, selectors
 
 

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from boards.access import STAFF_ROLES, has_role, require_role
-from boards.errors import DomainError
-from boards.tiers import tier_names
-from boards.workflow import allowed_transitions
+from boards.enterprises.tiers import tier_names
+from boards.kernel.access import STAFF_ROLES, has_role, require_role
+from boards.kernel.errors import DomainError
+from boards.kernel.workflow import allowed_transitions
 from policies import exports, ordos, selectors, services
 from policies.models import Award, AwardState, ReportState
 

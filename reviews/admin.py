@@ -9,10 +9,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
 
-from boards.admin import BoardScopedAdmin, ReadOnlyBoardAdmin
-from boards.errors import DomainError
-from boards.models import Enterprise, Institution
-from boards.workflow import allowed_transitions
+from boards.enterprises.models import Enterprise
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
+from boards.kernel.errors import DomainError
+from boards.kernel.models import Institution
+from boards.kernel.workflow import allowed_transitions
 from reviews import draw, selectors, services
 from reviews.models import (
     CaseMaterial,

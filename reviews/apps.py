@@ -7,7 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("专家评审")
 
     def ready(self):
-        from boards.config import register_config_section
+        from boards.kernel.config import register_config_section
         from reviews import config
 
         register_config_section("reviews", config.DEFAULT, config.validate)

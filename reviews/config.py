@@ -4,7 +4,7 @@ and filings. A board may override a type partly ({"listing_reserve": {"permit_ti
 
 import copy
 
-from boards.errors import DomainError
+from boards.kernel.errors import DomainError
 
 KINDS = ("innovation", "premium", "listing_reserve")
 MODES = ("remote", "meeting")

@@ -15,16 +15,9 @@ from django.db.models import F
 from django.utils import timezone
 from weasyprint import HTML
 
-from boards import demo
-from boards.models import (
-    BoardMembership,
-    Deadline,
-    Enterprise,
-    FinancingEvent,
-    Institution,
-    Role,
-    ServiceRecord,
-)
+from boards.enterprises.models import Enterprise, FinancingEvent, ServiceRecord
+from boards.kernel import demo
+from boards.kernel.models import BoardMembership, Deadline, Institution, Role
 from reviews import draw, services
 from reviews.config import review_type
 from reviews.models import CaseState, Expert, PanelSeat, ReviewCase, SeatState

@@ -20,15 +20,9 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from boards.errors import DomainError
-from boards.models import (
-    Application,
-    FinancingEvent,
-    FinancingKind,
-    Institution,
-    ServiceRecord,
-    Shareholding,
-)
+from boards.enterprises.models import Application, FinancingEvent, FinancingKind, ServiceRecord, Shareholding
+from boards.kernel.errors import DomainError
+from boards.kernel.models import Institution
 from reviews.models import Expert, ExpertField
 
 _LINK_SOURCES = []

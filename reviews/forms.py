@@ -2,7 +2,7 @@
 
 from django import forms
 
-from boards.models import Institution
+from boards.kernel.models import Institution
 from reviews.models import Vote
 
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from boards.models import Deadline, Enterprise, Institution, StoredFile, TenantModel
+from boards.enterprises.models import Enterprise
+from boards.kernel.models import Deadline, Institution, StoredFile, TenantModel
 
 
 class ExpertField(models.TextChoices):

@@ -7,9 +7,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from boards.access import STAFF_ROLES, boards_for, membership_institution, require_role
-from boards.models import Application, DeadlineState, Filing, Role, ServiceRecord
-from boards.scoping import board_scope
+from boards.enterprises.models import Application, ServiceRecord
+from boards.kernel.access import STAFF_ROLES, boards_for, membership_institution, require_role
+from boards.kernel.models import DeadlineState, Filing, Role
+from boards.kernel.scoping import board_scope
 from reviews.models import ACTIVE_SEAT_STATES, CaseMaterial, CaseState, Opinion, PanelSeat, ReviewCase
 
 NOT_FOUND = "未找到该评审。"

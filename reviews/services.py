@@ -15,15 +15,22 @@ from django.urls import reverse
 from django.utils import timezone
 from weasyprint import HTML
 
-from boards import evidence
-from boards import services as board_services
-from boards.deadlines import cancel_deadline, meet_deadline, open_deadline, pause_deadline, resume_deadline
-from boards.errors import Conflict, DomainError, NotFound
-from boards.files import store_upload
-from boards.filings import create_filing
-from boards.models import DayBasis, DeadlineState, Enterprise, FinancingEvent, FinancingKind, Role
-from boards.notifications import notify
-from boards.workflow import fire
+from boards.enterprises.models import Enterprise, FinancingEvent, FinancingKind
+from boards.enterprises.services import registry as board_services
+from boards.kernel import evidence
+from boards.kernel.deadlines import (
+    cancel_deadline,
+    meet_deadline,
+    open_deadline,
+    pause_deadline,
+    resume_deadline,
+)
+from boards.kernel.errors import Conflict, DomainError, NotFound
+from boards.kernel.files import store_upload
+from boards.kernel.filings import create_filing
+from boards.kernel.models import DayBasis, DeadlineState, Role
+from boards.kernel.notifications import notify
+from boards.kernel.workflow import fire
 from reviews import draw as panel_draw
 from reviews.config import review_type
 from reviews.forms import ReviewForm

@@ -4,8 +4,8 @@
 from celery import shared_task
 from django.utils import timezone
 
-from boards.models import Board
-from boards.taskbase import BoardTask
+from boards.kernel.models import Board
+from boards.kernel.taskbase import BoardTask
 from reviews import services
 from reviews.models import CaseState, ReviewCase, SeatState
 

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from boards.errors import DomainError
-from boards.files import serve_file
+from boards.kernel.errors import DomainError
+from boards.kernel.files import serve_file
 from reviews import selectors, services
 from reviews.forms import DeclineForm, ReviewForm, SupplementForm
 from reviews.models import CaseState, SeatState

@@ -11,8 +11,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from boards.admin import BoardScopedAdmin
-from boards.errors import DomainError
+from boards.kernel.admin.base import BoardScopedAdmin
+from boards.kernel.errors import DomainError
 from risksharing import forms, selectors, services
 from risksharing.models import (
     ApprovalState,

@@ -7,7 +7,7 @@ class RisksharingConfig(AppConfig):
     verbose_name = _("风险分担")
 
     def ready(self):
-        from boards.config import register_config_section
+        from boards.kernel.config import register_config_section
         from risksharing import config
 
         register_config_section("risksharing", config.DEFAULT, config.validate)

@@ -18,7 +18,7 @@
 from decimal import Decimal, InvalidOperation
 
 from alliance.models import Body
-from boards.models import InstitutionKind
+from boards.kernel.models import InstitutionKind
 
 ENTERPRISE_ANSWER_RANGE = (3, 5)
 

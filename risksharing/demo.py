@@ -17,8 +17,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from boards import demo
-from boards.models import BoardMembership, Enterprise, Institution, Role
+from boards.enterprises.models import Enterprise
+from boards.kernel import demo
+from boards.kernel.models import BoardMembership, Institution, Role
 from risksharing import selectors, services
 from risksharing.models import CaseState, CompensationFund, FinancingCase, FunderNplReport
 

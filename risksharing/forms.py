@@ -4,7 +4,8 @@ the object it acts on as ``obj`` (a case, contract terms, a loss allocation or a
 from django import forms
 from django.utils import timezone
 
-from boards.models import Enterprise, Institution
+from boards.enterprises.models import Enterprise
+from boards.kernel.models import Institution
 from risksharing import selectors
 from risksharing.models import RequestState, ZeroShareAdvantage
 from risksharing.services import OUTCOME_STATES

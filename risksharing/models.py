@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
-from boards.errors import Conflict
-from boards.models import Deadline, Enterprise, Filing, Institution, TenantModel
+from boards.enterprises.models import Enterprise
+from boards.kernel.errors import Conflict
+from boards.kernel.models import Deadline, Filing, Institution, TenantModel
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 PERCENT = {"max_digits": 5, "decimal_places": 2}

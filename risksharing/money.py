@@ -8,7 +8,7 @@ the order given), so the result is deterministic and every part is within one fe
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from boards.errors import DomainError
+from boards.kernel.errors import DomainError
 
 FEN = Decimal("0.01")
 HUNDRED = Decimal(100)

@@ -21,10 +21,10 @@ from django.urls import reverse
 
 from alliance.models import Body, Membership, MembershipState
 from alliance.selectors import member_institutions
-from boards.access import STAFF_ROLES, has_role, membership_institution, require_role
-from boards.errors import DomainError
-from boards.models import BoardMembership, Filing, Institution, InstitutionKind, Role
-from boards.tiers import tier_names
+from boards.enterprises.tiers import tier_names
+from boards.kernel.access import STAFF_ROLES, has_role, membership_institution, require_role
+from boards.kernel.errors import DomainError
+from boards.kernel.models import BoardMembership, Filing, Institution, InstitutionKind, Role
 from risksharing.config import DEFAULT as CONFIG_DEFAULT
 from risksharing.models import (
     NPL_STATES,

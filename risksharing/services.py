@@ -18,14 +18,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from boards import evidence
-from boards.deadlines import cancel_deadline, meet_deadline, open_deadline
-from boards.errors import Conflict, DomainError, NotFound
-from boards.filings import create_filing
-from boards.models import DayBasis, DeadlineState, Role
-from boards.notifications import notify
-from boards.tiers import format_yuan, tier_names
-from boards.workflow import fire
+from boards.enterprises.tiers import format_yuan, tier_names
+from boards.kernel import evidence
+from boards.kernel.deadlines import cancel_deadline, meet_deadline, open_deadline
+from boards.kernel.errors import Conflict, DomainError, NotFound
+from boards.kernel.filings import create_filing
+from boards.kernel.models import DayBasis, DeadlineState, Role
+from boards.kernel.notifications import notify
+from boards.kernel.workflow import fire
 from risksharing import money, selectors
 from risksharing.models import (
     ApprovalState,

@@ -7,9 +7,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from boards.errors import DomainError
-from boards.filings import pdf_response
-from boards.models import FilingState
+from boards.kernel.errors import DomainError
+from boards.kernel.filings import pdf_response
+from boards.kernel.models import FilingState
 from risksharing import charts, money, selectors, services
 from risksharing.forms import EnhancerViewForm
 from risksharing.models import CaseState

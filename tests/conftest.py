@@ -110,7 +110,7 @@ def real_worker(celery_queue):
 @pytest.fixture(autouse=True)
 def _calendar_cache():
     # A rolled-back test fires no signal: the calendar's per-year cache must not outlive it.
-    from boards.calendar import clear_cache
+    from boards.kernel.calendar import clear_cache
 
     clear_cache()
     yield
@@ -143,7 +143,7 @@ def other_staff_user(other_board):
 
 @pytest.fixture
 def in_board(board):
-    from boards.scoping import board_scope
+    from boards.kernel.scoping import board_scope
 
     with board_scope(board):
         yield board
@@ -158,7 +158,7 @@ def committed_db(transactional_db):
     from django.db import connection
 
     if connection.vendor == "sqlite":
-        from boards.rls import APPEND_ONLY_TABLES
+        from boards.kernel.rls import APPEND_ONLY_TABLES
 
         with connection.cursor() as cursor:
             for table in APPEND_ONLY_TABLES:

@@ -3,8 +3,9 @@ import random
 import factory
 from django.contrib.auth import get_user_model
 
-from boards.models import Board, BoardMembership, Enterprise, Institution
-from boards.uscc import make_uscc
+from boards.enterprises.models import Enterprise
+from boards.kernel.models import Board, BoardMembership, Institution
+from boards.kernel.uscc import make_uscc
 
 
 class BoardFactory(factory.django.DjangoModelFactory):

@@ -19,8 +19,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from alliance.models import IdempotencyKey
-from boards.errors import DomainError
-from boards.models import ApiKey
+from boards.kernel.errors import DomainError
+from boards.kernel.models import ApiKey
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 100

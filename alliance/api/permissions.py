@@ -6,9 +6,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from alliance import selectors
-from boards.access import INSTITUTION_ROLES, membership_institution
-from boards.api.permissions import NOT_FOUND
-from boards.models import ApiKey
+from boards.kernel.access import INSTITUTION_ROLES, membership_institution
+from boards.kernel.api.permissions import NOT_FOUND
+from boards.kernel.models import ApiKey
 
 
 def caller_institution(request):

@@ -17,13 +17,13 @@ from alliance.models import (
     ServiceApplication,
 )
 from alliance.service_institutions import SELF_ASSESSMENT
-from boards.api.serializers import (  # noqa: F401 (s.ErrorSerializer)
+from boards.enterprises.models import FinancingRound, QualificationKind
+from boards.kernel.api.serializers import (  # noqa: F401 (s.ErrorSerializer)
     ChoiceLabelField,
     ErrorSerializer,
     InstitutionBriefSerializer,
 )
-from boards.models import FinancingRound, QualificationKind
-from boards.workflow import allowed_transitions
+from boards.kernel.workflow import allowed_transitions
 
 # --- Products --------------------------------------------------------------------------------------
 

@@ -42,12 +42,12 @@ from alliance.models import (
     SelectionRound,
     ServiceApplication,
 )
-from boards.access import INSTITUTION_ROLES
-from boards.api.enterprises import InstitutionEnterpriseViewSet
-from boards.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission
-from boards.api.throttling import ApiKeyThrottle
-from boards.consent import consent_map
-from boards.files import serve_file
+from boards.enterprises.api.enterprises import InstitutionEnterpriseViewSet
+from boards.enterprises.services.consent import consent_map
+from boards.kernel.access import INSTITUTION_ROLES
+from boards.kernel.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission
+from boards.kernel.api.throttling import ApiKeyThrottle
+from boards.kernel.files import serve_file
 
 ERRORS = {
     code: OpenApiResponse(s.ErrorSerializer, description=text)

@@ -1,6 +1,6 @@
 from django import template
 
-from boards.access import staff_boards
+from boards.kernel.access import staff_boards
 
 register = template.Library()
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from boards.workflow import allowed_transitions
+from boards.kernel.workflow import allowed_transitions
 from policies.matching import describe
 from policies.models import Award, GuaranteeClaim, Policy
 

@@ -9,10 +9,11 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from boards.access import STAFF_ROLES, membership_institution
-from boards.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission, caller_roles
-from boards.models import Enterprise, Institution, Role
-from boards.tiers import tier_names
+from boards.enterprises.models import Enterprise
+from boards.enterprises.tiers import tier_names
+from boards.kernel.access import STAFF_ROLES, membership_institution
+from boards.kernel.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.models import Institution, Role
 from policies import selectors, services
 from policies.api import serializers as s
 from policies.models import Award, GuaranteeClaim, Policy

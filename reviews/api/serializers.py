@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from boards.workflow import allowed_transitions
+from boards.kernel.workflow import allowed_transitions
 from reviews import selectors
 from reviews.models import ReviewCase, ReviewKind, SeatState
 

@@ -7,10 +7,11 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from boards.access import STAFF_ROLES, membership_institution
-from boards.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
-from boards.api.throttling import ApiKeyThrottle
-from boards.models import Enterprise, Institution, Role
+from boards.enterprises.models import Enterprise
+from boards.kernel.access import STAFF_ROLES, membership_institution
+from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.api.throttling import ApiKeyThrottle
+from boards.kernel.models import Institution, Role
 from reviews import selectors, services
 from reviews.api import serializers as api_serializers
 from reviews.models import PanelSeat, ReviewCase

@@ -1,7 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from boards.tiers import tier_names
+from boards.enterprises.tiers import tier_names
 from risksharing import selectors
 from risksharing.models import FinancingCase, RequestState
 

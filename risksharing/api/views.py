@@ -7,12 +7,12 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
-from boards.access import membership_institution
-from boards.api.permissions import BoardScopedViewMixin, board_role_permission
-from boards.api.serializers import ErrorSerializer
-from boards.errors import Conflict
-from boards.filings import pdf_response
-from boards.models import ApiKey, FilingState, Role
+from boards.kernel.access import membership_institution
+from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission
+from boards.kernel.api.serializers import ErrorSerializer
+from boards.kernel.errors import Conflict
+from boards.kernel.filings import pdf_response
+from boards.kernel.models import ApiKey, FilingState, Role
 from risksharing import selectors, services
 from risksharing.api.serializers import AnswerSerializer, FinancingCaseSerializer
 from risksharing.models import FinancingCase

@@ -21,12 +21,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from alliance.models import Body, Membership, MembershipState, Product, ProductType
-from boards.api.authentication import generate_key, hash_secret
-from boards.models import (
-    ApiKey,
-    Board,
-    BoardKind,
-    BoardMembership,
+from boards.enterprises.models import (
     DataCategory,
     DataConsent,
     Enterprise,
@@ -34,15 +29,14 @@ from boards.models import (
     FinancialYear,
     FinancingEvent,
     FinancingKind,
-    Institution,
-    InstitutionKind,
     Qualification,
     QualificationKind,
-    Role,
 )
-from boards.scoping import board_scope
-from boards.tiers import tier_names
-from boards.uscc import make_uscc
+from boards.enterprises.tiers import tier_names
+from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.models import ApiKey, Board, BoardKind, BoardMembership, Institution, InstitutionKind, Role
+from boards.kernel.scoping import board_scope
+from boards.kernel.uscc import make_uscc
 
 PREFECTURES = [("呼和浩特市", "150102"), ("包头市", "150203"), ("鄂尔多斯市", "150602"), ("赤峰市", "150402"),
                ("乌鲁木齐市", "650104"), ("晋中市", "140702")]

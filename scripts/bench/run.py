@@ -139,7 +139,7 @@ def vacuum(table=None):
 
 
 def time_sweep(repeats=3):
-    from boards.tasks import sweep_deadlines
+    from boards.kernel.tasks import sweep_deadlines
 
     queue = settings.CELERY_TASK_DEFAULT_QUEUE
     times, queued = [], set()
@@ -178,8 +178,9 @@ def rls_queries(world):
     from django.db.models import Exists, OuterRef, Q, Subquery
 
     from alliance import selectors
-    from boards.consent import in_force
-    from boards.models import DataConsent, Deadline, Enterprise
+    from boards.enterprises.models import DataConsent, Enterprise
+    from boards.enterprises.services.consent import in_force
+    from boards.kernel.models import Deadline
 
     large, institution = world.large.board, world.large.institution
     now = timezone.now()
@@ -214,7 +215,7 @@ def rls_overhead(world, repeats=101):
     django-scopes compiles inside board_scope, against the same query compiled with scopes
     disabled and run as the superuser ``postgres`` (RLS bypassed). Both go through the same kind
     of plain psycopg connection, warm, fetching every row, alternating run by run."""
-    from boards.scoping import RLS_SETTING, board_scope, scopes_disabled
+    from boards.kernel.scoping import RLS_SETTING, board_scope, scopes_disabled
 
     queries, page_ids = rls_queries(world)
     db = settings.DATABASES["default"]
@@ -255,9 +256,9 @@ def rls_overhead(world, repeats=101):
 
 def filings(world, repeats=3):
     """Median time of ``render_filing_now`` per filing kind, on contexts captured from the demo."""
-    from boards.filings import render_filing_now
-    from boards.models import Filing, FilingState
-    from boards.scoping import board_scope
+    from boards.kernel.filings import render_filing_now
+    from boards.kernel.models import Filing, FilingState
+    from boards.kernel.scoping import board_scope
 
     board = world.small.board
     samples = json.loads(Path(__file__).with_name("filing_contexts.json").read_text())

@@ -13,8 +13,8 @@ from django.urls import include, path
 from rest_framework.request import Request
 
 from alliance.models import Product
-from boards.api.authentication import ApiKeyAuthentication
-from boards.models import Enterprise
+from boards.enterprises.models import Enterprise
+from boards.kernel.api.authentication import ApiKeyAuthentication
 
 ENTERPRISE_FIELDS = ("id", "name", "credit_code", "prefecture", "industry", "tier")
 PRODUCT_FIELDS = ("id", "institution__code", "institution__name", "name", "product_type", "description",

@@ -10,10 +10,10 @@ import pytest
 from django.utils import timezone
 
 from alliance.models import Membership, MembershipState, Product
-from boards.api.authentication import generate_key, hash_secret
-from boards.consent import grant_consent
-from boards.models import ApiKey
-from boards.scoping import board_scope
+from boards.enterprises.services.consent import grant_consent
+from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.models import ApiKey
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
 
 

@@ -14,8 +14,8 @@ from alliance.models import (
     ReportRun,
     SelectionRound,
 )
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import ProductFactory, member
 
 MODELS = ["institutionqualification", "membership", "exitcase", "meeting", "product", "financingneed",

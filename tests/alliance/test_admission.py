@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 
 from alliance import services
 from alliance.models import InstitutionQualification, Membership, MembershipState
-from boards.errors import Conflict, DomainError, IllegalTransition
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import ProductFactory, member
 
 TODAY = dt.date(2026, 3, 2)

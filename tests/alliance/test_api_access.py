@@ -25,8 +25,8 @@ from alliance.models import (
     ServiceApplication,
 )
 from alliance.service_institutions import SELF_ASSESSMENT
-from boards.scoping import board_scope
-from boards.uscc import make_uscc
+from boards.kernel.scoping import board_scope
+from boards.kernel.uscc import make_uscc
 from tests.alliance.conftest import AllianceMembershipFactory, ProductFactory, api_key, grant, member
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 from tests.reviews.conftest import pdf_upload

@@ -10,8 +10,8 @@ from pypdf import PdfWriter
 
 from alliance import services
 from alliance.models import Matchmaking
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import api_key, grant
 
 

@@ -4,9 +4,10 @@ import random
 from decimal import Decimal
 
 from alliance.models import FinancingNeed, Recommendation
-from boards.models import Enterprise, EvidenceEntry, Notification
-from boards.scoping import board_scope
-from boards.uscc import make_uscc
+from boards.enterprises.models import Enterprise
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
+from boards.kernel.uscc import make_uscc
 from tests.alliance.conftest import api_key, grant
 from tests.factories import EnterpriseFactory
 

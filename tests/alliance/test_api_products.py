@@ -5,8 +5,8 @@ import pytest
 
 from alliance import services
 from alliance.models import Product
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import ProductFactory, api_key
 
 BODY = {"name": "科创信用贷", "product_type": "credit_loan", "description": "纯信用", "amount_min": "100000",

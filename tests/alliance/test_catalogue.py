@@ -8,8 +8,8 @@ import pytest
 
 from alliance.matching import match_product
 from alliance.models import FinancingNeed, MembershipState
-from boards.models import Qualification
-from boards.scoping import board_scope
+from boards.enterprises.models import Qualification
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import ProductFactory, member
 from tests.factories import MembershipFactory, UserFactory
 

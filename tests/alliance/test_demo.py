@@ -14,9 +14,9 @@ from alliance.models import (
     Product,
     SelectionRound,
 )
-from boards import demo
-from boards.models import Board
-from boards.scoping import board_scope
+from boards.kernel import demo
+from boards.kernel.models import Board
+from boards.kernel.scoping import board_scope
 
 
 @pytest.fixture
@@ -25,7 +25,8 @@ def seeded(db, settings, monkeypatch):
     settings.DEBUG = True
     demo.board_seeders()
     monkeypatch.setattr(demo, "_SEEDERS", [(order, fn) for order, fn in demo._SEEDERS
-                                          if fn.__module__ in ("boards.demo_registry", "alliance.demo")])
+                                          if fn.__module__ in (
+                                              "boards.enterprises.demo.registry", "alliance.demo")])
     call_command("seed_demo")
     return {board.slug: board for board in Board.objects.all()}
 

@@ -9,9 +9,10 @@ import time_machine
 
 from alliance import services
 from alliance.models import ExitCase, ExitState, MembershipState
-from boards.errors import Conflict
-from boards.models import EvidenceEntry, Notification, ServiceRecord
-from boards.scoping import board_scope
+from boards.enterprises.models import ServiceRecord
+from boards.kernel.errors import Conflict
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from reviews import services as review_services
 from reviews.models import QualityChallenge
 from reviews.signals import quality_challenge_raised

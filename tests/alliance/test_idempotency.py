@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from alliance import tasks
 from alliance.models import IdempotencyKey, Matchmaking, Product
-from boards.scoping import board_scope
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import api_key, grant, member
 from tests.alliance.test_api_products import BODY
 

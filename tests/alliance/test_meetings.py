@@ -8,11 +8,11 @@ import time_machine
 
 from alliance import services, tasks
 from alliance.models import Attendance, Meeting
-from boards.calendar import SHANGHAI
-from boards.deadlines import advance_deadline
-from boards.errors import Conflict, DomainError
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.deadlines import advance_deadline
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import member
 
 

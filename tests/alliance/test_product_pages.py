@@ -6,8 +6,8 @@ import pytest
 
 from alliance import services
 from alliance.models import Product
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import ProductFactory, member
 from tests.factories import MembershipFactory, UserFactory
 

@@ -8,9 +8,10 @@ import pytest
 
 from alliance import services, tasks
 from alliance.models import FinancingNeed, Matchmaking, NeedState
-from boards.consent import revoke_consent
-from boards.models import EvidenceEntry, FinancingEvent, Notification
-from boards.scoping import board_scope
+from boards.enterprises.models import FinancingEvent
+from boards.enterprises.services.consent import revoke_consent
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import grant, member, owner
 from tests.factories import EnterpriseFactory
 

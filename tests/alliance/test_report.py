@@ -14,11 +14,12 @@ from pypdf import PdfReader
 
 from alliance import reports
 from alliance.models import Matchmaking, ReportRun
-from boards.calendar import SHANGHAI
-from boards.errors import Conflict, DomainError
-from boards.filings import render_filing_now
-from boards.models import Filing, ServiceRecord
-from boards.scoping import board_scope
+from boards.enterprises.models import ServiceRecord
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.filings import render_filing_now
+from boards.kernel.models import Filing
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import ProductFactory, member
 from tests.factories import EnterpriseFactory
 

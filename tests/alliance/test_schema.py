@@ -13,7 +13,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
 
 from alliance.api import urls as api_urls
-from boards.api.schema import BoardlessSchemaGenerator
+from boards.kernel.api.schema import BoardlessSchemaGenerator
 from tests.alliance.conftest import api_key
 from tests.alliance.test_api_access import _objects
 

@@ -19,11 +19,11 @@ from alliance.models import (
     SelectionRound,
     ServiceApplication,
 )
-from boards.calendar import SHANGHAI
-from boards.deadlines import advance_deadline
-from boards.errors import DomainError
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.deadlines import advance_deadline
+from boards.kernel.errors import DomainError
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import api_key, member
 from tests.alliance.test_service_round import ASSESSMENT
 from tests.reviews.conftest import pdf_upload

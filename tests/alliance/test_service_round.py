@@ -11,11 +11,11 @@ import time_machine
 
 from alliance import service_institutions as si
 from alliance.models import Appointment, BlacklistRecord, RoundState, ServiceApplication
-from boards.calendar import SHANGHAI
-from boards.errors import Conflict, DomainError
-from boards.models import EvidenceEntry, Filing, Notification
-from boards.scoping import board_scope
-from boards.uscc import make_uscc
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import EvidenceEntry, Filing, Notification
+from boards.kernel.scoping import board_scope
+from boards.kernel.uscc import make_uscc
 from tests.alliance.conftest import api_key, member
 
 ASSESSMENT = {key: f"{label}：具备" for key, label in si.SELF_ASSESSMENT}

@@ -6,10 +6,11 @@ from django.db import connection
 from django.utils import timezone
 from django_scopes.exceptions import ScopeError
 
-from boards.consent import consent_map
-from boards.models import DataCategory, DataConsent, Deadline, DeadlineState, Enterprise, FinancialYear
-from boards.scoping import board_scope, reset_rls
-from boards.uscc import validate_uscc
+from boards.enterprises.models import DataCategory, DataConsent, Enterprise, FinancialYear
+from boards.enterprises.services.consent import consent_map
+from boards.kernel.models import Deadline, DeadlineState
+from boards.kernel.scoping import board_scope, reset_rls
+from boards.kernel.uscc import validate_uscc
 from scripts.bench import generate
 
 pytestmark = pytest.mark.postgres

@@ -4,8 +4,8 @@ so the base class is tested on a scoped model whatever the apps register."""
 from django.contrib import admin
 from django.urls import path
 
-from boards.admin import BoardScopedAdmin, switch_board
-from boards.models import Notification
+from boards.kernel.admin.base import BoardScopedAdmin, switch_board
+from boards.kernel.models import Notification
 
 site = admin.AdminSite()
 site.register(Notification, BoardScopedAdmin)

@@ -9,10 +9,11 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from boards import admission
-from boards.models import Board, Qualification
-from boards.scoping import board_scope
-from boards.tiers import TIER_SCHEMES
+from boards.enterprises.models import Qualification
+from boards.enterprises.services import admission
+from boards.enterprises.tiers import TIER_SCHEMES
+from boards.kernel.models import Board
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -4,7 +4,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.urls import path
 
-from boards.scoping import RLS_SETTING
+from boards.kernel.scoping import RLS_SETTING
 
 
 def probe(request, board=None):

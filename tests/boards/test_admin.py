@@ -5,9 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from boards.middleware import ADMIN_BOARD_SESSION_KEY
-from boards.models import ApiKey, Board, BoardMembership, Notification
-from boards.scoping import board_scope
+from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
+from boards.kernel.models import ApiKey, Board, BoardMembership, Notification
+from boards.kernel.scoping import board_scope
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 
 tenant_admin = pytest.mark.urls("tests.boards.admin_site_urls")

@@ -7,9 +7,12 @@ import io
 import pytest
 from django.db import transaction
 
-from boards import demo, demo_admission, demo_registry
-from boards.models import Application, ApplicationState, Board, BoardMembership, Campaign, Role, TierPlan
-from boards.scoping import board_scope
+from boards.enterprises.demo import admission as demo_admission
+from boards.enterprises.demo import registry as demo_registry
+from boards.enterprises.models import Application, ApplicationState, Campaign, TierPlan
+from boards.kernel import demo
+from boards.kernel.models import Board, BoardMembership, Role
+from boards.kernel.scoping import board_scope
 
 
 def _seed(monkeypatch):

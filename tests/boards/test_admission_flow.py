@@ -8,21 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 
-from boards import admission, services
-from boards.errors import Conflict, DomainError, IllegalTransition
-from boards.models import (
-    Application,
-    Board,
-    Deadline,
-    Enterprise,
-    EvidenceEntry,
-    Filing,
-    Notification,
-    Objection,
-    TierChange,
-    TierPlan,
-)
-from boards.scoping import board_scope
+from boards.enterprises.models import Application, Enterprise, Objection, TierChange, TierPlan
+from boards.enterprises.services import admission
+from boards.enterprises.services import registry as services
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition
+from boards.kernel.models import Board, Deadline, EvidenceEntry, Filing, Notification
+from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import SHANGHAI, at, pdf_upload, world
 from tests.factories import EnterpriseFactory
 

@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from boards import admission
-from boards.models import Application
-from boards.scoping import board_scope
+from boards.enterprises.models import Application
+from boards.enterprises.services import admission
+from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import at, pdf_upload, world
 from tests.factories import EnterpriseFactory
 

@@ -5,10 +5,11 @@ import datetime as dt
 
 import pytest
 
-from boards import admission
-from boards.filings import render_filing_now
-from boards.models import Filing, FilingState, FinancialYear
-from boards.scoping import board_scope
+from boards.enterprises.models import FinancialYear
+from boards.enterprises.services import admission
+from boards.kernel.filings import render_filing_now
+from boards.kernel.models import Filing, FilingState
+from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import at, pdf_text, pdf_upload, world
 
 pytestmark = pytest.mark.django_db

@@ -14,11 +14,11 @@ from rest_framework import generics
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
-from boards.api import urls as api_urls
-from boards.api.permissions import board_role_permission
-from boards.api.schema import BoardlessSchemaGenerator
-from boards.models import ApiKey, Notification, Role
-from boards.scoping import board_scope
+from boards.kernel.api import urls as api_urls
+from boards.kernel.api.permissions import board_role_permission
+from boards.kernel.api.schema import BoardlessSchemaGenerator
+from boards.kernel.models import ApiKey, Notification, Role
+from boards.kernel.scoping import board_scope
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 
 

@@ -14,12 +14,13 @@ from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.validation import validate_schema
 
-from boards.api import urls as api_urls
-from boards.api.authentication import generate_key, hash_secret
-from boards.api.schema import BoardlessSchemaGenerator
-from boards.consent import grant_consent, revoke_consent
-from boards.models import ApiKey, EvidenceEntry, FinancialYear, FinancingEvent, Qualification
-from boards.scoping import board_scope
+from boards.enterprises.api import urls as api_urls
+from boards.enterprises.models import FinancialYear, FinancingEvent, Qualification
+from boards.enterprises.services.consent import grant_consent, revoke_consent
+from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.api.schema import BoardlessSchemaGenerator
+from boards.kernel.models import ApiKey, EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
 
 READ = "boards.enterprise.read_by_institution"

@@ -14,9 +14,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from boards.api.authentication import hash_secret
-from boards.api.throttling import ApiKeyThrottle
-from boards.models import ApiKey, BoardMembership
+from boards.kernel.api.authentication import hash_secret
+from boards.kernel.api.throttling import ApiKeyThrottle
+from boards.kernel.models import ApiKey, BoardMembership
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 
 KEY_LINE = re.compile(r"^([0-9a-f]{8})\.(\S+)$", re.M)

@@ -3,7 +3,7 @@
 import pytest
 from django.test.utils import override_settings
 
-from boards.models import Role
+from boards.kernel.models import Role
 from tests.factories import BoardFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.browser

@@ -12,8 +12,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from boards.calendar import SHANGHAI, add_workdays, due_at, is_workday, workdays_between, year_known
-from boards.models import CalendarYear, HolidayOverride
+from boards.kernel.calendar import SHANGHAI, add_workdays, due_at, is_workday, workdays_between, year_known
+from boards.kernel.models import CalendarYear, HolidayOverride
 
 pytestmark = pytest.mark.django_db
 
@@ -135,8 +135,8 @@ def test_add_workdays_command():
 def test_staff_enter_a_year_in_the_admin_and_provisional_deadlines_follow(
     celery_eager, client, board, staff_user, django_capture_on_commit_callbacks
 ):
-    from boards.deadlines import open_deadline
-    from boards.scoping import board_scope
+    from boards.kernel.deadlines import open_deadline
+    from boards.kernel.scoping import board_scope
 
     with board_scope(board):
         deadline = open_deadline(board, board, "test.answer", "跨年", 3, "working",

@@ -7,10 +7,16 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from boards.consent import consented_categories, consenting_enterprises, grant_consent, revoke_consent
-from boards.errors import Conflict, DomainError
-from boards.models import DataConsent, EvidenceEntry
-from boards.scoping import board_scope
+from boards.enterprises.models import DataConsent
+from boards.enterprises.services.consent import (
+    consented_categories,
+    consenting_enterprises,
+    grant_consent,
+    revoke_consent,
+)
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -11,23 +11,23 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 
-from boards import custody, demo, demo_custody, demo_registry
-from boards.errors import Conflict, DomainError
-from boards.models import (
-    Board,
+from boards.enterprises.demo import custody as demo_custody
+from boards.enterprises.demo import registry as demo_registry
+from boards.enterprises.models import (
     DataConsent,
-    Deadline,
-    DeadlineState,
     Disclosure,
     Enterprise,
-    EvidenceEntry,
     ShareChange,
     Shareholding,
     ShareRegister,
     TierChangeKind,
 )
-from boards.scoping import board_scope
-from boards.services import move_tier
+from boards.enterprises.services import custody
+from boards.enterprises.services.registry import move_tier
+from boards.kernel import demo
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import Board, Deadline, DeadlineState, EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from boards.calendar import SHANGHAI
-from boards.deadlines import (
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.deadlines import (
     advance_deadline,
     cancel_deadline,
     meet_deadline,
@@ -14,8 +14,8 @@ from boards.deadlines import (
     recompute_provisional,
     resume_deadline,
 )
-from boards.errors import DomainError, IllegalTransition
-from boards.models import CalendarYear, Deadline, HolidayOverride, Notification
+from boards.kernel.errors import DomainError, IllegalTransition
+from boards.kernel.models import CalendarYear, Deadline, HolidayOverride, Notification
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -192,7 +192,7 @@ def test_paused_or_met_deadlines_are_not_advanced(in_board, people):
 def test_deadline_admin_shows_provisional_and_paused_for_this_board_only(
     client, board, other_board, staff_user, django_assert_max_num_queries
 ):
-    from boards.scoping import board_scope
+    from boards.kernel.scoping import board_scope
 
     with board_scope(board):
         provisional = _open(board, amount=3, start=local(2026, 12, 30, 9))

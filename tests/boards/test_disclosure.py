@@ -9,12 +9,17 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from boards.custody_tasks import open_due_disclosure_deadlines
-from boards.disclosure import open_periodic_deadlines, publish_disclosure, visible_disclosures
-from boards.errors import DomainError
-from boards.models import Deadline, DeadlineState, Disclosure, EvidenceEntry, FinancingEvent, StoredFile
-from boards.scoping import board_scope
-from boards.services import move_tier
+from boards.enterprises.models import Disclosure, FinancingEvent
+from boards.enterprises.services.disclosure import (
+    open_periodic_deadlines,
+    publish_disclosure,
+    visible_disclosures,
+)
+from boards.enterprises.services.registry import move_tier
+from boards.enterprises.tasks import open_due_disclosure_deadlines
+from boards.kernel.errors import DomainError
+from boards.kernel.models import Deadline, DeadlineState, EvidenceEntry, StoredFile
+from boards.kernel.scoping import board_scope
 from config.celery import app as celery_app
 from tests.factories import (
     BoardFactory,

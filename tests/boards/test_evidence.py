@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django_scopes import ScopeError
 
-from boards import evidence
-from boards.models import EvidenceEntry
-from boards.rls import install_database_guards
-from boards.scoping import board_scope
+from boards.kernel import evidence
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.rls import install_database_guards
+from boards.kernel.scoping import board_scope
 
 TABLE = "boards_evidenceentry"
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
-from boards.errors import DomainError
-from boards.files import ORPHAN_GRACE, sanitize_name, serve_file, store_upload, sweep_orphan_files
-from boards.models import StoredFile
+from boards.kernel.errors import DomainError
+from boards.kernel.files import ORPHAN_GRACE, sanitize_name, serve_file, store_upload, sweep_orphan_files
+from boards.kernel.models import StoredFile
 
 
 def pdf_bytes():

@@ -16,13 +16,13 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.validation import validate_schema
 from pypdf import PdfReader
 
-from boards import evidence
-from boards.api import urls as api_urls
-from boards.api.schema import BoardlessSchemaGenerator
-from boards.errors import DomainError
-from boards.filings import create_filing, render_filing_now
-from boards.models import EvidenceEntry, Filing
-from boards.scoping import board_scope
+from boards.kernel import evidence
+from boards.kernel.api import urls as api_urls
+from boards.kernel.api.schema import BoardlessSchemaGenerator
+from boards.kernel.errors import DomainError
+from boards.kernel.filings import create_filing, render_filing_now
+from boards.kernel.models import EvidenceEntry, Filing
+from boards.kernel.scoping import board_scope
 from tests.factories import MembershipFactory, UserFactory
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))

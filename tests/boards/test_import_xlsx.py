@@ -6,11 +6,12 @@ import random
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from boards.errors import DomainError
-from boards.imports import import_xlsx
-from boards.models import Enterprise, EvidenceEntry, FinancialYear, Qualification
-from boards.scoping import board_scope
-from boards.uscc import make_uscc, uscc_check_char
+from boards.enterprises.models import Enterprise, FinancialYear, Qualification
+from boards.enterprises.services.imports import import_xlsx
+from boards.kernel.errors import DomainError
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
+from boards.kernel.uscc import make_uscc, uscc_check_char
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 
 CODES = [make_uscc(random.Random(f"import:{n}"), "650104") for n in range(4)]
@@ -150,7 +151,7 @@ def test_missing_column_and_wrong_file_are_refused(in_board, staff_user):
 
 
 def test_export_columns_round_trip(in_board, staff_user):
-    from boards.imports import EnterpriseResource
+    from boards.enterprises.services.imports import EnterpriseResource
 
     import_xlsx(in_board, "enterprises", clean_enterprises(), staff_user, dry_run=False)
     exported = EnterpriseResource(in_board).export(queryset=Enterprise.objects.all())

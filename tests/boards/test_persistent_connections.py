@@ -8,7 +8,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 
-from boards.scoping import set_rls_boards
+from boards.kernel.scoping import set_rls_boards
 
 pytestmark = [pytest.mark.postgres, pytest.mark.urls("tests.boards.scope_probe_urls")]
 

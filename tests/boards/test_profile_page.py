@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from django.utils.html import escape
 
-from boards.models import (
+from boards.enterprises.models import (
     DataConsent,
     Disclosure,
     FinancialYear,
@@ -19,8 +19,8 @@ from boards.models import (
     ShareRegister,
     TierChange,
 )
-from boards.scoping import board_scope
-from boards.tiers import TIER_SCHEMES
+from boards.enterprises.tiers import TIER_SCHEMES
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
 
 

@@ -16,12 +16,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from boards.calendar import SHANGHAI
-from boards.deadlines import open_deadline
-from boards.models import Notification
-from boards.notifications import notify, send_email
-from boards.scoping import board_scope
-from boards.tasks import process_deadline, recompute_provisional_deadlines, sweep_deadlines
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.deadlines import open_deadline
+from boards.kernel.models import Notification
+from boards.kernel.notifications import notify, send_email
+from boards.kernel.scoping import board_scope
+from boards.kernel.tasks import process_deadline, recompute_provisional_deadlines, sweep_deadlines
 from config.celery import app as celery_app
 from tests.factories import MembershipFactory, UserFactory
 from tests.support import start_thread_worker
@@ -37,7 +37,7 @@ def claims():
     won = []
 
     def record(sender, result, **kwargs):
-        if sender.name == "boards.tasks.process_deadline":
+        if sender.name == "boards.kernel.tasks.process_deadline":
             won.append(result)
 
     task_success.connect(record, weak=False)
@@ -126,8 +126,8 @@ def test_sweep_query_reads_the_partial_index(board):
     deadline_pending_idx, not by reading the board's rows."""
     from django.contrib.contenttypes.models import ContentType
 
-    from boards.deadlines import pending_actions
-    from boards.models import Deadline
+    from boards.kernel.deadlines import pending_actions
+    from boards.kernel.models import Deadline
 
     now = timezone.now()
     kind = ContentType.objects.get_for_model(board)
@@ -154,7 +154,7 @@ def test_sweep_query_reads_the_partial_index(board):
 
 
 def test_recompute_task_updates_every_board(celery_eager, board, other_board):
-    from boards.models import CalendarYear, Deadline, HolidayOverride
+    from boards.kernel.models import CalendarYear, Deadline, HolidayOverride
 
     for b in (board, other_board):
         with board_scope(b):
@@ -265,10 +265,10 @@ def test_setup_periodic_tasks_is_idempotent(db, settings):
     rows = {t.name: (t.task, t.interval.every, t.interval.period) for t in PeriodicTask.objects.all()}
     assert rows == {name: (spec["task"], spec["seconds"], "seconds")
                     for name, spec in settings.PERIODIC_TASKS.items()}
-    assert rows["boards.sweep_deadlines"] == ("boards.tasks.sweep_deadlines", 60, "seconds")
+    assert rows["boards.sweep_deadlines"] == ("boards.kernel.tasks.sweep_deadlines", 60, "seconds")
     settings.PERIODIC_TASKS = {
         **settings.PERIODIC_TASKS,
-        "boards.sweep_deadlines": {"task": "boards.tasks.sweep_deadlines", "seconds": 30},
+        "boards.sweep_deadlines": {"task": "boards.kernel.tasks.sweep_deadlines", "seconds": 30},
     }
     call_command("setup_periodic_tasks", stdout=StringIO())
     assert PeriodicTask.objects.get(name="boards.sweep_deadlines").interval.every == 30

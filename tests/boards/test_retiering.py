@@ -6,21 +6,14 @@ import datetime
 import pytest
 import time_machine
 
-from boards.errors import Conflict, DomainError
-from boards.models import (
-    EnterpriseStatus,
-    EvidenceEntry,
-    Notification,
-    Qualification,
-    RetierProposal,
-    RetierRun,
-    TierChange,
-)
-from boards.retier_tasks import open_due_retier_runs
-from boards.retiering import confirm_run, decide_proposal, start_retier_run
-from boards.scoping import board_scope
-from boards.services import grant_tier_permit
-from boards.tiers import TIER_SCHEMES
+from boards.enterprises.models import EnterpriseStatus, Qualification, RetierProposal, RetierRun, TierChange
+from boards.enterprises.services.registry import grant_tier_permit
+from boards.enterprises.services.retiering import confirm_run, decide_proposal, start_retier_run
+from boards.enterprises.tasks import open_due_retier_runs
+from boards.enterprises.tiers import TIER_SCHEMES
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from config.celery import app as celery_app
 from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
 

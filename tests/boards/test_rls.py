@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
-from boards.models import Notification
-from boards.scoping import board_scope, current_rls_boards, reset_rls, set_rls_boards
+from boards.kernel.models import Notification
+from boards.kernel.scoping import board_scope, current_rls_boards, reset_rls, set_rls_boards
 
 pytestmark = pytest.mark.postgres
 

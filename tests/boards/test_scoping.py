@@ -1,8 +1,8 @@
 import pytest
 from django_scopes.exceptions import ScopeError
 
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 
 
 @pytest.mark.django_db

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from boards.models import FinancialYear, FinancingEvent, Qualification, ServiceRecord
-from boards.scoping import board_scope
-from boards.scoring import DEFAULT_SCORING, score_enterprise
+from boards.enterprises.models import FinancialYear, FinancingEvent, Qualification, ServiceRecord
+from boards.enterprises.scoring import DEFAULT_SCORING, score_enterprise
+from boards.kernel.scoping import board_scope
 from tests.factories import BoardFactory, EnterpriseFactory, UserFactory
 
 ON = datetime.date(2025, 6, 1)

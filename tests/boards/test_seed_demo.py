@@ -3,9 +3,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django_scopes import get_scope
 
-from boards import demo
-from boards.models import Board, BoardMembership, Institution, Role
-from boards.uscc import validate_uscc
+from boards.kernel import demo
+from boards.kernel.models import Board, BoardMembership, Institution, Role
+from boards.kernel.uscc import validate_uscc
 
 SLUGS = ["nmg-kcb", "xj-zjtx", "ordos", "jinzhong"]
 

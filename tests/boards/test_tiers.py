@@ -9,15 +9,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from boards import services
-from boards.models import (
-    FinancialYear,
-    FinancingEvent,
-    Qualification,
-    TierEntryPermit,
-)
-from boards.scoping import board_scope
-from boards.tiers import DEFAULT_TIERS, TIER_SCHEMES, check_entry, suggest_tier
+from boards.enterprises.models import FinancialYear, FinancingEvent, Qualification, TierEntryPermit
+from boards.enterprises.services import registry as services
+from boards.enterprises.tiers import DEFAULT_TIERS, TIER_SCHEMES, check_entry, suggest_tier
+from boards.kernel.scoping import board_scope
 from tests.factories import BoardFactory, EnterpriseFactory
 
 ON = datetime.date(2025, 6, 1)
@@ -202,9 +197,10 @@ def test_demo_seed_populates_every_tier_and_opens_a_retier_run(db, settings, mon
     from django.core.management import call_command
     from django.db.models import Count
 
-    from boards import demo
-    from boards.demo_registry import seed_enterprise_registry
-    from boards.models import Board, Enterprise, RetierProposal
+    from boards.enterprises.demo.registry import seed_enterprise_registry
+    from boards.enterprises.models import Enterprise, RetierProposal
+    from boards.kernel import demo
+    from boards.kernel.models import Board
 
     settings.DEBUG = True
     demo.board_seeders()  # import every app's seeders, then run only this one

@@ -3,7 +3,7 @@ import random
 import pytest
 from django.core.exceptions import ValidationError
 
-from boards.uscc import make_uscc, uscc_check_char, validate_uscc
+from boards.kernel.uscc import make_uscc, uscc_check_char, validate_uscc
 
 # Published codes of real organisations.
 REAL_CODES = [

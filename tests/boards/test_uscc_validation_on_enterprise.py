@@ -8,10 +8,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from boards import services
-from boards.models import Enterprise, EvidenceEntry, FinancialYear, Qualification
-from boards.scoping import board_scope
-from boards.uscc import make_uscc, uscc_check_char
+from boards.enterprises.models import Enterprise, FinancialYear, Qualification
+from boards.enterprises.services import registry as services
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
+from boards.kernel.uscc import make_uscc, uscc_check_char
 from tests.factories import EnterpriseFactory
 
 GOOD = make_uscc(random.Random("registry"), "150105")

@@ -10,9 +10,10 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from boards import admission
-from boards.models import Application, Enterprise, Filing, TierPlan
-from boards.scoping import board_scope
+from boards.enterprises.models import Application, Enterprise, TierPlan
+from boards.enterprises.services import admission
+from boards.kernel.models import Filing
+from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import SHANGHAI, pdf_upload, world
 from tests.e2e.conftest import PASSWORD, login, shot
 from tests.factories import BoardFactory, MembershipFactory

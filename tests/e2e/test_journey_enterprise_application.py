@@ -5,9 +5,9 @@ while the bureau and the exchange act (through the services, between the clicks)
 import pytest
 from playwright.sync_api import expect
 
-from boards import admission
-from boards.models import Application
-from boards.scoping import board_scope
+from boards.enterprises.models import Application
+from boards.enterprises.services import admission
+from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import pdf_upload, world
 from tests.e2e.conftest import PASSWORD, login, shot
 

@@ -9,8 +9,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from boards.models import Role
-from boards.scoping import board_scope
+from boards.kernel.models import Role
+from boards.kernel.scoping import board_scope
 from reviews import services
 from reviews.models import Opinion
 from tests.e2e.conftest import demo_user, login, shot

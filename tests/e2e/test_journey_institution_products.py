@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from alliance.models import Product
-from boards.scoping import board_scope
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import AllianceMembershipFactory
 from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, InstitutionFactory

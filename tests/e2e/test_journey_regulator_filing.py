@@ -8,9 +8,9 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from boards.filings import create_filing
-from boards.models import Filing
-from boards.scoping import board_scope
+from boards.kernel.filings import create_filing
+from boards.kernel.models import Filing
+from boards.kernel.scoping import board_scope
 from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, InstitutionFactory
 

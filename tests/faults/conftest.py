@@ -23,8 +23,8 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
-from boards.deadlines import open_deadline
-from boards.scoping import board_scope
+from boards.kernel.deadlines import open_deadline
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, UserFactory
 from tests.support import pg_server_bindir
 

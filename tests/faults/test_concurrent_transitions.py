@@ -10,9 +10,9 @@ import pytest
 import requests
 
 from alliance.models import Matchmaking, MatchState
-from boards.evidence import verify_chain
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.evidence import verify_chain
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import api_key, grant, member
 from tests.factories import EnterpriseFactory
 

@@ -14,9 +14,10 @@ from pypdf import PdfWriter
 
 from alliance import service_institutions as si
 from alliance.models import ProgressReport
-from boards import admission
-from boards.models import Disclosure, EvidenceEntry, StoredFile
-from boards.scoping import board_scope
+from boards.enterprises.models import Disclosure
+from boards.enterprises.services import admission
+from boards.kernel.models import EvidenceEntry, StoredFile
+from boards.kernel.scoping import board_scope
 from tests.alliance.conftest import api_key
 from tests.alliance.test_service_duties import appointed  # noqa: F401  (a fixture)
 from tests.boards.admission_support import at, world

@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from boards.scoping import RLS_SETTING
+from boards.kernel.scoping import RLS_SETTING
 from tests.alliance.conftest import api_key, member
 from tests.faults.conftest import database_url, wait_for
 

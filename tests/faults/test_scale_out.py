@@ -10,8 +10,9 @@ import redis
 import requests
 from django.conf import settings
 
-from boards.models import Deadline, DeadlineStage, Disclosure, Notification
-from boards.scoping import board_scope
+from boards.enterprises.models import Disclosure
+from boards.kernel.models import Deadline, DeadlineStage, Notification
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 from tests.faults.conftest import DEADLINES, sent_emails, wait_for
 
@@ -77,8 +78,8 @@ def test_session_and_files_are_shared_by_two_web_processes(board, owner, process
 def test_two_workers_and_a_double_sweep_send_each_reminder_once(board, due_reminders, processes):
     ids, emails = due_reminders
     # The beat fired twice before a worker was free: both sweeps queue every due reminder.
-    processes.call("boards.tasks.sweep_deadlines")
-    processes.call("boards.tasks.sweep_deadlines")
+    processes.call("boards.kernel.tasks.sweep_deadlines")
+    processes.call("boards.kernel.tasks.sweep_deadlines")
     processes.worker("w1")
     processes.worker("w2")
 

@@ -14,8 +14,8 @@ import pytest
 import redis
 from django.conf import settings
 
-from boards.models import Deadline, DeadlineStage, Notification
-from boards.scoping import RLS_SETTING, board_scope
+from boards.kernel.models import Deadline, DeadlineStage, Notification
+from boards.kernel.scoping import RLS_SETTING, board_scope
 from tests.faults.conftest import DEADLINES, database_url, sent_emails, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("faults-workers")]
@@ -38,8 +38,8 @@ def test_beat_twice_and_a_killed_worker_still_send_each_reminder_once(board, due
         locked = lock.execute("SELECT id FROM boards_deadline WHERE id = ANY(%s) FOR UPDATE",
                               [ids]).fetchall()
         assert len(locked) == DEADLINES
-        processes.call("boards.tasks.sweep_deadlines")  # the beat, twice: two full sets of
-        processes.call("boards.tasks.sweep_deadlines")  # process_deadline tasks get queued
+        processes.call("boards.kernel.tasks.sweep_deadlines")  # the beat, twice: two full sets of
+        processes.call("boards.kernel.tasks.sweep_deadlines")  # process_deadline tasks get queued
         first = processes.worker("w1", **FAST_REDELIVERY)
         [(blocked_pid,)] = wait_for(lambda: _waiting_backends(watch), 60,
                                     "a reminder blocked on the row lock")

@@ -52,11 +52,12 @@ from alliance.models import (
     ProgressReport,
     SelectionRound,
 )
-from boards import demo
-from boards.api.authentication import generate_key, hash_secret
-from boards.api.schema import BoardlessSchemaGenerator
-from boards.models import ApiKey, Board, DataConsent, Enterprise, Filing, Institution, Notification
-from boards.scoping import board_scope
+from boards.enterprises.models import DataConsent, Enterprise
+from boards.kernel import demo
+from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.api.schema import BoardlessSchemaGenerator
+from boards.kernel.models import ApiKey, Board, Filing, Institution, Notification
+from boards.kernel.scoping import board_scope
 from policies.api.views import AWARD_STEPS, CLAIM_STEPS
 from policies.models import Award, GuaranteeClaim, Policy
 from reviews import services as review_services

@@ -38,7 +38,7 @@ def _sessions(world):
     as the admin's current board."""
     from django.conf import settings
 
-    from boards.middleware import ADMIN_BOARD_SESSION_KEY
+    from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
 
     a, v = world.attacker, world.victim
     users = {f"other:{role}": getattr(a, role) for role in world_module.ATTACKER_ROLES}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from boards.models import TenantModel
+from boards.kernel.models import TenantModel
 
 POST = (("post", {}),)
 

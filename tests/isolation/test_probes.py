@@ -22,9 +22,9 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 
-from boards.middleware import ADMIN_BOARD_SESSION_KEY
-from boards.rls import tenant_models
-from boards.scoping import board_scope
+from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
+from boards.kernel.rls import tenant_models
+from boards.kernel.scoping import board_scope
 from tests.isolation import registry
 from tests.isolation.world import MARK, PRIVATE
 

@@ -33,19 +33,13 @@ from alliance.models import (
     ServiceApplication,
 )
 from alliance.service_institutions import SELF_ASSESSMENT
-from boards import admission, disclosure
-from boards.files import store_upload
-from boards.models import (
-    ApiKey,
-    BoardMembership,
-    Filing,
+from boards.enterprises.models import (
     FinancialYear,
     FinancingEvent,
     Objection,
     Qualification,
     RetierProposal,
     RetierRun,
-    Role,
     ServiceRecord,
     ShareChange,
     Shareholding,
@@ -53,8 +47,11 @@ from boards.models import (
     TierChange,
     TierPlan,
 )
-from boards.notifications import notify
-from boards.scoping import board_scope
+from boards.enterprises.services import admission, disclosure
+from boards.kernel.files import store_upload
+from boards.kernel.models import ApiKey, BoardMembership, Filing, Role
+from boards.kernel.notifications import notify
+from boards.kernel.scoping import board_scope
 from policies.models import (
     Award,
     GuaranteeClaim,
@@ -278,7 +275,7 @@ def build():
     # The remaining tenant tables, one row each, so the raw-SQL probe finds victim rows everywhere.
     with board_scope(board):
         from alliance.models import Attendance, ExpertScore
-        from boards.models import PlanApproval, TierEntryPermit
+        from boards.enterprises.models import PlanApproval, TierEntryPermit
         from policies.models import ReportEntry
         from reviews.models import (
             DeclaredConflict,

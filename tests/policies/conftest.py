@@ -11,10 +11,11 @@ import factory
 import pytest
 from pypdf import PdfReader
 
-from boards.calendar import SHANGHAI
-from boards.models import FinancialYear, Qualification, Role, TierChange
-from boards.scoping import board_scope
-from boards.tiers import TIER_SCHEMES
+from boards.enterprises.models import FinancialYear, Qualification, TierChange
+from boards.enterprises.tiers import TIER_SCHEMES
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.models import Role
+from boards.kernel.scoping import board_scope
 from policies import ordos
 from policies.models import Policy
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from policies import ordos
 from policies.models import Policy, ProgrammeTarget, QuarterlyReport, TargetActual
 from tests.policies.conftest import first_listing_policy

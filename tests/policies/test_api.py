@@ -12,10 +12,10 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
-from boards.api.authentication import generate_key, hash_secret
-from boards.api.schema import BoardlessSchemaGenerator
-from boards.models import ApiKey, Role
-from boards.scoping import board_scope
+from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.api.schema import BoardlessSchemaGenerator
+from boards.kernel.models import ApiKey, Role
+from boards.kernel.scoping import board_scope
 from policies import services
 from policies.api import urls as policy_urls
 from tests.factories import InstitutionFactory

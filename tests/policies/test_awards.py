@@ -11,10 +11,11 @@ import time_machine
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from boards.errors import Conflict, DomainError, IllegalTransition
-from boards.models import EvidenceEntry, Notification, Role, TierChange
-from boards.scoping import board_scope
-from boards.services import move_tier
+from boards.enterprises.models import TierChange
+from boards.enterprises.services.registry import move_tier
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition
+from boards.kernel.models import EvidenceEntry, Notification, Role
+from boards.kernel.scoping import board_scope
 from policies import services
 from policies.models import Award, AwardState
 from tests.policies.conftest import (

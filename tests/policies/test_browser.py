@@ -10,8 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from boards.calendar import SHANGHAI
-from boards.scoping import board_scope
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.scoping import board_scope
 from policies import ordos
 from policies.models import ProgrammeTarget, QuarterlyReport
 

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from django.core.management import call_command
 
-from boards import demo
-from boards.models import Board, EvidenceEntry, Filing
-from boards.scoping import board_scope
+from boards.kernel import demo
+from boards.kernel.models import Board, EvidenceEntry, Filing
+from boards.kernel.scoping import board_scope
 from policies.models import (
     Award,
     GuaranteeClaim,
@@ -34,7 +34,8 @@ def seeded(db, settings, monkeypatch):
     settings.DEBUG = True
     demo.board_seeders()
     monkeypatch.setattr(demo, "_SEEDERS", [(order, fn) for order, fn in demo._SEEDERS
-                                          if fn.__module__ in ("boards.demo_registry", "policies.demo")])
+                                          if fn.__module__ in (
+                                              "boards.enterprises.demo.registry", "policies.demo")])
     call_command("seed_demo")
     return {board.slug: board for board in Board.objects.all()}
 

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from boards.errors import DomainError
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.errors import DomainError
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from policies import services
 from policies.models import ClaimState, GuaranteeYear
 from tests.factories import InstitutionFactory

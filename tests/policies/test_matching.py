@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from boards.scoping import board_scope
+from boards.kernel.scoping import board_scope
 from policies import selectors
 from policies.models import Award, Policy
 from tests.policies.conftest import PolicyFactory, enterprise, first_listing_policy

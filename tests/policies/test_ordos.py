@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from boards.calendar import SHANGHAI, add_workdays, is_workday
-from boards.deadlines import advance_deadline
-from boards.errors import DomainError, IllegalTransition
-from boards.models import DeadlineState, EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.calendar import SHANGHAI, add_workdays, is_workday
+from boards.kernel.deadlines import advance_deadline
+from boards.kernel.errors import DomainError, IllegalTransition
+from boards.kernel.models import DeadlineState, EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from policies import exports, ordos, selectors, tasks
 from policies.models import LedgerTask, LedgerUnit, ProgrammeTarget, QuarterlyReport, ReportState
 from tests.policies.conftest import pdf_text

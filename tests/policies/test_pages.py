@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from boards.calendar import SHANGHAI
-from boards.models import Filing, Role
-from boards.scoping import board_scope
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.models import Filing, Role
+from boards.kernel.scoping import board_scope
 from policies import ordos, services
 from policies.models import Award, AwardState, QuarterlyReport
 from tests.policies.conftest import LISTED, enterprise, first_listing_policy, owner_of, user_with_role

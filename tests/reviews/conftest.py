@@ -11,10 +11,11 @@ from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
-from boards.calendar import SHANGHAI
-from boards.models import FinancingEvent, Role, ServiceRecord
-from boards.scoping import board_scope
-from boards.tiers import TIER_SCHEMES
+from boards.enterprises.models import FinancingEvent, ServiceRecord
+from boards.enterprises.tiers import TIER_SCHEMES
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.models import Role
+from boards.kernel.scoping import board_scope
 from reviews import services
 from reviews.models import Expert, ReviewCase
 from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory

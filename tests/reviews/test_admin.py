@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards.models import EvidenceEntry, Notification, Role
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry, Notification, Role
+from boards.kernel.scoping import board_scope
 from reviews.models import Expert, ExpertEmployment, ReviewCase
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.reviews.conftest import START, committee, pdf_upload

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
-from boards.api.authentication import generate_key, hash_secret
-from boards.models import ApiKey, Role
+from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.models import ApiKey, Role
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 from tests.reviews.conftest import START, committee, invest
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from boards.models import Role
-from boards.scoping import board_scope
+from boards.kernel.models import Role
+from boards.kernel.scoping import board_scope
 from reviews import services
 from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
 from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes

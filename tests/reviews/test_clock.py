@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards.deadlines import advance_deadline
-from boards.errors import Conflict, DomainError, IllegalTransition
-from boards.models import Deadline, EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.deadlines import advance_deadline
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition
+from boards.kernel.models import Deadline, EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from reviews import services
 from reviews.models import PanelDraw, SupplementRequest
 from reviews.tasks import replace_silent_experts

@@ -2,9 +2,10 @@
 
 import pytest
 
-from boards.errors import Conflict, DomainError
-from boards.models import EvidenceEntry, Institution, Qualification, TierEntryPermit
-from boards.scoping import board_scope
+from boards.enterprises.models import Qualification, TierEntryPermit
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import EvidenceEntry, Institution
+from boards.kernel.scoping import board_scope
 from reviews import services
 from reviews.models import QualityChallenge, passes
 from reviews.signals import quality_challenge_raised

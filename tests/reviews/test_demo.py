@@ -4,10 +4,10 @@ import io
 
 import pytest
 
-from boards import demo
-from boards.models import Filing, Role
-from boards.scoping import board_scope
-from boards.tiers import TIER_SCHEMES
+from boards.enterprises.tiers import TIER_SCHEMES
+from boards.kernel import demo
+from boards.kernel.models import Filing, Role
+from boards.kernel.scoping import board_scope
 from reviews import draw
 from reviews.demo import MEETING_STATES, REMOTE_STATES, seed_reviews
 from reviews.models import PanelDraw, QualityChallenge, ReviewCase

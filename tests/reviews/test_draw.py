@@ -6,15 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards.errors import DomainError
-from boards.models import (
-    Application,
-    Campaign,
-    EvidenceEntry,
-    Shareholding,
-    ShareRegister,
-)
-from boards.scoping import board_scope
+from boards.enterprises.models import Application, Campaign, Shareholding, ShareRegister
+from boards.kernel.errors import DomainError
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from reviews import draw, services
 from reviews.models import DeclaredConflict, ExpertEmployment, PanelDraw, Unavailability
 from tests.factories import InstitutionFactory, UserFactory

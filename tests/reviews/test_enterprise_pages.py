@@ -2,8 +2,8 @@
 
 import pytest
 
-from boards.models import Role
-from boards.scoping import board_scope
+from boards.kernel.models import Role
+from boards.kernel.scoping import board_scope
 from reviews import services
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 

@@ -6,10 +6,10 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from boards.errors import DomainError, IllegalTransition
-from boards.filings import render_filing_now
-from boards.models import EvidenceEntry, Filing, Notification
-from boards.scoping import board_scope
+from boards.kernel.errors import DomainError, IllegalTransition
+from boards.kernel.filings import render_filing_now
+from boards.kernel.models import EvidenceEntry, Filing, Notification
+from boards.kernel.scoping import board_scope
 from reviews import services
 from tests.reviews.conftest import committee
 

@@ -5,8 +5,8 @@ from django.apps import apps
 from django.db import connection
 from django_scopes.exceptions import ScopeError
 
-from boards.models import TenantModel
-from boards.scoping import board_scope
+from boards.kernel.models import TenantModel
+from boards.kernel.scoping import board_scope
 from reviews.models import PanelSeat, ReviewCase
 
 

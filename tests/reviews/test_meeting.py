@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards.errors import Conflict, DomainError, IllegalTransition
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from reviews import services
 from tests.reviews.conftest import START, committee
 

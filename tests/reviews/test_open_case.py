@@ -3,9 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from boards.errors import Conflict, DomainError
-from boards.models import EvidenceEntry
-from boards.scoping import board_scope
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import EvidenceEntry
+from boards.kernel.scoping import board_scope
 from reviews.config import review_type
 from reviews.models import ReviewCase
 from tests.factories import InstitutionFactory

@@ -6,8 +6,8 @@ import io
 import pytest
 from docx import Document
 
-from boards.models import EvidenceEntry, Role
-from boards.scoping import board_scope
+from boards.kernel.models import EvidenceEntry, Role
+from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
 from tests.reviews.conftest import ExpertFactory, Flow, committee, form_data, pdf_upload, png_upload
 

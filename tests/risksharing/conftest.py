@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from boards.calendar import SHANGHAI
-from boards.filings import render_filing_now
-from boards.models import Filing, Role, TenantModel
-from boards.scoping import board_scope
+from boards.kernel.calendar import SHANGHAI
+from boards.kernel.filings import render_filing_now
+from boards.kernel.models import Filing, Role, TenantModel
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CompensationFund, FinancingCase, FunderRequest
 from tests.alliance.conftest import AllianceMembershipFactory

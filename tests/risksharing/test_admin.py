@@ -3,8 +3,8 @@ NPL ratios and the quarterly report. Another board's staff and other roles get n
 
 import pytest
 
-from boards.models import Filing
-from boards.scoping import board_scope
+from boards.kernel.models import Filing
+from boards.kernel.scoping import board_scope
 from risksharing.models import CaseState, CompensationFund, FinancingCase, FunderNplReport
 from tests.risksharing.conftest import D
 

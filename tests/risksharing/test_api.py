@@ -10,11 +10,11 @@ from drf_spectacular.validation import validate_schema
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from boards.api.authentication import generate_key, hash_secret
-from boards.api.schema import BoardlessSchemaGenerator
-from boards.filings import render_filing_now
-from boards.models import ApiKey, Role
-from boards.scoping import board_scope
+from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.api.schema import BoardlessSchemaGenerator
+from boards.kernel.filings import render_filing_now
+from boards.kernel.models import ApiKey, Role
+from boards.kernel.scoping import board_scope
 from risksharing.api import urls as api_urls
 from risksharing.models import RequestState
 from tests.factories import MembershipFactory, UserFactory

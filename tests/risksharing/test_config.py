@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from boards.config import validate_board_config
+from boards.kernel.config import validate_board_config
 
 
 def test_defaults_fill_the_section():

@@ -5,9 +5,9 @@ import io
 import pytest
 
 from alliance.demo import MEMBERS
-from boards import demo
-from boards.models import Institution, Role
-from boards.scoping import board_scope
+from boards.kernel import demo
+from boards.kernel.models import Institution, Role
+from boards.kernel.scoping import board_scope
 from risksharing.demo import seed_risksharing
 from risksharing.models import CaseState, CompensationFund, FinancingCase, LossAllocation, LossPart
 from tests.alliance.conftest import AllianceMembershipFactory

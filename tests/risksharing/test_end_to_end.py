@@ -5,9 +5,9 @@ import datetime as dt
 
 import time_machine
 
-from boards import evidence
-from boards.models import Deadline, EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel import evidence
+from boards.kernel.models import Deadline, EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState, FundEntry, LossPart, RequestState
 from tests.risksharing.conftest import START, D, case_filings

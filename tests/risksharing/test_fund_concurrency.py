@@ -6,8 +6,8 @@ import threading
 import pytest
 from django.db import connection
 
-from boards import evidence
-from boards.scoping import board_scope
+from boards.kernel import evidence
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CompensationFund, FundEntry, LossAllocation, LossPart
 from tests.factories import EnterpriseFactory

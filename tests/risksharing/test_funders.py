@@ -6,10 +6,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards import calendar
-from boards.errors import Conflict, DomainError, IllegalTransition
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel import calendar
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import RequestState
 from tests.alliance.conftest import AllianceMembershipFactory

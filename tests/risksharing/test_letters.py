@@ -4,8 +4,8 @@ import datetime as dt
 
 import time_machine
 
-from boards.models import FinancialYear, Qualification
-from boards.scoping import board_scope
+from boards.enterprises.models import FinancialYear, Qualification
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from tests.risksharing.conftest import START, case_filings, pdf_text
 

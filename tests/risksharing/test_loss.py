@@ -4,10 +4,10 @@ compensation fund debited but never below zero, a shortfall recorded and reporte
 import pytest
 from django.db import IntegrityError, transaction
 
-from boards import evidence
-from boards.errors import Conflict, DomainError
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel import evidence
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState, CompensationFund, FundEntry, LossPart
 from tests.risksharing.conftest import D

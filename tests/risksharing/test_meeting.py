@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards.errors import Conflict, DomainError, IllegalTransition, NotFound
-from boards.models import Deadline, EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition, NotFound
+from boards.kernel.models import Deadline, EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState
 from tests.factories import InstitutionFactory

@@ -2,7 +2,7 @@
 
 import pytest
 
-from boards.errors import DomainError
+from boards.kernel.errors import DomainError
 from risksharing.money import check_shares, split
 from tests.risksharing.conftest import D
 

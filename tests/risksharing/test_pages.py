@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards.filings import render_filing_now
-from boards.models import Role
-from boards.scoping import board_scope
+from boards.kernel.filings import render_filing_now
+from boards.kernel.models import Role
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState
 from tests.factories import MembershipFactory, UserFactory

@@ -5,9 +5,9 @@ import pytest
 
 from alliance import services as alliance_services
 from alliance.models import MembershipState
-from boards.errors import DomainError
-from boards.models import Board
-from boards.scoping import board_scope
+from boards.kernel.errors import DomainError
+from boards.kernel.models import Board
+from boards.kernel.scoping import board_scope
 from risksharing import selectors, services
 from risksharing.models import RequestState
 from tests.alliance.conftest import AllianceMembershipFactory

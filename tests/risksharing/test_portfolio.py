@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from boards.errors import DomainError
-from boards.scoping import board_scope
+from boards.kernel.errors import DomainError
+from boards.kernel.scoping import board_scope
 from risksharing import selectors, services
 from risksharing.models import FunderNplReport
 from tests.risksharing.conftest import D, local, pdf_text

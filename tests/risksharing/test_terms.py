@@ -3,9 +3,9 @@
 
 import pytest
 
-from boards.errors import Conflict, DomainError, IllegalTransition
-from boards.models import EvidenceEntry, Notification
-from boards.scoping import board_scope
+from boards.kernel.errors import Conflict, DomainError, IllegalTransition
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState, ContractTerms, RiskShare
 from tests.risksharing.conftest import D

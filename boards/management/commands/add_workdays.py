@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from boards.calendar import add_workdays
+from boards.kernel.calendar import add_workdays
 
 
 class Command(BaseCommand):

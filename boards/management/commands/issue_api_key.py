@@ -4,9 +4,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from boards.access import INSTITUTION_ROLES
-from boards.api.authentication import KEYWORD, generate_key, hash_secret
-from boards.models import ApiKey, Board, BoardMembership, Institution, Role
+from boards.kernel.access import INSTITUTION_ROLES
+from boards.kernel.api.authentication import KEYWORD, generate_key, hash_secret
+from boards.kernel.models import ApiKey, Board, BoardMembership, Institution, Role
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from boards.models import ApiKey
+from boards.kernel.models import ApiKey
 
 
 class Command(BaseCommand):

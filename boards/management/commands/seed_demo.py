@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from boards.demo import DEMO_PASSWORD, seed_demo
+from boards.kernel.demo import DEMO_PASSWORD, seed_demo
 
 
 class Command(BaseCommand):

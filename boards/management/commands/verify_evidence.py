@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from boards.evidence import verify_chain
-from boards.models import Board
+from boards.kernel.evidence import verify_chain
+from boards.kernel.models import Board
 
 
 class Command(BaseCommand):

@@ -1,0 +1,369 @@
+"""Staff admin of admission: campaigns, applications, tier plans with their approvals, objections.
+
+Rows are read-only here; every change is a workflow step run through boards.admission, from
+a button on the change page (``<pk>/act/<step>/``: a confirmation form, with a text or date
+field where the step needs one) or from a list action. A refused step shows its message.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+from boards.enterprises import tiers
+from boards.enterprises.models import Application, Campaign, Objection, PlanApproval, TierPlan
+from boards.enterprises.services import admission
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, _on_board
+from boards.kernel.errors import DomainError
+from boards.kernel.files import serve_file
+from boards.kernel.workflow import allowed_transitions
+
+
+class StepForm(forms.Form):
+    """Fields a step may ask for; each step lists the ones it uses."""
+
+    text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 5, "cols": 70}))
+    starts_on = forms.DateField(label="公示开始日期", help_text="格式 2026-09-28",
+                                widget=forms.DateInput(format="%Y-%m-%d"))
+    upheld = forms.TypedChoiceField(label="异议是否成立", choices=[("0", "不成立"), ("1", "成立")],
+                                    coerce=lambda v: v == "1", widget=forms.RadioSelect)
+
+    def __init__(self, *args, fields=(), labels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name not in fields:
+                del self.fields[name]
+        for name, label in (labels or {}).items():
+            self.fields[name].label = label
+
+
+class Step:
+    def __init__(self, label, run, fields=(), labels=None):
+        self.label, self.run, self.fields, self.labels = label, run, fields, labels or {}
+
+
+class WorkflowAdmin(ReadOnlyBoardAdmin):
+    """Read-only rows whose changes are the ``steps`` (name → Step); ``available(obj)`` names
+    the steps offered for ``obj``."""
+
+    steps = {}
+
+    def available(self, obj):
+        return [name for name in allowed_transitions(obj) if name in self.steps]
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [path("<path:object_id>/act/<str:step>/", self.admin_site.admin_view(self.step_view),
+                     name="{}_{}_step".format(*info))] + super().get_urls()
+
+    @admin.display(description="办理")
+    def step_links(self, obj):
+        info = self.opts.app_label, self.opts.model_name
+        links = [(reverse(f"admin:{info[0]}_{info[1]}_step", args=[obj.pk, name]), self.steps[name].label)
+                 for name in self.available(obj)]
+        return format_html_join(" ", '<a class="button" href="{}">{}</a>', links) or "—"
+
+    def step_view(self, request, object_id, step):
+        obj = self.get_object(request, object_id)
+        if step not in self.steps or not self.has_view_permission(request, obj):
+            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                    args=[obj.pk]))
+        spec, status, error = self.steps[step], 200, None
+        data = request.POST if request.method == "POST" else None
+        form = StepForm(data, fields=spec.fields, labels=spec.labels,
+                        initial={"starts_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                spec.run(obj, request.user, **form.cleaned_data)
+            except DomainError as exc:
+                status, error = exc.status, exc
+            else:
+                messages.success(request, f"已办理：{spec.label}。")
+                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                                        args=[obj.pk]))
+        elif form.errors:
+            status = 400
+        return render(request, "boards/admission/admin_step.html", {
+            **self.admin_site.each_context(request), "opts": self.opts, "original": obj, "form": form,
+            "step": spec, "error": error, "title": f"{spec.label}：{obj}"}, status=status)
+
+    def run_each(self, request, queryset, label, run):
+        """A list action: run the step on each row in its own transaction; report each refusal."""
+        done = 0
+        for obj in queryset:
+            try:
+                run(obj, request.user)
+                done += 1
+            except DomainError as exc:
+                messages.error(request, f"{obj}：{exc.message}")
+        if done:
+            messages.success(request, f"{label}：已办理 {done} 项。")
+
+
+# --- Campaigns -------------------------------------------------------------------------------
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["board", "name", "opens_on", "bureau_deadline", "check_deadline"]
+
+    def clean(self):
+        data = super().clean()
+        dates = [data.get(name) for name in ("opens_on", "bureau_deadline", "check_deadline")]
+        if all(dates) and admission.campaign_dates_error(*dates):
+            raise forms.ValidationError(admission.campaign_dates_error(*dates))
+        return data
+
+
+@admin.register(Campaign)
+class CampaignAdmin(WorkflowAdmin):
+    """A campaign is created here (with its two deadlines) and only closed afterwards."""
+
+    form = CampaignForm
+    list_display = ["name", "opens_on", "bureau_deadline", "check_deadline", "is_open", "application_count",
+                    "step_links"]
+    steps = {"close": Step("停止受理", lambda obj, user, **_: admission.close_campaign(obj, actor=user))}
+
+    def has_add_permission(self, request):
+        # Unlike other workflow rows, campaigns are added here: the board admin's own rule applies.
+        return BoardScopedAdmin.has_add_permission(self, request)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["name", "opens_on", "bureau_deadline", "check_deadline", "is_open", "step_links"]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj) if obj else super().get_fields(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(applications_total=Count("applications"))
+
+    @admin.display(description="申请数", ordering="applications_total")
+    def application_count(self, obj):
+        return obj.applications_total
+
+    def available(self, obj):
+        return ["close"] if obj.is_open else []
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        obj.pk = admission.create_campaign(
+            request.board, name=data["name"], opens_on=data["opens_on"],
+            bureau_deadline=data["bureau_deadline"], check_deadline=data["check_deadline"],
+            actor=request.user).pk
+
+
+# --- Applications ----------------------------------------------------------------------------
+
+
+def _text(field_label):
+    return {"text": field_label}
+
+
+@admin.register(Application)
+class ApplicationAdmin(WorkflowAdmin):
+    list_display = ["enterprise", "prefecture", "campaign", "filed_by", "state", "tier", "supplement_rounds",
+                    "submitted_at"]
+    list_filter = ["state", "campaign", "filed_by"]
+    search_fields = ["enterprise__name", "enterprise__credit_code"]
+    list_select_related = ["enterprise", "campaign", "board"]
+    fields = ["step_links", "enterprise", "campaign", "filed_by", "filing_institution", "documents",
+              "state", "requested_tier_name", "tier", "check_table", "supplement_request",
+              "supplement_rounds", "plan", "submitted_at", "forwarded_at", "decided_at", "created_by",
+              "created_at"]
+    readonly_fields = fields
+    actions = ["start_check_selected", "mark_eligible_selected", "include_selected", "admit_selected"]
+    steps = {
+        "start_check": Step("开始初核", lambda obj, user, **_: admission.start_check(obj, actor=user)),
+        "request_supplement": Step(
+            "退回补充材料",
+            lambda obj, user, text, **_: admission.request_supplement(obj, text=text, actor=user),
+            fields=["text"], labels=_text("需补充的材料")),
+        "mark_eligible": Step("认定符合条件（按分层建议）",
+                              lambda obj, user, **_: admission.mark_eligible(obj, actor=user)),
+        "mark_ineligible": Step(
+            "认定不符合条件",
+            lambda obj, user, text, **_: admission.mark_ineligible(obj, reasons=text, actor=user),
+            fields=["text"], labels=_text("不符合条件的理由")),
+        "include_in_plan": Step("纳入分层方案",
+                                lambda obj, user, **_: admission.build_plan(obj.campaign, [obj], actor=user)),
+        "exclude_from_plan": Step("移出分层方案",
+                                  lambda obj, user, **_: admission.remove_from_plan(obj, actor=user)),
+        "admit": Step("公示期满，确认入板", lambda obj, user, **_: admission.admit(obj, actor=user)),
+    }
+
+    def get_urls(self):
+        return [path("<path:object_id>/file/<int:file_pk>/", self.admin_site.admin_view(self.file_view),
+                     name="boards_application_file")] + super().get_urls()
+
+    def _documents(self, obj):
+        """(title, StoredFile) of the due-diligence material and every uploaded material."""
+        documents = [("尽调材料", obj.due_diligence)] if obj.due_diligence_id else []
+        for material in obj.materials.select_related("file").order_by("round", "pk"):
+            label = f"{material.title}（第 {material.round} 轮补充）" if material.round else material.title
+            documents.append((label, material.file))
+        return documents
+
+    @admin.display(description="申请材料")
+    def documents(self, obj):
+        links = [(reverse("admin:boards_application_file", args=[obj.pk, stored.pk]), title,
+                  stored.original_name) for title, stored in self._documents(obj)]
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>（{}）', links) or "—"
+
+    def file_view(self, request, object_id, file_pk):
+        """Download one of the application's documents; any other file id is 404."""
+        obj = self.get_object(request, object_id)
+        stored = next((s for _, s in self._documents(obj) if s.pk == file_pk), None)
+        if stored is None:
+            raise Http404("未找到该文件。")
+        return serve_file(request, stored)
+
+    @admin.display(description="地州市", ordering="enterprise__prefecture")
+    def prefecture(self, obj):
+        return obj.enterprise.prefecture
+
+    @admin.display(description="拟定层级", ordering="proposed_tier")
+    def tier(self, obj):
+        return tiers.tier_names(obj.board).get(obj.proposed_tier, obj.proposed_tier) or "—"
+
+    @admin.display(description="申请层级")
+    def requested_tier_name(self, obj):
+        return tiers.tier_names(obj.board).get(obj.requested_tier, obj.requested_tier) or "—"
+
+    @admin.display(description="初核结论")
+    def check_table(self, obj):
+        result = obj.check_result
+        if not result:
+            return "—"
+        if "reasons" in result:
+            return f"不符合条件：{result['reasons']}"
+        rows = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", (
+            (r["tier_name"], r["criterion"], "满足" if r["met"] else "不满足", r["reason"])
+            for r in result.get("criteria", [])))
+        return format_html("拟纳入{}（{}）<table><tr><th>层级</th><th>条件</th><th>结论</th><th>依据</th>"
+                           "</tr>{}</table>", result.get("tier_name"), result.get("checked_on"), rows)
+
+    @admin.action(description="开始初核")
+    def start_check_selected(self, request, queryset):
+        self.run_each(request, queryset, "开始初核", lambda obj, user: admission.start_check(obj, actor=user))
+
+    @admin.action(description="认定符合条件（按分层建议）")
+    def mark_eligible_selected(self, request, queryset):
+        self.run_each(request, queryset, "认定符合条件",
+                      lambda obj, user: admission.mark_eligible(obj, actor=user))
+
+    @admin.action(description="纳入分层方案")
+    def include_selected(self, request, queryset):
+        self.run_each(request, queryset, "纳入分层方案",
+                      lambda obj, user: admission.build_plan(obj.campaign, [obj], actor=user))
+
+    @admin.action(description="公示期满，确认入板")
+    def admit_selected(self, request, queryset):
+        self.run_each(request, queryset, "确认入板", lambda obj, user: admission.admit(obj, actor=user))
+
+
+# --- Tier plans ------------------------------------------------------------------------------
+
+
+class ApprovalInline(admin.TabularInline):
+    model = PlanApproval
+    fields = ["body_name", "approved", "comment", "decided_by", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    @admin.display(description="审定单位")
+    def body_name(self, obj):
+        return admission.body_name(obj.board, obj.body) or obj.body
+
+    def has_view_permission(self, request, obj=None):
+        # Board staff, like the parent admin, not Django model permissions (staff hold none).
+        return _on_board(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class PlanApplicationInline(admin.TabularInline):
+    model = Application
+    fk_name = "plan"
+    fields = ["enterprise", "tier", "state"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "方案中的企业"
+
+    @admin.display(description="拟定层级")
+    def tier(self, obj):
+        return tiers.tier_names(obj.board).get(obj.proposed_tier, obj.proposed_tier) or "—"
+
+    def has_view_permission(self, request, obj=None):
+        return _on_board(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("enterprise")
+
+
+@admin.register(TierPlan)
+class TierPlanAdmin(WorkflowAdmin):
+    list_display = ["title", "campaign", "state", "submitted_at", "approved_at", "publicity", "step_links"]
+    list_filter = ["state", "campaign"]
+    list_select_related = ["campaign"]
+    fields = ["step_links", "title", "campaign", "state", "bodies", "submitted_at", "approved_at",
+              "publicity"]
+    readonly_fields = fields
+    inlines = [PlanApplicationInline, ApprovalInline]
+    steps = {
+        "submit": Step("报送审定单位", lambda obj, user, **_: admission.submit_plan(obj, actor=user)),
+        "start_publicity": Step(
+            "开始公示", lambda obj, user, starts_on, **_: admission.start_publicity(obj, actor=user,
+                                                                               starts_on=starts_on),
+            fields=["starts_on"]),
+    }
+
+    @admin.display(description="审定单位")
+    def bodies(self, obj):
+        return "、".join(body["name"] for body in admission.approving_bodies(obj.board)) or "未配置"
+
+    @admin.display(description="公示期", ordering="publicity_starts_on")
+    def publicity(self, obj):
+        if not obj.publicity_starts_on:
+            return "—"
+        label = f"{obj.publicity_starts_on} 至 {obj.publicity_ends_on}"
+        return f"{label}（暂定）" if obj.publicity_provisional else label
+
+
+# --- Objections ------------------------------------------------------------------------------
+
+
+@admin.register(Objection)
+class ObjectionAdmin(WorkflowAdmin):
+    list_display = ["application", "raised_by", "raised_at", "upheld", "decided_by", "step_links"]
+    list_filter = ["upheld"]
+    list_select_related = ["application__enterprise", "application__campaign", "decided_by"]
+    fields = ["step_links", "application", "raised_by", "text", "raised_at", "upheld", "decision_reason",
+              "decided_by"]
+    readonly_fields = fields
+    steps = {"decide": Step(
+        "处理异议", lambda obj, user, upheld, text, **_: admission.decide_objection(
+            obj, upheld=upheld, reason=text, actor=user),
+        fields=["upheld", "text"], labels=_text("处理意见"))}
+
+    def available(self, obj):
+        return ["decide"] if obj.upheld is None else []

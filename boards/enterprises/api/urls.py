@@ -1,0 +1,12 @@
+"""Institution API over the enterprise database."""
+
+from django.urls import path
+
+from boards.enterprises.api.enterprises import InstitutionEnterpriseViewSet
+
+urlpatterns = [
+    path("<slug:board>/enterprises/", InstitutionEnterpriseViewSet.as_view({"get": "list"}),
+         name="api-enterprise-list"),
+    path("<slug:board>/enterprises/<int:pk>/", InstitutionEnterpriseViewSet.as_view({"get": "retrieve"}),
+         name="api-enterprise-detail"),
+]

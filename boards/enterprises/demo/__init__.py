@@ -1,0 +1,1 @@
+"""Demo seeders of the enterprise domain (registered with the kernel's ``demo_seeder``)."""

@@ -1,0 +1,70 @@
+"""Models of the enterprise domain: registry, tiers, admission, custody, disclosure and consent."""
+
+from boards.enterprises.models.admission import (
+    Application,
+    ApplicationMaterial,
+    ApplicationState,
+    Campaign,
+    FiledBy,
+    Objection,
+    PlanApproval,
+    TierPlan,
+    TierPlanState,
+)
+from boards.enterprises.models.consent import DataCategory, DataConsent, Disclosure, DisclosureAudience
+from boards.enterprises.models.custody import ShareChange, Shareholding, ShareRegister
+from boards.enterprises.models.registry import (
+    ROUND_ORDER,
+    Enterprise,
+    EnterpriseStatus,
+    FinancialYear,
+    FinancingEvent,
+    FinancingKind,
+    FinancingRound,
+    Qualification,
+    QualificationKind,
+    ServiceRecord,
+    ServiceRecordKind,
+)
+from boards.enterprises.models.tiers import (
+    RetierProposal,
+    RetierRun,
+    TierChange,
+    TierChangeKind,
+    TierEntryPermit,
+)
+
+__all__ = [
+    "QualificationKind",
+    "FinancingRound",
+    "ROUND_ORDER",
+    "EnterpriseStatus",
+    "Enterprise",
+    "Qualification",
+    "FinancialYear",
+    "FinancingKind",
+    "FinancingEvent",
+    "ServiceRecordKind",
+    "ServiceRecord",
+    "TierChangeKind",
+    "TierChange",
+    "TierEntryPermit",
+    "RetierRun",
+    "RetierProposal",
+    "Campaign",
+    "FiledBy",
+    "ApplicationState",
+    "TierPlanState",
+    "TierPlan",
+    "Application",
+    "ApplicationMaterial",
+    "PlanApproval",
+    "Objection",
+    "ShareRegister",
+    "Shareholding",
+    "ShareChange",
+    "DisclosureAudience",
+    "Disclosure",
+    "DataCategory",
+    "DataConsent",
+]

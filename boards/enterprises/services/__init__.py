@@ -1,0 +1,1 @@
+"""Every write of the enterprise domain, one module per use-case area."""

@@ -1,0 +1,690 @@
+"""Admission (入板申报): campaigns, applications, the tier plan, its approvals, publicity and
+objections.
+
+Invariants: every function runs in the caller's board scope and in one transaction; it locks
+the rows it changes (SELECT ... FOR UPDATE), fires the model's transition (an illegal step
+raises IllegalTransition, HTTP 409 with the allowed steps), writes the evidence entry
+``boards.<thing>.<verb>`` with the actor and notifies whoever acts next.
+Approving bodies are the board's ``admission.approving_bodies``; a regulator user acts for a
+body when their REGULATOR membership's institution has the body's code.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from boards.enterprises import tiers
+from boards.enterprises.models import (
+    Application,
+    ApplicationMaterial,
+    ApplicationState,
+    Campaign,
+    Enterprise,
+    EnterpriseStatus,
+    FiledBy,
+    Objection,
+    PlanApproval,
+    TierChangeKind,
+    TierPlan,
+)
+from boards.enterprises.services import registry as services
+from boards.kernel import calendar, evidence
+from boards.kernel.deadlines import meet_deadline, open_deadline
+from boards.kernel.errors import Conflict, DomainError, NotFound
+from boards.kernel.files import store_upload
+from boards.kernel.filings import create_filing
+from boards.kernel.models import DayBasis, Deadline, DeadlineState, Role
+from boards.kernel.notifications import notify
+from boards.kernel.workflow import fire
+
+DEFAULT_ADMISSION = {
+    # [{"code": "gxt", "name": "自治区工信厅"}]; every code must also be in Board.regulators.
+    "approving_bodies": [],
+    "publicity_workdays": 5,
+    # Regulator code (Board.regulators) the 入板申请表 and the 公示名单 are filed with.
+    "filing_addressee": "",
+}
+# Applications still on their way: an enterprise has at most one of these.
+ACTIVE_STATES = [s for s in ApplicationState.values
+                 if s not in (ApplicationState.INELIGIBLE, ApplicationState.ADMITTED,
+                              ApplicationState.HELD_BACK)]
+OPEN_FOR_MATERIAL = (ApplicationState.DRAFT, ApplicationState.RETURNED)
+BUREAU_DEADLINE = "admission.bureau_submission"
+CHECK_DEADLINE = "admission.exchange_check"
+MATERIAL_TYPES = ("pdf", "jpg", "png", "docx", "xlsx")
+
+
+def validate_admission(value):
+    errors = []
+    bodies = value.get("approving_bodies")
+    if not isinstance(bodies, list) or not all(
+            isinstance(b, dict) and b.get("code") and b.get("name") for b in bodies):
+        errors.append('approving_bodies 必须是 [{"code": ..., "name": ...}] 列表')
+    elif len({b["code"] for b in bodies}) != len(bodies):
+        errors.append("approving_bodies 的 code 不能重复")
+    days = value.get("publicity_workdays")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        errors.append(f"publicity_workdays 必须是正整数，当前为 {days!r}")
+    if not isinstance(value.get("filing_addressee"), str):
+        errors.append("filing_addressee 必须是报备监管机构代码")
+    return errors
+
+
+def approving_bodies(board):
+    return board.setting("admission.approving_bodies", [])
+
+
+def body_name(board, code):
+    return next((b["name"] for b in approving_bodies(board) if b["code"] == code), None)
+
+
+# --- Recipients ------------------------------------------------------------------------------
+
+
+def _members(board, role, **membership):
+    filters = {f"board_memberships__{key}": value for key, value in membership.items()}
+    return list(get_user_model().objects.filter(
+        is_active=True, board_memberships__board=board, board_memberships__role=role,
+        board_memberships__is_active=True, **filters).distinct())
+
+
+def _applicants(application):
+    """The enterprise's users and whoever filed for it."""
+    users = list(application.enterprise.users.filter(is_active=True))
+    if application.created_by_id:
+        users.append(application.created_by)
+    return users
+
+
+def _applicant_url(application):
+    return reverse("admission-detail", args=[application.board.slug, application.pk])
+
+
+def _staff_url(obj):
+    return reverse(f"admin:boards_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def _notify_applicants(application, verb, title, body=""):
+    notify(application.board, _applicants(application), verb, f"{application.enterprise}：{title}", body,
+           _applicant_url(application))
+
+
+def _notify_staff(board, obj, verb, title, body=""):
+    notify(board, _members(board, Role.EXCHANGE_STAFF), verb, title, body, _staff_url(obj))
+
+
+# --- Locking helpers -----------------------------------------------------------------------
+
+
+def _lock(obj):
+    return type(obj).objects.select_for_update(of=("self",)).select_related("board").get(pk=obj.pk)
+
+
+def _lock_application(application):
+    return (Application.objects.select_for_update(of=("self",))
+            .select_related("board", "enterprise", "campaign", "plan").get(pk=application.pk))
+
+
+def _record(application, action, actor, **payload):
+    evidence.record(application.board, f"boards.application.{action}", actor=actor, subject=application,
+                    payload={"state": application.state, **payload})
+
+
+def _set_enterprise_status(enterprise, old, new):
+    Enterprise.objects.filter(pk=enterprise.pk, status=old).update(status=new)
+
+
+# --- Campaigns -------------------------------------------------------------------------------
+
+
+def _end_of(day):
+    return dt.datetime.combine(day, calendar.END_OF_DAY, tzinfo=calendar.SHANGHAI)
+
+
+def campaign_dates_error(opens_on, bureau_deadline, check_deadline):
+    if not opens_on <= bureau_deadline <= check_deadline:
+        return "日期顺序应为：开始日期 ≤ 地方主管部门报送截止 ≤ 交易中心初核截止。"
+    return None
+
+
+@transaction.atomic
+def create_campaign(board, *, name, opens_on, bureau_deadline, check_deadline, actor):
+    """Open a campaign and the two clocks of its dates (calendar days, ending 23:59:59 of each
+    date): the bureaus' submission and the exchange's check."""
+    error = campaign_dates_error(opens_on, bureau_deadline, check_deadline)
+    if error:
+        raise DomainError(error, code="invalid_dates")
+    campaign = Campaign.objects.create(board=board, name=name, opens_on=opens_on,
+                                       bureau_deadline=bureau_deadline, check_deadline=check_deadline)
+    for kind, title, day, role, url in (
+        (BUREAU_DEADLINE, f"{name}：地方主管部门报送入板申请", bureau_deadline, Role.LOCAL_BUREAU,
+         reverse("admission-bureau", args=[board.slug])),
+        (CHECK_DEADLINE, f"{name}：交易中心完成初核并拟订分层方案", check_deadline, Role.EXCHANGE_STAFF,
+         _staff_url(campaign)),
+    ):
+        open_deadline(board, campaign, kind, title, (day - opens_on).days, DayBasis.CALENDAR,
+                      starts_at=_end_of(opens_on), assignee_role=role, url=url)
+    evidence.record(board, "boards.campaign.created", actor=actor, subject=campaign, payload={
+        "name": name, "opens_on": opens_on, "bureau_deadline": bureau_deadline,
+        "check_deadline": check_deadline})
+    return campaign
+
+
+@transaction.atomic
+def close_campaign(campaign, *, actor):
+    """Stop accepting new applications; those under way go on."""
+    campaign = _lock(campaign)
+    if not campaign.is_open:
+        raise Conflict("该批次已停止受理。")
+    campaign.is_open = False
+    campaign.save(update_fields=["is_open"])
+    evidence.record(campaign.board, "boards.campaign.closed", actor=actor, subject=campaign)
+    return campaign
+
+
+def _meet_campaign_deadlines(campaign):
+    open_clocks = Deadline.objects.filter(
+        content_type=ContentType.objects.get_for_model(Campaign), object_id=str(campaign.pk),
+        kind__in=[BUREAU_DEADLINE, CHECK_DEADLINE], state=DeadlineState.OPEN)
+    for deadline in open_clocks:
+        meet_deadline(deadline)
+
+
+# --- Applications: the applicant's side ------------------------------------------------------
+
+
+def _check_tier(board, tier):
+    if tier and tier not in tiers.tier_names(board):
+        names = "、".join(f"{code}（{name}）" for code, name in tiers.tier_names(board).items())
+        raise DomainError(f"申请层级「{tier}」不存在。可选：{names}。", code="invalid_tier")
+
+
+def _new_application(enterprise, campaign, *, actor, filed_by, requested_tier="", **fields):
+    enterprise = _lock(enterprise)
+    campaign = Campaign.objects.get(pk=campaign.pk)
+    if not campaign.is_open:
+        raise Conflict(f"「{campaign.name}」已停止受理。")
+    if enterprise.status == EnterpriseStatus.ADMITTED:
+        raise Conflict(f"{enterprise.name}已入板，无需再次申请。")
+    if Application.objects.filter(enterprise=enterprise, state__in=ACTIVE_STATES).exists():
+        raise Conflict(f"{enterprise.name}已有进行中的入板申请。")
+    _check_tier(enterprise.board, requested_tier)
+    application = Application.objects.create(
+        board=enterprise.board, campaign=campaign, enterprise=enterprise, filed_by=filed_by,
+        requested_tier=requested_tier, created_by=actor, **fields)
+    _record(application, "created", actor, filed_by=filed_by, campaign=campaign.pk)
+    return application
+
+
+@transaction.atomic
+def create_application(enterprise, campaign, *, actor, requested_tier=""):
+    """The enterprise's own draft."""
+    return _new_application(enterprise, campaign, actor=actor, filed_by=FiledBy.ENTERPRISE,
+                            requested_tier=requested_tier)
+
+
+@transaction.atomic
+def update_application(application, *, requested_tier, actor):
+    application = _lock_application(application)
+    if application.state != ApplicationState.DRAFT:
+        raise Conflict("只有草稿可以修改。")
+    _check_tier(application.board, requested_tier)
+    application.requested_tier = requested_tier
+    application.save(update_fields=["requested_tier"])
+    _record(application, "updated", actor, requested_tier=requested_tier)
+    return application
+
+
+@transaction.atomic
+def add_material(application, uploaded_file, *, title, actor):
+    """Attach a document to a draft, or to a returned application as that round's supplement."""
+    application = _lock_application(application)
+    if application.state not in OPEN_FOR_MATERIAL:
+        raise Conflict("只有草稿或退回补充的申请可以上传材料。")
+    if not title.strip():
+        raise DomainError("请填写材料名称。", code="title_required")
+    stored = store_upload(application.board, uploaded_file, purpose="admission.material", user=actor,
+                          allowed=MATERIAL_TYPES)
+    material = ApplicationMaterial.objects.create(board=application.board, application=application,
+                                                  title=title.strip(), file=stored,
+                                                  round=application.supplement_rounds)
+    _record(application, "material_added", actor, material=material.pk, title=material.title,
+            round=material.round, sha256=stored.sha256)
+    return material
+
+
+def _file_application_form(application, actor):
+    """The 入板申请表 as a numbered filing."""
+    board, enterprise = application.board, application.enterprise
+    names = tiers.tier_names(board)
+    qualifications = [f"{q.get_kind_display()}（{q.issuer or '—'}，{q.issued_on or '—'}）"
+                      for q in enterprise.qualifications.all()]
+    financials = [{"year": f.year, "revenue": tiers.format_yuan(f.revenue),
+                   "net_profit": tiers.format_yuan(f.net_profit),
+                   "rd_expense": tiers.format_yuan(f.rd_expense)} for f in enterprise.financials.all()]
+    return create_filing(
+        board, kind="boards.application_form", addressee=board.setting("admission.filing_addressee"),
+        subject=f"{board.short_name or board.name_zh}企业入板申请表（{enterprise.name}）",
+        template_name="boards/filings/application_form.html", subject_obj=application, actor=actor,
+        context={
+            "campaign": application.campaign.name,
+            "filed_by": application.get_filed_by_display(),
+            "filing_institution": str(application.filing_institution or ""),
+            "enterprise": {
+                "name": enterprise.name, "credit_code": enterprise.credit_code,
+                "prefecture": enterprise.prefecture, "industry": enterprise.industry,
+                "founded_on": enterprise.founded_on,
+                "registered_capital": tiers.format_yuan(enterprise.registered_capital)
+                if enterprise.registered_capital is not None else "",
+                "legal_representative": enterprise.legal_representative,
+                "contact": " ".join(filter(None, [enterprise.contact_name, enterprise.contact_phone])),
+                "main_business": enterprise.main_business,
+            },
+            "requested_tier": names.get(application.requested_tier, ""),
+            "qualifications": qualifications,
+            "financials": financials,
+            "materials": [m.title for m in application.materials.all()],
+        })
+
+
+@transaction.atomic
+def submit_application(application, *, actor):
+    """Draft → submitted to the prefecture bureau, or, filed by a serving institution, straight
+    to the exchange. Files the 入板申请表."""
+    application = _lock_application(application)
+    by_institution = application.filed_by == FiledBy.INSTITUTION
+    fire(application, "file_with_exchange" if by_institution else "submit")
+    now = timezone.now()
+    application.submitted_at = now
+    if by_institution:
+        application.forwarded_at = now
+    application.save()
+    _set_enterprise_status(application.enterprise, EnterpriseStatus.PROSPECT, EnterpriseStatus.APPLYING)
+    filing = _file_application_form(application, actor)
+    _record(application, "forwarded" if by_institution else "submitted", actor, filing=filing.number)
+    board, enterprise = application.board, application.enterprise
+    if by_institution:
+        _notify_staff(board, application, "admission.forwarded",
+                      f"新入板申请：{enterprise}（{application.filing_institution}申报）")
+    else:
+        notify(board, _members(board, Role.LOCAL_BUREAU, prefecture=enterprise.prefecture),
+               "admission.submitted", f"待报送的入板申请：{enterprise}",
+               f"请在 {application.campaign.bureau_deadline} 前报送交易中心。",
+               reverse("admission-bureau", args=[board.slug]))
+    return application
+
+
+@transaction.atomic
+def file_by_bureau(enterprise, campaign, *, actor, requested_tier=""):
+    """The prefecture bureau files for an enterprise of its prefecture: submitted at once."""
+    application = _new_application(enterprise, campaign, actor=actor, filed_by=FiledBy.BUREAU,
+                                   requested_tier=requested_tier)
+    return submit_application(application, actor=actor)
+
+
+@transaction.atomic
+def file_by_institution(enterprise, campaign, due_diligence, *, institution, actor, requested_tier=""):
+    """A serving institution (PE manager, bank, securities, accounting or law firm) files with
+    its due-diligence material; the application goes straight to the exchange."""
+    application = _new_application(enterprise, campaign, actor=actor, filed_by=FiledBy.INSTITUTION,
+                                   requested_tier=requested_tier, filing_institution=institution)
+    application.due_diligence = store_upload(enterprise.board, due_diligence, user=actor,
+                                             purpose="admission.due_diligence", allowed=MATERIAL_TYPES)
+    application.save(update_fields=["due_diligence"])
+    return submit_application(application, actor=actor)
+
+
+@transaction.atomic
+def forward_batch(applications, *, prefecture, actor):
+    """The bureau forwards its prefecture's submitted applications to the exchange, all or none."""
+    pks = sorted({a.pk for a in applications})
+    if not pks:
+        raise DomainError("请至少选择一项申请。", code="empty_batch")
+    locked = list(Application.objects.select_for_update(of=("self",))
+                  .select_related("board", "enterprise", "campaign").filter(pk__in=pks).order_by("pk"))
+    if len(locked) != len(pks) or any(a.enterprise.prefecture != prefecture for a in locked):
+        raise NotFound()
+    now = timezone.now()
+    for application in locked:
+        fire(application, "forward")
+        application.forwarded_at = now
+        application.save()
+        _record(application, "forwarded", actor, batch=pks)
+    board = locked[0].board
+    notify(board, _members(board, Role.EXCHANGE_STAFF), "admission.forwarded",
+           f"{prefecture}报送入板申请 {len(locked)} 项", "、".join(a.enterprise.name for a in locked),
+           reverse("admin:boards_application_changelist"))
+    return locked
+
+
+@transaction.atomic
+def resubmit(application, *, actor):
+    """The applicant answers a supplement request; needs material uploaded in this round."""
+    application = _lock_application(application)
+    fire(application, "resubmit")
+    if not application.materials.filter(round=application.supplement_rounds).exists():
+        raise Conflict("请先上传本轮补充材料，再重新提交。", code="supplement_missing")
+    application.save()
+    _record(application, "resubmitted", actor, round=application.supplement_rounds)
+    _notify_staff(application.board, application, "admission.resubmitted",
+                  f"补充材料已提交：{application.enterprise}（第 {application.supplement_rounds} 轮）")
+    return application
+
+
+# --- Applications: the exchange's check ----------------------------------------------------------
+
+
+@transaction.atomic
+def start_check(application, *, actor):
+    application = _lock_application(application)
+    fire(application, "start_check")
+    application.save()
+    _record(application, "check_started", actor)
+    return application
+
+
+@transaction.atomic
+def request_supplement(application, *, text, actor):
+    application = _lock_application(application)
+    if not text.strip():
+        raise DomainError("请写明需要补充的材料。", code="text_required")
+    fire(application, "request_supplement")
+    application.supplement_request = text.strip()
+    application.supplement_rounds += 1
+    application.save()
+    _record(application, "supplement_requested", actor, round=application.supplement_rounds,
+            text=application.supplement_request)
+    _notify_applicants(application, "admission.returned", "入板申请需补充材料",
+                       application.supplement_request)
+    return application
+
+
+@transaction.atomic
+def mark_eligible(application, *, actor):
+    """Eligible with the tier the tier engine suggests and every criterion's reason. A board
+    whose tiers config has ``entry_requires_any`` refuses until one of those is on file."""
+    application = _lock_application(application)
+    fire(application, "mark_eligible")
+    enterprise = Enterprise.objects.prefetch_related(
+        "qualifications", "financings", "financials", "tier_permits").get(pk=application.enterprise_id)
+    suggestion = tiers.suggest_tier(enterprise)
+    if not suggestion.tier:
+        unmet = [row for row in suggestion.criteria if row["tier"] == "" and not row["met"]]
+        reason = (f"不符合入板条件：{unmet[0]['criterion']}（当前：{unmet[0]['reason']}）。"
+                  "请在取得相应认定后再认定符合条件，或认定为不符合条件。" if unmet
+                  else "未达到任何层级的条件，请认定为不符合条件。")
+        raise Conflict(reason, code="entry_not_met", details={"criteria": suggestion.criteria})
+    application.proposed_tier = suggestion.tier
+    application.check_result = {"tier": suggestion.tier, "tier_name": suggestion.name,
+                                "checked_on": timezone.localdate().isoformat(),
+                                "criteria": suggestion.criteria}
+    application.decided_at = timezone.now()
+    application.save()
+    _record(application, "eligible", actor, tier=suggestion.tier)
+    _notify_applicants(application, "admission.eligible", "初核结论：符合入板条件",
+                       f"拟纳入{suggestion.name}。")
+    return application
+
+
+@transaction.atomic
+def mark_ineligible(application, *, reasons, actor):
+    application = _lock_application(application)
+    if not reasons.strip():
+        raise DomainError("请写明不符合条件的理由。", code="reasons_required")
+    fire(application, "mark_ineligible")
+    application.check_result = {"reasons": reasons.strip(), "checked_on": timezone.localdate().isoformat()}
+    application.decided_at = timezone.now()
+    application.save()
+    _set_enterprise_status(application.enterprise, EnterpriseStatus.APPLYING, EnterpriseStatus.PROSPECT)
+    _record(application, "ineligible", actor, reasons=reasons.strip())
+    _notify_applicants(application, "admission.ineligible", "初核结论：不符合入板条件", reasons.strip())
+    return application
+
+
+# --- The tier plan and its approvals -------------------------------------------------------
+
+
+@transaction.atomic
+def build_plan(campaign, applications, *, actor):
+    """Put eligible applications of ``campaign`` into its draft plan (created when missing)."""
+    campaign = _lock(campaign)
+    plan = TierPlan.objects.select_for_update().filter(campaign=campaign, state="draft").first()
+    if plan is None:
+        plan = TierPlan.objects.create(board=campaign.board, campaign=campaign,
+                                       title=f"{campaign.name}分层方案")
+        evidence.record(campaign.board, "boards.tier_plan.created", actor=actor, subject=plan,
+                        payload={"campaign": campaign.pk})
+    for application in applications:
+        application = _lock_application(application)
+        if application.campaign_id != campaign.pk:
+            raise Conflict(f"{application.enterprise}的申请不属于「{campaign.name}」。")
+        fire(application, "include_in_plan")
+        application.plan = plan
+        application.save()
+        _record(application, "included_in_plan", actor, plan=plan.pk)
+    return plan
+
+
+@transaction.atomic
+def remove_from_plan(application, *, actor):
+    application = _lock_application(application)
+    if application.plan is None or application.plan.state != "draft":
+        raise Conflict("只能从拟订中的分层方案移出。")
+    fire(application, "exclude_from_plan")
+    plan_pk, application.plan = application.plan_id, None
+    application.save()
+    _record(application, "excluded_from_plan", actor, plan=plan_pk)
+    return application
+
+
+def plan_rows(plan):
+    names = tiers.tier_names(plan.board)
+    rows = []
+    for a in plan.applications.select_related("enterprise").order_by("enterprise__prefecture",
+                                                                      "enterprise__name"):
+        met = [r["criterion"] for r in a.check_result.get("criteria", [])
+               if r["met"] and r["tier"] == a.proposed_tier]
+        rows.append({"enterprise": a.enterprise.name, "credit_code": a.enterprise.credit_code,
+                     "prefecture": a.enterprise.prefecture, "industry": a.enterprise.industry,
+                     "tier": names.get(a.proposed_tier, a.proposed_tier), "reasons": "；".join(met)})
+    return rows
+
+
+@transaction.atomic
+def submit_plan(plan, *, actor):
+    """File the plan with every approving body. A plan sent back is resubmitted the same way;
+    the earlier round's decisions are cleared (the evidence log keeps them)."""
+    plan = _lock(plan)
+    board, bodies = plan.board, approving_bodies(plan.board)
+    if not bodies:
+        raise DomainError("本专板未配置分层方案审定单位（配置项 admission.approving_bodies）。",
+                          code="no_approving_bodies")
+    if not plan.applications.exists():
+        raise Conflict("分层方案中还没有企业。", code="empty_plan")
+    fire(plan, "submit")
+    plan.approvals.all().delete()
+    plan.submitted_at = timezone.now()
+    plan.save()
+    rows = plan_rows(plan)
+    numbers = []
+    for body in bodies:
+        filing = create_filing(
+            board, kind="boards.tier_plan", addressee=body["code"], subject=f"{plan.title}（报审稿）",
+            template_name="boards/filings/tier_plan.html", subject_obj=plan, actor=actor,
+            context={"campaign": plan.campaign.name, "title": plan.title, "rows": rows,
+                     "bodies": [b["name"] for b in bodies]})
+        numbers.append(filing.number)
+        notify(board, _members(board, Role.REGULATOR, institution__code=body["code"]),
+               "admission.plan_submitted", f"待审定：{plan.title}", f"报备编号 {filing.number}",
+               reverse("admission-approve", args=[board.slug, plan.pk, body["code"]]))
+    _meet_campaign_deadlines(plan.campaign)
+    evidence.record(board, "boards.tier_plan.submitted", actor=actor, subject=plan,
+                    payload={"filings": numbers, "applications": len(rows)})
+    return plan
+
+
+@transaction.atomic
+def decide_plan(plan, *, body, approved, comment, actor):
+    """One approving body's decision. A rejection sends the plan back to draft; the last
+    approval approves the plan and its applications."""
+    plan = _lock(plan)
+    board = plan.board
+    name = body_name(board, body)
+    if name is None:
+        raise NotFound()
+    comment = comment.strip()
+    if not approved and not comment:
+        raise DomainError("不同意时请写明意见。", code="comment_required")
+    if plan.state != "submitted":
+        raise Conflict(f"分层方案当前为「{plan.get_state_display()}」，不在审定中。",
+                       details={"state": plan.state})
+    if plan.approvals.filter(body=body).exists():
+        raise Conflict(f"{name}已对本方案作出审定意见。")
+    PlanApproval.objects.create(board=board, plan=plan, body=body, approved=approved, comment=comment,
+                                decided_by=actor)
+    evidence.record(board, "boards.tier_plan.decided", actor=actor, subject=plan,
+                    payload={"body": body, "approved": approved, "comment": comment})
+    if not approved:
+        fire(plan, "reject")
+        plan.save()
+        _notify_staff(board, plan, "admission.plan_rejected", f"{name}退回分层方案：{plan.title}", comment)
+        return plan
+    approved_bodies = set(plan.approvals.filter(approved=True).values_list("body", flat=True))
+    if approved_bodies >= {b["code"] for b in approving_bodies(board)}:
+        fire(plan, "approve")
+        plan.approved_at = timezone.now()
+        plan.save()
+        for application in plan.applications.all():
+            application = _lock_application(application)
+            fire(application, "approve")
+            application.save()
+            _record(application, "approved", actor, plan=plan.pk)
+        evidence.record(board, "boards.tier_plan.approved", actor=actor, subject=plan)
+        _notify_staff(board, plan, "admission.plan_approved", f"分层方案已审定：{plan.title}",
+                      "请安排公示。")
+    return plan
+
+
+# --- Publicity, objections, admission --------------------------------------------------------
+
+
+def publicity_end(board, starts_on):
+    """The last day of publicity: the n-th working day counting ``starts_on`` as the first
+    when it is a working day. Returns calendar.WorkdayResult (with ``provisional``)."""
+    return calendar.add_workdays(starts_on - calendar.ONE_DAY, board.setting("admission.publicity_workdays"))
+
+
+@transaction.atomic
+def start_publicity(plan, *, actor, starts_on=None):
+    plan = _lock(plan)
+    board = plan.board
+    today = timezone.localdate()
+    starts_on = starts_on or today
+    if starts_on < today:
+        raise DomainError("公示开始日期不能早于今天。", code="invalid_date")
+    fire(plan, "start_publicity")
+    end = publicity_end(board, starts_on)
+    plan.publicity_starts_on, plan.publicity_ends_on, plan.publicity_provisional = (
+        starts_on, end.date, end.provisional)
+    plan.save()
+    applications = [_lock_application(a) for a in plan.applications.all()]
+    for application in applications:
+        fire(application, "start_publicity")
+        application.save()
+        _record(application, "publicity_started", actor, starts_on=starts_on, ends_on=end.date)
+    dates = f"{starts_on} 至 {end.date}" + ("（暂定）" if end.provisional else "")
+    filing = create_filing(
+        board, kind="boards.publicity_list", addressee=board.setting("admission.filing_addressee"),
+        subject=f"{plan.title}入板企业名单公示", template_name="boards/filings/publicity_list.html",
+        subject_obj=plan, actor=actor,
+        context={"title": plan.title, "rows": plan_rows(plan), "starts_on": starts_on, "ends_on": end.date,
+                 "provisional": end.provisional, "workdays": board.setting("admission.publicity_workdays"),
+                 "url": reverse("admission-publicity", args=[board.slug])})
+    evidence.record(board, "boards.tier_plan.publicity_started", actor=actor, subject=plan, payload={
+        "starts_on": starts_on, "ends_on": end.date, "provisional": end.provisional, "filing": filing.number})
+    for application in applications:
+        _notify_applicants(application, "admission.publicity", "入板名单公示中", f"公示期 {dates}。")
+    return plan
+
+
+def _close_plan_when_done(plan):
+    plan = _lock(plan)
+    if plan.state == "in_publicity" and not plan.applications.filter(
+            state=ApplicationState.IN_PUBLICITY).exists():
+        fire(plan, "close")
+        plan.save()
+        evidence.record(plan.board, "boards.tier_plan.closed", subject=plan)
+
+
+@transaction.atomic
+def raise_objection(application, *, raised_by, text):
+    """Anyone may object during publicity (public page, no account)."""
+    application = _lock_application(application)
+    raised_by, text = raised_by.strip(), text.strip()
+    if not raised_by or not text:
+        raise DomainError("请填写异议人和异议内容。", code="objection_incomplete")
+    plan = application.plan
+    today = timezone.localdate()
+    if (application.state != ApplicationState.IN_PUBLICITY
+            or not plan.publicity_starts_on <= today <= plan.publicity_ends_on):
+        raise Conflict("该企业不在公示期内，不能提出异议。", code="not_in_publicity")
+    objection = Objection.objects.create(board=application.board, application=application,
+                                         raised_by=raised_by, text=text)
+    evidence.record(application.board, "boards.objection.raised", subject=objection,
+                    payload={"application": application.pk, "raised_by": raised_by, "text": text})
+    _notify_staff(application.board, objection, "admission.objection",
+                  f"公示异议：{application.enterprise}", text)
+    return objection
+
+
+@transaction.atomic
+def decide_objection(objection, *, upheld, reason, actor):
+    """Staff decide with a reason; an upheld objection holds the application back."""
+    objection = _lock(objection)
+    if objection.upheld is not None:
+        raise Conflict("该异议已处理。")
+    if not reason.strip():
+        raise DomainError("请写明处理意见。", code="reason_required")
+    application = _lock_application(objection.application)
+    if upheld:
+        fire(application, "hold_back")
+        application.save()
+    objection.upheld, objection.decision_reason, objection.decided_by = upheld, reason.strip(), actor
+    objection.save()
+    evidence.record(objection.board, "boards.objection.decided", actor=actor, subject=objection,
+                    payload={"application": application.pk, "upheld": upheld,
+                             "reason": objection.decision_reason})
+    if upheld:
+        _set_enterprise_status(application.enterprise, EnterpriseStatus.APPLYING, EnterpriseStatus.PROSPECT)
+        _record(application, "held_back", actor, objection=objection.pk)
+        _notify_applicants(application, "admission.held_back", "公示异议成立，暂缓入板",
+                           objection.decision_reason)
+        _close_plan_when_done(application.plan)
+    return objection
+
+
+@transaction.atomic
+def admit(application, *, actor):
+    """After publicity ends with no open objection: the enterprise enters its proposed tier."""
+    application = _lock_application(application)
+    fire(application, "admit")
+    ends_on = application.plan.publicity_ends_on
+    if timezone.localdate() <= ends_on:
+        raise Conflict(f"公示期至 {ends_on} 结束，结束后方可入板。", code="publicity_running")
+    if application.objections.filter(upheld=None).exists():
+        raise Conflict("该企业有未处理的公示异议，请先处理。", code="objection_pending")
+    application.save()
+    services.move_tier(application.enterprise, to_tier=application.proposed_tier,
+                       kind=TierChangeKind.ADMISSION, reason=f"{application.campaign.name}：公示期满入板",
+                       actor=actor)
+    today = timezone.localdate()
+    Enterprise.objects.filter(pk=application.enterprise_id).update(admitted_on=today)
+    _record(application, "admitted", actor, tier=application.proposed_tier, admitted_on=today)
+    tier_name = tiers.tier_names(application.board).get(application.proposed_tier)
+    _notify_applicants(application, "admission.admitted", "已入板", f"入板日期 {today}，层级：{tier_name}。")
+    _close_plan_when_done(application.plan)
+    return application

@@ -1,0 +1,126 @@
+"""Data consent (数据授权): an enterprise shares data categories with one institution, or with
+every alliance member of the board (``institution`` NULL), until an expiry; revocable at any time.
+
+Invariants:
+- a consent is in force at ``t`` when granted_at <= t < expires_at and it was not revoked by ``t``;
+  what an institution may read of an enterprise is the union of the consents in force for it;
+- every grant includes ``basic``: data an institution cannot attribute to an enterprise is of no
+  use, and filtering or ordering on basic fields then reveals nothing that was not consented;
+- grants and revocations write evidence entries; so does every read by an institution (API).
+"""
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from boards.enterprises.models import DataCategory, DataConsent, Enterprise
+from boards.kernel import evidence
+from boards.kernel.access import INSTITUTION_ROLES
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import Institution
+
+
+def alliance_members(board):
+    """Institutions whose users hold an institution role on ``board``."""
+    return Institution.objects.filter(
+        boardmembership__board=board, boardmembership__role__in=INSTITUTION_ROLES,
+        boardmembership__is_active=True,
+    ).distinct()
+
+
+def in_force(at=None):
+    """Q of the consents in force at ``at`` (now by default)."""
+    at = at or timezone.now()
+    return Q(granted_at__lte=at, expires_at__gt=at) & (Q(revoked_at=None) | Q(revoked_at__gt=at))
+
+
+def consent_map(institution, *, at=None, enterprise=None, enterprises=None):
+    """``{enterprise_id: frozenset(categories)}`` of what ``institution`` may read at ``at``
+    (of ``enterprise`` or of the ids in ``enterprises`` only, when given)."""
+    grants = DataConsent.objects.filter(in_force(at), Q(institution=institution) | Q(institution=None))
+    if enterprise is not None:
+        grants = grants.filter(enterprise=enterprise)
+    if enterprises is not None:
+        grants = grants.filter(enterprise_id__in=enterprises)
+    result = {}
+    for enterprise_id, categories in grants.values_list("enterprise_id", "categories"):
+        result[enterprise_id] = result.get(enterprise_id, frozenset()) | frozenset(categories)
+    return result
+
+
+def consented_categories(enterprise, institution, at=None):
+    """The set of DataCategory values ``enterprise`` shares with ``institution`` at ``at``."""
+    return set(consent_map(institution, at=at, enterprise=enterprise).get(enterprise.pk, ()))
+
+
+def consenting_enterprises(institution, category=None, at=None):
+    """Enterprises that share ``category`` (any category when None) with ``institution``."""
+    ids = [pk for pk, categories in consent_map(institution, at=at).items()
+           if category is None or category in categories]
+    return Enterprise.objects.filter(pk__in=ids)
+
+
+def _clean_categories(categories):
+    categories = list(dict.fromkeys(categories or ()))
+    unknown = [c for c in categories if c not in DataCategory.values]
+    if unknown:
+        raise DomainError(f"未知的数据类别：{'、'.join(map(str, unknown))}。", code="invalid_category",
+                          details={"allowed": DataCategory.values})
+    if not categories:
+        raise DomainError("请至少选择一个授权的数据类别。", code="invalid_category")
+    if DataCategory.BASIC not in categories:
+        raise DomainError(f"授权任何数据类别都须同时授权「{DataCategory.BASIC.label}」，"
+                          "否则机构无法识别数据所属的企业。", code="basic_required")
+    return [c for c in DataCategory.values if c in categories]
+
+
+@transaction.atomic
+def grant_consent(enterprise, *, categories, expires_at, actor, institution=None):
+    """Share ``categories`` with ``institution`` (every alliance member when None) until
+    ``expires_at``."""
+    categories = _clean_categories(categories)
+    now = timezone.now()
+    if expires_at <= now:
+        raise DomainError("授权到期时间必须晚于当前时间。", code="invalid_expiry")
+    if institution is not None and not alliance_members(enterprise.board).filter(pk=institution.pk).exists():
+        raise DomainError(f"「{institution}」不是本专板的联盟成员机构，不能向其授权。",
+                          code="not_alliance_member")
+    consent = DataConsent.objects.create(
+        board=enterprise.board, enterprise=enterprise, institution=institution, categories=categories,
+        granted_by=actor, granted_at=now, expires_at=expires_at,
+    )
+    evidence.record(enterprise.board, "boards.consent.granted", actor=actor, subject=consent, payload={
+        "enterprise": enterprise.pk, "institution": getattr(institution, "pk", None),
+        "categories": categories, "expires_at": expires_at,
+    })
+    return consent
+
+
+@transaction.atomic
+def revoke_consent(consent, *, actor):
+    """End a consent now. Revoking one that is no longer in force is a 409."""
+    consent = DataConsent.objects.select_for_update().select_related("board").get(pk=consent.pk)
+    now = timezone.now()
+    if consent.revoked_at is not None:
+        raise Conflict(f"该授权已于 {timezone.localtime(consent.revoked_at):%Y-%m-%d %H:%M} 撤回。",
+                       code="already_revoked")
+    if consent.expires_at <= now:
+        raise Conflict("该授权已过期，无需撤回。", code="expired")
+    consent.revoked_at = now
+    consent.save(update_fields=["revoked_at"])
+    evidence.record(consent.board, "boards.consent.revoked", actor=actor, subject=consent, payload={
+        "enterprise": consent.enterprise_id, "institution": consent.institution_id,
+        "categories": consent.categories,
+    })
+    return consent
+
+
+def record_institution_read(board, *, institution, actor, consents, view, query=None):
+    """Evidence of one read of enterprise data by ``institution``: the enterprises read (ids of
+    ``consents``, a consent map restricted to them) and the categories returned for each."""
+    return evidence.record(board, "boards.enterprise.read_by_institution", actor=actor, payload={
+        "institution": institution.pk, "view": view,
+        "enterprises": sorted(consents),
+        "categories": {str(pk): sorted(categories) for pk, categories in sorted(consents.items())},
+        "query": query or {},
+    })

@@ -1,0 +1,37 @@
+"""Pages of the enterprise domain: profiles, disclosures, consents, admission."""
+
+from django.urls import path
+
+from boards.enterprises.views import admission as views_admission
+from boards.enterprises.views import enterprise as views_enterprise
+from boards.enterprises.views import staff as views_staff
+
+urlpatterns = [
+    path("<slug:board>/enterprises/<int:pk>/", views_staff.enterprise_profile, name="enterprise-profile"),
+    path("<slug:board>/enterprises/<int:pk>/disclosures/", views_enterprise.enterprise_disclosures,
+         name="enterprise-disclosures"),
+    path("<slug:board>/disclosures/<int:pk>/file/", views_enterprise.disclosure_file, name="disclosure-file"),
+    path("<slug:board>/my/consents/", views_enterprise.my_consents, name="my-consents"),
+    path("<slug:board>/my/consents/<int:pk>/revoke/", views_enterprise.my_consent_revoke,
+         name="my-consent-revoke"),
+    path("<slug:board>/my/disclosures/", views_enterprise.my_disclosures, name="my-disclosures"),
+    # Admission (入板申报): applicants, bureaus, serving institutions, approving bodies, publicity.
+    path("<slug:board>/my/applications/", views_admission.my_applications, name="admission-mine"),
+    path("<slug:board>/my/applications/<int:pk>/", views_admission.application_detail,
+         name="admission-detail"),
+    path("<slug:board>/my/applications/<int:pk>/edit/", views_admission.application_edit,
+         name="admission-edit"),
+    path("<slug:board>/my/applications/<int:pk>/materials/", views_admission.material_add,
+         name="admission-material-add"),
+    path("<slug:board>/my/applications/<int:pk>/materials/<int:material_pk>/",
+         views_admission.material_download, name="admission-material"),
+    path("<slug:board>/my/applications/<int:pk>/submit/", views_admission.application_submit,
+         name="admission-submit"),
+    path("<slug:board>/bureau/applications/", views_admission.bureau_applications, name="admission-bureau"),
+    path("<slug:board>/bureau/applications/new/", views_admission.bureau_file, name="admission-bureau-file"),
+    path("<slug:board>/institution/applications/", views_admission.institution_applications,
+         name="admission-institution"),
+    path("<slug:board>/plans/<int:pk>/approve/<slug:body>/", views_admission.plan_approve,
+         name="admission-approve"),
+    path("<slug:board>/publicity/", views_admission.publicity, name="admission-publicity"),
+]

@@ -1,0 +1,56 @@
+"""Who may do what on which board. Every failure answers the same 404 as a missing object,
+so a caller cannot tell another tenant's object from one that does not exist."""
+
+from django.http import Http404
+
+from boards.kernel.models import Board, BoardMembership, Role
+
+STAFF_ROLES = (Role.EXCHANGE_STAFF, Role.PLATFORM_ADMIN)
+# The roles an institution acts in; an API key acts only in these.
+INSTITUTION_ROLES = (Role.INSTITUTION_USER, Role.CREDIT_ENHANCER)
+
+
+def user_roles(user, board):
+    """The set of active roles ``user`` holds on ``board`` (cached on the user object)."""
+    if user is None or not user.is_authenticated or board is None:
+        return frozenset()
+    cache = user.__dict__.setdefault("_board_roles", {})
+    if board.pk not in cache:
+        cache[board.pk] = frozenset(
+            BoardMembership.objects.filter(user=user, board=board, is_active=True)
+            .values_list("role", flat=True)
+        )
+    return cache[board.pk]
+
+
+def has_role(user, board, *roles):
+    return bool(user_roles(user, board) & set(roles))
+
+
+def require_role(user, board, *roles):
+    if not has_role(user, board, *roles):
+        raise Http404("未找到该页面。")
+
+
+def boards_for(user, *roles):
+    """Boards where ``user`` holds any of ``roles`` (any role when none given)."""
+    if not user.is_authenticated:
+        return Board.objects.none()
+    memberships = BoardMembership.objects.filter(user=user, is_active=True)
+    if roles:
+        memberships = memberships.filter(role__in=roles)
+    return Board.objects.filter(is_active=True, pk__in=memberships.values("board_id")).distinct()
+
+
+def staff_boards(user):
+    if user.is_authenticated and user.is_superuser:
+        return Board.objects.filter(is_active=True)
+    return boards_for(user, *STAFF_ROLES)
+
+
+def membership_institution(user, board, *roles):
+    membership = (
+        BoardMembership.objects.filter(user=user, board=board, is_active=True, role__in=roles)
+        .exclude(institution=None).select_related("institution").first()
+    )
+    return membership.institution if membership else None

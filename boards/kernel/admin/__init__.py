@@ -1,0 +1,1 @@
+"""Admin of the kernel: the board-scoped admin bases and the kernel's own models."""

@@ -1,0 +1,392 @@
+"""Admin. The admin works on one board at a time: the current board, chosen with the board
+switcher among the user's staff boards and opened as the scope by the middleware. Every
+model with a ``board`` field is registered with a ``BoardScopedAdmin`` subclass."""
+
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from boards.kernel.access import boards_for, has_role, staff_boards
+from boards.kernel.calendar import PACKAGE_YEARS
+from boards.kernel.config import validate_board_config
+from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
+from boards.kernel.models import (
+    ApiKey,
+    Board,
+    BoardMembership,
+    CalendarYear,
+    Deadline,
+    DeadlineState,
+    HolidayOverride,
+    Institution,
+    Notification,
+    Role,
+)
+
+admin.site.site_header = "专板服务平台管理后台"
+admin.site.site_title = "专板服务平台"
+admin.site.index_title = "管理首页"
+
+
+def _on_board(request):
+    # The middleware sets request.board only to one of the user's staff boards.
+    return getattr(request, "board", None) is not None
+
+
+def _is_platform_admin(request):
+    if not hasattr(request, "_zb_platform_admin"):  # asked once per model on every admin page
+        request._zb_platform_admin = (
+            request.user.is_superuser or boards_for(request.user, Role.PLATFORM_ADMIN).exists()
+        )
+    return request._zb_platform_admin
+
+
+class MissingIs404Mixin:
+    """Another board's object answers the same 404 as a missing one (Django would redirect
+    to the index with a message, which tells the two apart). Covers change, delete, history."""
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404("未找到该对象。")
+        return obj
+
+
+class CurrentBoardField(forms.ModelChoiceField):
+    """The current board, shown but never chosen. A disabled field rather than an excluded
+    one, so the form still validates the model's constraints that include ``board``."""
+
+    def __init__(self, board, **kwargs):
+        super().__init__(Board.objects.filter(pk=board.pk), initial=board.pk, disabled=True,
+                         empty_label=None, **kwargs)
+
+    def clean(self, value):
+        # A disabled field cleans its form initial, which is empty for a new object.
+        return super().clean(self.initial if value in self.empty_values else value)
+
+
+class BoardScopedAdmin(MissingIs404Mixin, admin.ModelAdmin):
+    """Base admin of every model with a ``board`` field (tenant models of every app).
+
+    Invariants: rows of the current board only; no permission at all without a current board
+    (staff of the current board may do everything a subclass does not restrict); a new row
+    belongs to the current board, which is shown but cannot be changed; user choices list
+    the current board's members only, never another tenant's accounts.
+    """
+
+    def has_module_permission(self, request):
+        return _on_board(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _on_board(request)
+
+    def has_add_permission(self, request):
+        return _on_board(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _on_board(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _on_board(request)
+
+    def get_queryset(self, request):
+        if request.board is None:
+            # No current board (staff flag without a staff board): nothing, never a scope error.
+            return self.model.objects.none()
+        return super().get_queryset(request).filter(board=request.board)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "board":
+            return CurrentBoardField(request.board, label=db_field.verbose_name)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is get_user_model() and "queryset" not in kwargs:
+            kwargs["queryset"] = get_user_model().objects.filter(
+                board_memberships__board=request.board, board_memberships__is_active=True
+            ).distinct()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.board = request.board
+        super().save_model(request, obj, form, change)
+
+
+class ReadOnlyAdminMixin:
+    """For rows that change only through services (steps, imports, manage.py): the admin shows
+    them and offers no add, change or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyBoardAdmin(ReadOnlyAdminMixin, BoardScopedAdmin):
+    """A board-scoped admin over read-only rows."""
+
+
+@require_POST
+def switch_board(request):
+    """The board switcher: the current board may only become one of the user's staff boards;
+    any other id answers the same 404 as a missing board."""
+    board_id = request.POST.get("board", "")
+    board = staff_boards(request.user).filter(pk=board_id).first() if board_id.isdigit() else None
+    if board is None:
+        raise Http404("没有这个专板。")
+    request.session[ADMIN_BOARD_SESSION_KEY] = board.pk
+    messages.success(request, f"当前专板已切换为「{board.name_zh}」。")
+    return redirect("admin:index")
+
+
+class IndentedJSONField(forms.JSONField):
+    def prepare_value(self, value):
+        if isinstance(value, forms.fields.InvalidJSONInput):
+            return value
+        return json.dumps(value, ensure_ascii=False, indent=2, cls=self.encoder)
+
+
+class BoardAdminForm(forms.ModelForm):
+    class Meta:
+        model = Board
+        fields = ["slug", "name_zh", "name_en", "short_name", "kind", "operator", "region",
+                  "filing_prefix", "regulators", "config", "is_active"]
+        field_classes = {"config": IndentedJSONField, "regulators": IndentedJSONField}
+        widgets = {"config": forms.Textarea(attrs={"rows": 24, "cols": 80})}
+
+    def clean_config(self):
+        try:
+            return validate_board_config(self.cleaned_data["config"])
+        except ValidationError as exc:
+            # The model names errors by section ("config.deadlines"); show them on the field.
+            raise ValidationError(
+                [f"{key}: {'；'.join(msgs)}" for key, msgs in exc.message_dict.items()]
+            ) from None
+
+
+@admin.register(Board)
+class BoardAdmin(MissingIs404Mixin, admin.ModelAdmin):
+    """Staff see their boards; platform admins edit theirs; only superusers add or delete."""
+
+    form = BoardAdminForm
+    list_display = ["slug", "name_zh", "kind", "region", "filing_prefix", "is_active"]
+    list_filter = ["kind", "is_active"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=staff_boards(request.user).values("pk"))
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser or _on_board(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        if obj is None:
+            return _is_platform_admin(request)
+        return has_role(request.user, obj, Role.PLATFORM_ADMIN)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    """Institutions serve several boards: staff look them up and add them; only platform
+    admins change or delete one, since that touches every board it serves."""
+
+    list_display = ["code", "name", "kind", "credit_code"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name", "credit_code"]
+
+    def has_module_permission(self, request):
+        return _on_board(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _on_board(request)
+
+    def has_add_permission(self, request):
+        return _on_board(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _on_board(request) and _is_platform_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _on_board(request) and _is_platform_admin(request)
+
+
+@admin.register(BoardMembership)
+class BoardMembershipAdmin(BoardScopedAdmin):
+    """Memberships of the current board. Only platform admins grant or edit the platform-admin role."""
+
+    list_display = ["user", "role", "institution", "prefecture", "is_active", "created_at"]
+    list_filter = ["role", "is_active"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "institution__name"]
+    list_select_related = ["user", "institution", "board"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["institution"]
+
+    def _grants_platform_admin(self, request):
+        return request.user.is_superuser or has_role(request.user, request.board, Role.PLATFORM_ADMIN)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.role == Role.PLATFORM_ADMIN and not self._grants_platform_admin(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    has_delete_permission = has_change_permission
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":
+            # Granting a role to any existing account; typed by id, never listed.
+            kwargs["queryset"] = get_user_model().objects.filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role" and not self._grants_platform_admin(request):
+            kwargs["choices"] = [("", "---------")] + [
+                choice for choice in Role.choices if choice[0] != Role.PLATFORM_ADMIN
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ReadOnlyBoardAdmin):
+    """Read-only: keys are issued and revoked with manage.py; only the prefix is ever shown."""
+
+    list_display = ["prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    list_select_related = ["institution", "user"]
+    fields = ["board", "prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = fields
+
+
+class CalendarAdminMixin:
+    """The calendar is shared by every board: staff of any board edit it. A change triggers
+    the recomputation of provisional deadlines once it is committed."""
+
+    def has_module_permission(self, request):
+        return _on_board(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _on_board(request)
+
+    def has_add_permission(self, request):
+        return _on_board(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _on_board(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _on_board(request)
+
+    @admin.display(boolean=True, description="内置日历已覆盖该年")
+    def in_package(self, obj):
+        return self._year(obj) in PACKAGE_YEARS
+
+    def _recompute(self):
+        from boards.kernel.tasks import recompute_provisional_deadlines
+
+        transaction.on_commit(recompute_provisional_deadlines.delay, robust=True)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._recompute()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self._recompute()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        self._recompute()
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(CalendarAdminMixin, admin.ModelAdmin):
+    list_display = ["year", "is_complete", "in_package", "source"]
+    list_filter = ["is_complete"]
+
+    def _year(self, obj):
+        return obj.year
+
+
+@admin.register(HolidayOverride)
+class HolidayOverrideAdmin(CalendarAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "weekday", "name", "is_workday", "in_package"]
+    list_filter = ["is_workday"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+    def _year(self, obj):
+        return obj.date.year
+
+    @admin.display(description="星期")
+    def weekday(self, obj):
+        return "一二三四五六日"[obj.date.weekday()]
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyBoardAdmin):
+    """Read-mostly: deadlines change only through boards.deadlines; staff may look."""
+
+    list_display = ["title", "kind", "status", "due", "stage", "next_action_at", "assignee"]
+    list_filter = ["state", "provisional", "basis", "stage", "kind"]
+    search_fields = ["title", "kind", "object_id"]
+    list_select_related = ["assignee"]
+    readonly_fields = [f.name for f in Deadline._meta.fields]
+
+    @admin.display(description="状态", ordering="state")
+    def status(self, obj):
+        if obj.state == DeadlineState.PAUSED:
+            return f"暂停中（自 {timezone.localtime(obj.paused_at):%Y-%m-%d %H:%M}）"
+        return obj.get_state_display()
+
+    @admin.display(description="截止时间", ordering="due_at")
+    def due(self, obj):
+        label = f"{timezone.localtime(obj.due_at):%Y-%m-%d %H:%M}"
+        return f"{label}（暂定）" if obj.provisional else label
+
+
+@admin.register(Notification)
+class NotificationAdmin(BoardScopedAdmin):
+    """Read-only record of what was sent to whom."""
+
+    list_display = ["title", "user", "verb", "stage", "created_at", "read_at", "email_sent_at"]
+    list_filter = ["verb", "stage"]
+    search_fields = ["title", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = [f.name for f in Notification._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a deadline stage's notice is what keeps it from being sent twice
+
+
+# Admin modules of the boards domain register themselves on import.

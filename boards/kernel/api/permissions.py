@@ -1,0 +1,59 @@
+"""Board roles for API views, and the base of every board-scoped API view.
+
+A caller without the role on ``request.board`` gets the same 404 as for a missing object.
+"""
+
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import BasePermission
+
+from boards.kernel.access import INSTITUTION_ROLES, user_roles
+from boards.kernel.models import ApiKey
+
+NOT_FOUND = "未找到该对象。"
+
+
+def caller_roles(request):
+    """The caller's roles on ``request.board``. An API key acts for its institution only:
+    of its user's roles, only the institution roles count."""
+    roles = user_roles(request.user, getattr(request, "board", None))
+    if isinstance(request.auth, ApiKey):
+        roles = roles & set(INSTITUTION_ROLES)
+    return roles
+
+
+def board_role_permission(*roles):
+    """A permission class: the caller holds one of ``roles`` on request.board (any role when
+    none is given). Unauthenticated: 401; authenticated without the role: 404."""
+    wanted = frozenset(roles)
+
+    class BoardRolePermission(BasePermission):
+        def has_permission(self, request, view):
+            if not (request.user and request.user.is_authenticated):
+                return False
+            held = caller_roles(request)
+            if wanted:
+                held &= wanted
+            if not held:
+                raise NotFound(NOT_FOUND)
+            return True
+
+    return BoardRolePermission
+
+
+class BoardScopedViewMixin:
+    """Base of API views over a tenant model (set ``model``): the queryset holds
+    ``request.board``'s rows only, so ``get_object`` answers 404 for another board's id.
+    Narrow it to what the caller may see in ``filter_for_caller``."""
+
+    model = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no board, no caller
+            return self.model.objects.none()
+        board = getattr(self.request, "board", None)
+        if board is None:
+            raise NotFound(NOT_FOUND)
+        return self.filter_for_caller(self.model.objects.filter(board=board))
+
+    def filter_for_caller(self, queryset):
+        return queryset

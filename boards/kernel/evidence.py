@@ -1,0 +1,154 @@
+"""The evidence log (区块链存证): append-only and hash-chained per board.
+
+Invariants:
+- a board's entries are numbered 1, 2, 3 ... without gaps; appends serialise on the board's
+  EvidenceHead row (SELECT ... FOR UPDATE), which always holds the last seq and hash;
+- ``prev_hash`` is the previous entry's hash (64 zeros for the first entry);
+- ``hash`` is SHA-256 over the canonical JSON of the entry's content (``entry_content``), so a
+  changed field, a removed entry or a reordering is found by ``verify_chain``.
+"""
+
+import datetime
+import decimal
+import hashlib
+import json
+import re
+import uuid
+
+from django.db import transaction
+from django.utils import timezone
+from django_scopes import ScopeError, get_scope
+
+from boards.kernel.models import EvidenceEntry, EvidenceHead
+from boards.kernel.scoping import board_scope
+
+GENESIS_HASH = "0" * 64
+# app.subject.verb, e.g. reviews.case.decided
+ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2,}$")
+SYSTEM_ACTOR = "system"
+
+
+def jsonable(value):
+    """``value`` as plain JSON types, the same for equal inputs: Decimal as its fixed-point
+    string, aware datetimes as UTC ISO, dates ISO, UUIDs as str. Floats are refused because
+    they do not round-trip exactly through PostgreSQL jsonb. NUL, which jsonb cannot hold
+    (a request's query string may carry one), becomes U+FFFD."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.datetime):
+        if timezone.is_naive(value):
+            raise TypeError(f"naive datetime {value!r} in evidence: use an aware datetime")
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):
+            raise TypeError("evidence payload keys must be strings")
+        return {jsonable(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    raise TypeError(f"{type(value).__name__} is not allowed in evidence (use Decimal, not float)")
+
+
+def canonical_json(value):
+    return json.dumps(jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_content(entry):
+    """Everything the hash covers."""
+    return {
+        "board": entry.board_id,
+        "seq": entry.seq,
+        "created_at": entry.created_at,
+        "actor": {"id": entry.actor_id, "label": entry.actor_label},
+        "action": entry.action,
+        "subject_type": entry.subject_type,
+        "subject_id": entry.subject_id,
+        "payload": entry.payload,
+        "prev_hash": entry.prev_hash,
+    }
+
+
+def compute_hash(entry):
+    return hashlib.sha256(canonical_json(entry_content(entry)).encode()).hexdigest()
+
+
+def locked_row(model, **lookup):
+    """The row of ``model`` matching ``lookup`` (a unique key), locked FOR UPDATE and created
+    first if missing. Race-safe: a concurrent creator loses on the unique constraint inside
+    get_or_create's savepoint and then waits on the winner's lock."""
+    row = model.objects.select_for_update().filter(**lookup).first()
+    if row is None:
+        model.objects.get_or_create(**lookup)
+        row = model.objects.select_for_update().get(**lookup)
+    return row
+
+
+def _require_scope(board_id):
+    scope = get_scope()
+    if scope.get("_enabled", True) and board_id not in (scope.get("board") or ()):
+        raise ScopeError(f"evidence for board {board_id} must be recorded inside its board_scope")
+
+
+def record(board, action, *, actor=None, subject=None, payload=None):
+    """Append one entry to ``board``'s chain; call inside ``board_scope(board)``.
+
+    ``actor`` is a user or None (system work), ``subject`` a model instance or None,
+    ``payload`` a JSON-able dict (see ``jsonable``)."""
+    if not ACTION_RE.match(action):
+        raise ValueError(f"evidence action {action!r} must be namespaced like reviews.case.decided")
+    _require_scope(board.pk)
+    with transaction.atomic():
+        head = locked_row(EvidenceHead, board=board)
+        entry = EvidenceEntry(
+            board=board,
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor=actor,
+            actor_label=actor.get_username() if actor is not None else SYSTEM_ACTOR,
+            action=action,
+            subject_type=subject._meta.label_lower if subject is not None else "",
+            subject_id=str(subject.pk) if subject is not None else "",
+            payload=jsonable(payload or {}),
+            prev_hash=head.last_hash,
+        )
+        entry.hash = compute_hash(entry)
+        entry.save()
+        head.last_seq, head.last_hash = entry.seq, entry.hash
+        head.save(update_fields=["last_seq", "last_hash"])
+    return entry
+
+
+def _problem(entry, expected_seq, prev_hash):
+    if entry.seq != expected_seq:
+        return f"序号应为 {expected_seq}，实为 {entry.seq}（有记录缺失或被插入）"
+    if entry.prev_hash != prev_hash:
+        return f"prev_hash 与上一条记录的哈希不符（应为 {prev_hash[:16]}…，实为 {entry.prev_hash[:16]}…）"
+    recomputed = compute_hash(entry)
+    if recomputed != entry.hash:
+        return f"内容与哈希不符，记录已被改动（存储 {entry.hash[:16]}…，重算 {recomputed[:16]}…）"
+    return None
+
+
+def verify_chain(board):
+    """Recompute ``board``'s chain. Returns ``(ok, first_bad_entry_or_None, message)``."""
+    with board_scope(board):
+        expected_seq, prev_hash = 1, GENESIS_HASH
+        for entry in EvidenceEntry.objects.filter(board=board).order_by("seq").iterator(chunk_size=2000):
+            problem = _problem(entry, expected_seq, prev_hash)
+            if problem:
+                where = f"seq={entry.seq} id={entry.pk} {entry.action}"
+                return False, entry, f"第一条有问题的记录 {where}：{problem}"
+            expected_seq, prev_hash = entry.seq + 1, entry.hash
+        count = expected_seq - 1
+        head = EvidenceHead.objects.filter(board=board).first()
+        if head is not None and (head.last_seq, head.last_hash) != (count, prev_hash):
+            return False, None, (f"链头记录最后一条为 seq={head.last_seq}，实际最后一条为 seq={count}"
+                                 "（末尾记录被删除）")
+        return True, None, f"OK，共 {count} 条记录"

@@ -1,0 +1,203 @@
+"""Uploaded files: checked by content and size, stored through Django's default storage,
+served only by views that checked the caller's rights.
+
+Invariants: a refused upload writes nothing (checks run before the file is written, and a
+failed row insert deletes the written file); ``original_name`` is sanitised and its extension
+is the type found in the content. Django has no on-rollback hook: if the caller's transaction
+rolls back after ``store_upload`` returned, the file stays in storage with no row pointing at
+it (unreachable, never served), so call it after the caller's own checks.
+"""
+
+import hashlib
+import re
+import unicodedata
+import zipfile
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import PurePath
+from urllib.parse import quote
+
+import filetype
+from django.conf import settings
+from django.db import transaction
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from pypdf import PdfReader
+
+from boards.kernel.errors import DomainError
+from boards.kernel.models import StoredFile
+
+# Files younger than this may still be waiting for their row's commit.
+ORPHAN_GRACE = timedelta(hours=6)
+
+MIME_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+LABELS = {"pdf": "PDF", "jpg": "JPG 图片", "png": "PNG 图片", "docx": "Word 文档 (DOCX)",
+          "xlsx": "Excel 表格 (XLSX)"}
+# The main part's content type in [Content_Types].xml tells a docx from an xlsx.
+OFFICE_MAIN_PARTS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+}
+CONTENT_TYPES_MAX_BYTES = 1024 * 1024
+NAME_MAX_BYTES = 150  # UTF-8 bytes of the stem: Chinese names stay well under filesystem limits
+PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,59}$")
+UNSAFE_NAME_CHARS = re.compile(r"[^\w\-.()（）【】\[\] ]")
+
+
+def _office_kind(upload):
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > CONTENT_TYPES_MAX_BYTES:
+                return None
+            content_types = archive.read(info).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
+        return None
+    return next((kind for kind, part in OFFICE_MAIN_PARTS.items() if part in content_types), None)
+
+
+def _pdf_readable(upload):
+    try:
+        return len(PdfReader(upload).pages) > 0
+    except Exception:  # pypdf raises many kinds of errors on damaged files; all mean "refuse"
+        return False
+
+
+def detect_kind(upload):
+    """The file's type from its content, as an extension ("pdf", "docx", "exe" ...), or None."""
+    upload.seek(0)
+    guess = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    kind = guess.extension if guess else None
+    if kind in ("zip", "docx", "xlsx"):
+        kind = _office_kind(upload) or "zip"
+    return kind
+
+
+def sanitize_name(name, kind):
+    """A display and download name: no path, no control characters, a sane length,
+    Chinese kept, the extension of the real type."""
+    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if not unicodedata.category(ch).startswith("C"))
+    stem = UNSAFE_NAME_CHARS.sub("_", PurePath(name).stem).strip(" ._")
+    stem = stem.encode()[:NAME_MAX_BYTES].decode("utf-8", "ignore").strip(" ._") or "文件"
+    return f"{stem}.{kind}"
+
+
+def _allowed_text(allowed):
+    return "、".join(LABELS[kind] for kind in allowed)
+
+
+def _check(upload, allowed):
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise DomainError(
+            f"文件「{upload.name}」大小为 {upload.size / 1048576:.1f} MB，超过上限 {limit / 1048576:.1f} MB。"
+            "请压缩或拆分后重新上传。", code="file_too_large",
+            details={"size": upload.size, "max_bytes": limit})
+    if upload.size == 0:
+        raise DomainError(f"文件「{upload.name}」是空文件，请重新选择。", code="file_empty")
+    kind = detect_kind(upload)
+    if kind not in allowed:
+        found = (f"实际内容是 {LABELS.get(kind) or kind.upper() + ' 文件'}" if kind
+                 else "无法从内容识别文件类型（可能是改了后缀名的其他文件）")
+        raise DomainError(f"文件「{upload.name}」{found}，不能上传。允许的类型：{_allowed_text(allowed)}。",
+                          code="file_type", details={"allowed": list(allowed), "found": kind})
+    if kind == "pdf" and not _pdf_readable(upload):
+        raise DomainError(f"文件「{upload.name}」不是完整可读的 PDF（可能已损坏、被截断或加密），"
+                          "请重新导出后上传。", code="file_damaged")
+    return kind
+
+
+def _digest(upload):
+    sha, size = hashlib.sha256(), 0
+    upload.seek(0)
+    for chunk in upload.chunks():
+        sha.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return sha.hexdigest(), size
+
+
+def store_upload(board, uploaded_file, *, purpose, user, allowed=("pdf", "jpg", "png", "docx", "xlsx")):
+    """Check ``uploaded_file`` and store it for ``board`` (inside its scope). Raises DomainError
+    with what is wrong and what is allowed; a refused or failed upload leaves no file and no row."""
+    if not PURPOSE_RE.match(purpose):
+        raise ValueError(f"purpose {purpose!r} must be a short lowercase code like reviews.material")
+    if not set(allowed) <= MIME_TYPES.keys():
+        raise ValueError(f"allowed types must be among {sorted(MIME_TYPES)}")
+    kind = _check(uploaded_file, allowed)
+    sha256, size = _digest(uploaded_file)
+    stored = StoredFile(
+        board=board, purpose=purpose, original_name=sanitize_name(uploaded_file.name, kind),
+        content_type=MIME_TYPES[kind], size=size, sha256=sha256, uploaded_by=user,
+    )
+    stored.file.save(stored.original_name, uploaded_file, save=False)
+    with removed_on_error(stored.file), transaction.atomic():
+        stored.save()
+    return stored
+
+
+@contextmanager
+def removed_on_error(field_file):
+    """Delete ``field_file`` from storage when the block raises: a failed write leaves no orphan."""
+    try:
+        yield
+    except BaseException:
+        field_file.delete(save=False)
+        raise
+
+
+def serve_field_file(field_file, *, filename, content_type, as_attachment=True):
+    """Answer with a stored file: through nginx (X-Accel-Redirect) when
+    PROTECTED_FILES_ACCEL_PREFIX is set, else streamed by Django. Callers check rights first."""
+    prefix = settings.PROTECTED_FILES_ACCEL_PREFIX
+    if prefix:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(field_file.name)}"
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+        return response
+    return FileResponse(field_file.open("rb"), as_attachment=as_attachment, filename=filename,
+                        content_type=content_type)
+
+
+def serve_file(request, stored_file, *, as_attachment=True):
+    """Serve a StoredFile; the calling view has already checked ``request.user``'s rights."""
+    return serve_field_file(stored_file.file, filename=stored_file.original_name,
+                            content_type=stored_file.content_type, as_attachment=as_attachment)
+
+
+def _walk(storage, top):
+    dirs, files = storage.listdir(top)
+    for name in files:
+        yield f"{top}/{name}"
+    for sub in dirs:
+        yield from _walk(storage, f"{top}/{sub}")
+
+
+def sweep_orphan_files(board, *, older_than=ORPHAN_GRACE):
+    """Delete files under ``board``'s upload folder that no StoredFile row names. A file is
+    written before its row commits, so an outer transaction that rolls back later leaves one
+    behind; the grace period keeps files whose row is still being written. Runs inside the
+    board's scope. Returns the names deleted."""
+    from django.core.files.storage import default_storage
+
+    top = str(board.pk)
+    if not default_storage.exists(top):
+        return []
+    known = set(StoredFile.objects.filter(board=board).values_list("file", flat=True))
+    cutoff = timezone.now() - older_than
+    deleted = []
+    for name in _walk(default_storage, top):
+        if name not in known and default_storage.get_modified_time(name) < cutoff:
+            default_storage.delete(name)
+            deleted.append(name)
+    return deleted
+

@@ -1,0 +1,37 @@
+"""Kernel models: the tenant, access, calendar, evidence, deadlines, notifications, files and
+filings. Every tenant-owned model derives from ``TenantModel`` (see tenant.py); on PostgreSQL the
+same tables are fenced by row-level security (boards/kernel/rls.py)."""
+
+from boards.kernel.models.access import ApiKey, BoardMembership, Institution, InstitutionKind, Role
+from boards.kernel.models.calendar import CalendarYear, HolidayOverride
+from boards.kernel.models.deadlines import DayBasis, Deadline, DeadlineStage, DeadlineState
+from boards.kernel.models.evidence import EvidenceEntry, EvidenceHead
+from boards.kernel.models.files import StoredFile, stored_file_path
+from boards.kernel.models.filings import Filing, FilingCounter, FilingState
+from boards.kernel.models.notifications import Notification
+from boards.kernel.models.tenant import Board, BoardKind, TenantModel
+
+__all__ = [
+    "BoardKind",
+    "Board",
+    "TenantModel",
+    "Role",
+    "InstitutionKind",
+    "Institution",
+    "BoardMembership",
+    "ApiKey",
+    "CalendarYear",
+    "HolidayOverride",
+    "EvidenceEntry",
+    "EvidenceHead",
+    "DayBasis",
+    "DeadlineState",
+    "DeadlineStage",
+    "Deadline",
+    "Notification",
+    "stored_file_path",
+    "StoredFile",
+    "FilingState",
+    "FilingCounter",
+    "Filing",
+]

@@ -1,0 +1,91 @@
+"""Database guards installed after every migrate (post_migrate), so they cover every
+tenant-owned table of every app, including tables added later:
+
+- PostgreSQL: ENABLE + FORCE ROW LEVEL SECURITY with a policy keyed on ``app.board_ids``
+  (set by ``board_scope``). With no boards set, a table reads and accepts nothing.
+- Both engines: the append-only tables (the evidence log, the share-change journal) refuse
+  UPDATE and DELETE in the database itself.
+"""
+
+from django.db import connections
+
+from boards.kernel.scoping import RLS_SETTING
+
+POLICY = "tenant_isolation"
+
+PG_FUNCTIONS = f"""
+CREATE OR REPLACE FUNCTION zb_current_boards() RETURNS bigint[]
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+  SELECT COALESCE(string_to_array(NULLIF(current_setting('{RLS_SETTING}', true), ''), ',')::bigint[],
+                  '{{}}'::bigint[])
+$$;
+CREATE OR REPLACE FUNCTION zb_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'append-only table: % refused on %', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END $$;
+"""
+
+# Kernel tables only: the kernel knows no other app.
+APPEND_ONLY_TABLES = ("boards_evidenceentry", "boards_sharechange")
+
+
+def tenant_models(app_config=None):
+    from django.apps import apps
+
+    from boards.kernel.models import TenantModel
+
+    models = app_config.get_models() if app_config else apps.get_models()
+    return [m for m in models if issubclass(m, TenantModel) and not m._meta.proxy]
+
+
+# The function sits in a scalar subquery so that PostgreSQL evaluates it once per query (an
+# InitPlan) instead of parsing the setting again for every row it filters.
+def _pg_table_sql(table):
+    return f"""
+ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;
+ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS {POLICY} ON "{table}";
+CREATE POLICY {POLICY} ON "{table}"
+  USING (board_id = ANY ((SELECT zb_current_boards())::bigint[]))
+  WITH CHECK (board_id = ANY ((SELECT zb_current_boards())::bigint[]));
+"""
+
+
+def _append_only_sql(vendor, table):
+    if vendor == "postgresql":
+        return f"""
+DROP TRIGGER IF EXISTS {table}_append_only ON "{table}";
+CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON "{table}"
+  FOR EACH ROW EXECUTE FUNCTION zb_refuse_change();
+"""
+    return f"""
+DROP TRIGGER IF EXISTS {table}_no_update;
+CREATE TRIGGER {table}_no_update BEFORE UPDATE ON "{table}"
+  BEGIN SELECT RAISE(ABORT, 'append-only table: UPDATE refused'); END;
+DROP TRIGGER IF EXISTS {table}_no_delete;
+CREATE TRIGGER {table}_no_delete BEFORE DELETE ON "{table}"
+  BEGIN SELECT RAISE(ABORT, 'append-only table: DELETE refused'); END;
+"""
+
+
+def install_database_guards(sender, using="default", **kwargs):
+    conn = connections[using]
+    existing = set(conn.introspection.table_names())
+    sql = []
+    if conn.vendor == "postgresql":
+        sql.append(PG_FUNCTIONS)
+        for model in tenant_models(sender):
+            if model._meta.db_table in existing:
+                sql.append(_pg_table_sql(model._meta.db_table))
+    for table in APPEND_ONLY_TABLES:
+        if table in existing and sender.name == "boards":
+            sql.append(_append_only_sql(conn.vendor, table))
+    if not sql:
+        return
+    if conn.vendor == "sqlite":
+        conn.ensure_connection()
+        conn.connection.executescript("\n".join(sql))
+    else:
+        with conn.cursor() as cursor:
+            cursor.execute("\n".join(sql))

@@ -1,0 +1,54 @@
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from boards.kernel.models import Board
+
+
+def _check(fn):
+    started = time.monotonic()
+    try:
+        detail = fn()
+        return {"ok": True, "ms": round((time.monotonic() - started) * 1000, 1), **(detail or {})}
+    except Exception as exc:  # health checks report every failure instead of raising
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"vendor": connection.vendor}
+
+
+def _cache():
+    cache.set("healthz", "1", 5)
+    if cache.get("healthz") != "1":
+        raise RuntimeError("cache read-back failed")
+    return {"backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def _broker():
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return {"mode": "eager"}
+    from config.celery import app
+
+    with app.connection_for_write(settings.CELERY_BROKER_URL) as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return {"mode": "redis"}
+
+
+@never_cache
+def healthz(request):
+    checks = {"database": _check(_database), "cache": _check(_cache), "broker": _check(_broker)}
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "degraded", "checks": checks},
+                        status=200 if healthy else 503)
+
+
+def home(request):
+    return render(request, "boards/home.html", {"boards": Board.objects.filter(is_active=True)})
