@@ -8,9 +8,11 @@ class AllianceConfig(AppConfig):
 
     def ready(self):
         from alliance import config, services
-        from boards.kernel.config import register_config_section
+        from boards.kernel.config import register_config_section, register_module
         from reviews.signals import quality_challenge_raised
 
+        register_module("alliance", "科创服务联盟")
+        register_module("service_institutions", "科技金融服务机构")
         register_config_section("alliance", config.DEFAULT_ALLIANCE, config.validate_alliance)
         register_config_section("service_institutions", config.DEFAULT_SERVICE_INSTITUTIONS,
                                 config.validate_service_institutions)

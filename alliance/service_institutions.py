@@ -186,7 +186,8 @@ def decide_round(selection, *, selected, note, actor):
     selection = locked(selection)
     note = required(note, "请填写议定意见。", "note_required")
     eligible = list(selection.applications.select_for_update(of=("self",)).filter(
-        state=ServiceApplicationState.ELIGIBLE).select_related("institution").prefetch_related("scores"))
+        state=ServiceApplicationState.ELIGIBLE).select_related("institution").prefetch_related("scores")
+        .order_by("submitted_at", "pk"))
     selected = {int(pk) for pk in selected}
     if selected - {a.pk for a in eligible}:
         raise DomainError("只能从资格审查通过的申报中确定入选机构。", code="not_eligible")

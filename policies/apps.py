@@ -8,8 +8,10 @@ class PoliciesConfig(AppConfig):
 
     def ready(self):
         from boards.enterprises.signals import tier_changed
-        from boards.kernel.config import register_config_section
+        from boards.kernel.config import register_config_section, register_module
         from policies import config, services
 
+        register_module("policies", "政策兑现")
+        register_module("ordos_ledger", "目标任务台账")
         register_config_section("policies", config.DEFAULT, config.validate)
         tier_changed.connect(services.on_tier_changed, dispatch_uid="policies_tier_awards")

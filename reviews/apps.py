@@ -7,7 +7,8 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("专家评审")
 
     def ready(self):
-        from boards.kernel.config import register_config_section
+        from boards.kernel.config import register_config_section, register_module
         from reviews import config
 
+        register_module("reviews", "专家评审")
         register_config_section("reviews", config.DEFAULT, config.validate)

@@ -6,22 +6,44 @@ Code reads configuration, never the board's identity.
 """
 
 import copy
+from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
-MODULES = ("boards", "admission", "custody", "disclosure", "reviews", "alliance",
-           "risksharing", "policies", "ordos_ledger", "service_institutions")
-
-_SECTIONS = {}
-
-
-def register_config_section(name, default, validator=None):
-    """Register a configuration section. ``validator(value) -> list[str]`` of error messages."""
-    _SECTIONS[name] = (copy.deepcopy(default), validator)
+_SECTIONS: dict[str, tuple[Any, Callable[[Any], list[str]] | None]] = {}
+# Modules a board can run (config ``modules``), each registered by the app that brings it.
+_MODULES: dict[str, str] = {}
 
 
-def section_default(name):
-    return copy.deepcopy(_SECTIONS[name][0])
+def register_module(name: str, label: str) -> None:
+    """Declare a module a board can enable in its ``modules`` configuration (``label`` in Chinese)."""
+    _MODULES[name] = label
+
+
+def registered_modules() -> dict[str, str]:
+    """Every registered module name with its label, in registration order."""
+    return dict(_MODULES)
+
+
+def module_enabled(board: Any, name: str) -> bool:
+    return name in board.setting("modules", [])
+
+
+def register_config_section(name: str, default: Any,
+                            validator: Callable[[Any], list[str]] | None = None) -> None:
+    """Register a configuration section. ``validator(value) -> list[str]`` of error messages.
+    ``default`` may be a callable, evaluated when a board's configuration is completed."""
+    _SECTIONS[name] = (default if callable(default) else copy.deepcopy(default), validator)
+
+
+def _default(name: str) -> Any:
+    default = _SECTIONS[name][0]
+    return default() if callable(default) else copy.deepcopy(default)
+
+
+def section_default(name: str) -> Any:
+    return _default(name)
 
 
 def _check_int_map(value, minimum=0):
@@ -37,11 +59,12 @@ def _check_int_map(value, minimum=0):
 def _check_modules(value):
     if not isinstance(value, list):
         return ["modules 必须是列表"]
-    unknown = [m for m in value if m not in MODULES]
-    return [f"未知模块: {', '.join(map(str, unknown))}；可选: {', '.join(MODULES)}"] if unknown else []
+    unknown = [m for m in value if m not in _MODULES]
+    return [f"未知模块: {', '.join(map(str, unknown))}；可选: {', '.join(_MODULES)}"] if unknown else []
 
 
-register_config_section("modules", list(MODULES), _check_modules)
+# By default a board runs every registered module.
+register_config_section("modules", lambda: list(_MODULES), _check_modules)
 register_config_section(
     "deadlines",
     {"reminder_before_workdays": 1, "escalate_after_hours": 0},
@@ -60,7 +83,8 @@ def validate_board_config(config):
     if unknown:
         errors["config"] = f"未知配置项: {', '.join(unknown)}；可用: {', '.join(sorted(_SECTIONS))}"
     result = {}
-    for name, (default, validator) in _SECTIONS.items():
+    for name, (_, validator) in _SECTIONS.items():
+        default = _default(name)
         value = config.get(name, copy.deepcopy(default))
         if isinstance(default, dict) and isinstance(value, dict):
             merged = copy.deepcopy(default)

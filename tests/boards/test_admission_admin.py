@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from boards.enterprises.models import Application, Campaign, TierPlan
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.kernel.models import Deadline, EvidenceEntry
 from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import at, pdf_upload, world
@@ -137,10 +137,10 @@ def test_start_publicity_date_defaults_to_today_and_refuses_the_past():
             admission.forward_batch([application], prefecture=w.prefecture, actor=w.bureau)
             admission.start_check(application, actor=w.staff)
             admission.mark_eligible(application, actor=w.staff)
-            plan = admission.build_plan(w.campaign, [application], actor=w.staff)
-            admission.submit_plan(plan, actor=w.staff)
+            plan = plans.build_plan(w.campaign, [application], actor=w.staff)
+            plans.submit_plan(plan, actor=w.staff)
             for code in ("gxt", "jrjg", "zjj"):
-                admission.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
+                plans.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
         client = staff_client(w)
         url = f"{ADMIN}/tierplan/{plan.pk}/act/start_publicity/"
         assert 'value="2026-09-14"' in client.get(url).content.decode()

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from boards.enterprises.models import Application, Enterprise, Objection, TierChange, TierPlan
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.enterprises.services import registry as services
 from boards.kernel.errors import Conflict, DomainError, IllegalTransition
 from boards.kernel.models import Board, Deadline, EvidenceEntry, Filing, Notification
@@ -201,8 +201,8 @@ def _in_plan(w):
         application = _to_check(w)
         with board_scope(w.board):
             admission.mark_eligible(application, actor=w.staff)
-            plan = admission.build_plan(w.campaign, [application], actor=w.staff)
-            admission.submit_plan(plan, actor=w.staff)
+            plan = plans.build_plan(w.campaign, [application], actor=w.staff)
+            plans.submit_plan(plan, actor=w.staff)
     return application, plan
 
 
@@ -210,23 +210,23 @@ def test_a_rejection_sends_the_plan_back_with_its_comment_and_resubmission_asks_
     w = world("xj-zjtx")
     application, plan = _in_plan(w)
     with at(2026, 9, 15, 10, 0), board_scope(w.board):
-        admission.decide_plan(plan, body="gxt", approved=True, comment="", actor=w.regulators["gxt"])
+        plans.decide_plan(plan, body="gxt", approved=True, comment="", actor=w.regulators["gxt"])
         with pytest.raises(Conflict):
-            admission.decide_plan(plan, body="gxt", approved=True, comment="", actor=w.regulators["gxt"])
-        plan = admission.decide_plan(plan, body="zjj", approved=False, comment="请补充各企业融资轮次依据。",
+            plans.decide_plan(plan, body="gxt", approved=True, comment="", actor=w.regulators["gxt"])
+        plan = plans.decide_plan(plan, body="zjj", approved=False, comment="请补充各企业融资轮次依据。",
                                      actor=w.regulators["zjj"])
         assert plan.state == "draft"
         assert plan.approvals.get(body="zjj").comment == "请补充各企业融资轮次依据。"
         assert Notification.objects.filter(user=w.staff, verb="admission.plan_rejected",
                                            body="请补充各企业融资轮次依据。").exists()
         with pytest.raises(Conflict, match="不在审定中"):
-            admission.decide_plan(plan, body="jrjg", approved=True, comment="", actor=w.regulators["jrjg"])
-        admission.submit_plan(plan, actor=w.staff)
+            plans.decide_plan(plan, body="jrjg", approved=True, comment="", actor=w.regulators["jrjg"])
+        plans.submit_plan(plan, actor=w.staff)
         assert not plan.approvals.exists()
         for code in ("gxt", "jrjg"):
-            plan = admission.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
+            plan = plans.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
         assert plan.state == "submitted"
-        plan = admission.decide_plan(plan, body="zjj", approved=True, comment="", actor=w.regulators["zjj"])
+        plan = plans.decide_plan(plan, body="zjj", approved=True, comment="", actor=w.regulators["zjj"])
         assert plan.state == "approved" and Application.objects.get(pk=application.pk).state == "approved"
 
 
@@ -244,8 +244,8 @@ def _in_publicity(w, starts_on=dt.date(2026, 9, 28)):
     application, plan = _in_plan(w)
     with at(2026, 9, 16, 10, 0), board_scope(w.board):
         for code in ("gxt", "jrjg", "zjj"):
-            admission.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
-        admission.start_publicity(plan, actor=w.staff, starts_on=starts_on)
+            plans.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
+        plans.start_publicity(plan, actor=w.staff, starts_on=starts_on)
     return application, plan
 
 
@@ -253,16 +253,16 @@ def test_an_upheld_objection_holds_the_application_back_and_closes_the_plan():
     w = world("xj-zjtx")
     application, plan = _in_publicity(w)
     with at(2026, 9, 29, 10, 0), board_scope(w.board):
-        objection = admission.raise_objection(application, raised_by="李四", text="存在未披露的重大诉讼。")
+        objection = plans.raise_objection(application, raised_by="李四", text="存在未披露的重大诉讼。")
         with pytest.raises(DomainError, match="请写明处理意见"):
-            admission.decide_objection(objection, upheld=True, reason=" ", actor=w.staff)
-        admission.decide_objection(objection, upheld=True, reason="经核实诉讼属实。", actor=w.staff)
+            plans.decide_objection(objection, upheld=True, reason=" ", actor=w.staff)
+        plans.decide_objection(objection, upheld=True, reason="经核实诉讼属实。", actor=w.staff)
         assert Application.objects.get(pk=application.pk).state == "held_back"
         assert Enterprise.objects.get(pk=w.enterprise.pk).status == "prospect"
         assert TierPlan.objects.get(pk=plan.pk).state == "closed"
         assert Notification.objects.filter(user=w.enterprise_user, verb="admission.held_back").exists()
         with pytest.raises(IllegalTransition):
-            admission.admit(application, actor=w.staff)
+            plans.admit(application, actor=w.staff)
 
 
 def test_objections_are_accepted_only_within_publicity():
@@ -270,7 +270,7 @@ def test_objections_are_accepted_only_within_publicity():
     application, _ = _in_publicity(w)
     with at(2026, 9, 27, 10, 0), board_scope(w.board):
         with pytest.raises(Conflict) as early:
-            admission.raise_objection(application, raised_by="王五", text="异议")
+            plans.raise_objection(application, raised_by="王五", text="异议")
     assert early.value.code == "not_in_publicity"
     with at(2026, 10, 12, 10, 0):
         response = Client().post(f"/{w.board.slug}/publicity/", {"application": application.pk,

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from boards.enterprises.models import Application
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import at, pdf_upload, world
 from tests.factories import EnterpriseFactory
@@ -37,8 +37,8 @@ def boards():
         admission.forward_batch([planned], prefecture=xj.prefecture, actor=xj.bureau)
         admission.start_check(planned, actor=xj.staff)
         admission.mark_eligible(planned, actor=xj.staff)
-        xj.plan = admission.build_plan(xj.campaign, [planned], actor=xj.staff)
-        admission.submit_plan(xj.plan, actor=xj.staff)
+        xj.plan = plans.build_plan(xj.campaign, [planned], actor=xj.staff)
+        plans.submit_plan(xj.plan, actor=xj.staff)
     return xj, nmg
 
 
@@ -155,8 +155,8 @@ def test_publicity_page_is_public_and_per_board(boards):
     xj, nmg = boards
     with at(2026, 9, 16, 10, 0), board_scope(xj.board):
         for code in ("gxt", "jrjg", "zjj"):
-            admission.decide_plan(xj.plan, body=code, approved=True, comment="", actor=xj.regulators[code])
-        admission.start_publicity(xj.plan, actor=xj.staff, starts_on=dt.date(2026, 9, 17))
+            plans.decide_plan(xj.plan, body=code, approved=True, comment="", actor=xj.regulators[code])
+        plans.start_publicity(xj.plan, actor=xj.staff, starts_on=dt.date(2026, 9, 17))
         listed = xj.plan.applications.get().enterprise.name
     with at(2026, 9, 17, 10, 0):
         assert listed in Client().get(f"/{xj.board.slug}/publicity/").content.decode()
@@ -209,11 +209,11 @@ def test_approve_and_publicity_query_counts(boards, django_assert_max_num_querie
         for application in more:
             admission.start_check(application, actor=xj.staff)
             admission.mark_eligible(application, actor=xj.staff)
-        plan = admission.build_plan(xj.campaign, more, actor=xj.staff)
-        admission.submit_plan(plan, actor=xj.staff)
+        plan = plans.build_plan(xj.campaign, more, actor=xj.staff)
+        plans.submit_plan(plan, actor=xj.staff)
         for code in ("gxt", "jrjg", "zjj"):
-            admission.decide_plan(plan, body=code, approved=True, comment="", actor=xj.regulators[code])
-        admission.start_publicity(plan, actor=xj.staff)
+            plans.decide_plan(plan, body=code, approved=True, comment="", actor=xj.regulators[code])
+        plans.start_publicity(plan, actor=xj.staff)
     with at(2026, 9, 3, 11, 0):
         regulator = client_for(xj.regulators["gxt"])
         with django_assert_max_num_queries(10):

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from boards.enterprises.models import FinancialYear
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.kernel.filings import render_filing_now
 from boards.kernel.models import Filing, FilingState
 from boards.kernel.scoping import board_scope
@@ -27,11 +27,11 @@ def test_application_form_tier_plan_and_publicity_list_render_in_chinese():
         admission.forward_batch([application], prefecture=w.prefecture, actor=w.bureau)
         admission.start_check(application, actor=w.staff)
         admission.mark_eligible(application, actor=w.staff)
-        plan = admission.build_plan(w.campaign, [application], actor=w.staff)
-        admission.submit_plan(plan, actor=w.staff)
+        plan = plans.build_plan(w.campaign, [application], actor=w.staff)
+        plans.submit_plan(plan, actor=w.staff)
         for code in ("gxt", "jrjg", "zjj"):
-            admission.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
-        admission.start_publicity(plan, actor=w.staff, starts_on=dt.date(2026, 9, 28))
+            plans.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
+        plans.start_publicity(plan, actor=w.staff, starts_on=dt.date(2026, 9, 28))
         filings = {}
         for filing in Filing.objects.order_by("sequence"):
             rendered = render_filing_now(filing.pk)
@@ -45,9 +45,9 @@ def test_application_form_tier_plan_and_publicity_list_render_in_chinese():
                      "专精特新中小企业", "5200 万元", "营业执照副本", "自治区工信厅", "XJ-ZJTX-2026-0001"):
         assert expected in text, expected
 
-    plans = filings["boards.tier_plan"]
-    assert [f.addressee for f in plans] == ["gxt", "jrjg", "zjj"]
-    for filing in plans:
+    plan_filings = filings["boards.tier_plan"]
+    assert [f.addressee for f in plan_filings] == ["gxt", "jrjg", "zjj"]
+    for filing in plan_filings:
         text = pdf_text(filing)
         for expected in ("分层方案", w.enterprise.name, "规范层", "专精特新中小企业",
                          "自治区工信厅、自治区地方金融监管局、新疆证监局",

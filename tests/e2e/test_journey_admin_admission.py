@@ -11,7 +11,7 @@ import time_machine
 from playwright.sync_api import expect
 
 from boards.enterprises.models import Application, Enterprise, TierPlan
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.kernel.models import Filing
 from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import SHANGHAI, pdf_upload, world
@@ -106,7 +106,7 @@ def test_staff_admit_an_enterprise_through_the_admin(live_server, new_page, forw
         assert sorted(Filing.objects.filter(kind="boards.tier_plan").values_list("addressee", flat=True)) == [
             "gxt", "jrjg", "zjj"]
         for code in ("gxt", "jrjg", "zjj"):
-            admission.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
+            plans.decide_plan(plan, body=code, approved=True, comment="", actor=w.regulators[code])
     page.reload()
     expect(plan_state).to_have_text("已审定")
     expect(page.locator("#applications-group")).to_contain_text(w.enterprise.name)

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from boards.enterprises import tiers
 from boards.enterprises.models import Application, Campaign, Objection, PlanApproval, TierPlan
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, _on_board
 from boards.kernel.errors import DomainError
 from boards.kernel.files import serve_file
@@ -193,10 +193,10 @@ class ApplicationAdmin(WorkflowAdmin):
             lambda obj, user, text, **_: admission.mark_ineligible(obj, reasons=text, actor=user),
             fields=["text"], labels=_text("不符合条件的理由")),
         "include_in_plan": Step("纳入分层方案",
-                                lambda obj, user, **_: admission.build_plan(obj.campaign, [obj], actor=user)),
+                                lambda obj, user, **_: plans.build_plan(obj.campaign, [obj], actor=user)),
         "exclude_from_plan": Step("移出分层方案",
-                                  lambda obj, user, **_: admission.remove_from_plan(obj, actor=user)),
-        "admit": Step("公示期满，确认入板", lambda obj, user, **_: admission.admit(obj, actor=user)),
+                                  lambda obj, user, **_: plans.remove_from_plan(obj, actor=user)),
+        "admit": Step("公示期满，确认入板", lambda obj, user, **_: plans.admit(obj, actor=user)),
     }
 
     def get_urls(self):
@@ -262,11 +262,11 @@ class ApplicationAdmin(WorkflowAdmin):
     @admin.action(description="纳入分层方案")
     def include_selected(self, request, queryset):
         self.run_each(request, queryset, "纳入分层方案",
-                      lambda obj, user: admission.build_plan(obj.campaign, [obj], actor=user))
+                      lambda obj, user: plans.build_plan(obj.campaign, [obj], actor=user))
 
     @admin.action(description="公示期满，确认入板")
     def admit_selected(self, request, queryset):
-        self.run_each(request, queryset, "确认入板", lambda obj, user: admission.admit(obj, actor=user))
+        self.run_each(request, queryset, "确认入板", lambda obj, user: plans.admit(obj, actor=user))
 
 
 # --- Tier plans ------------------------------------------------------------------------------
@@ -330,9 +330,9 @@ class TierPlanAdmin(WorkflowAdmin):
     readonly_fields = fields
     inlines = [PlanApplicationInline, ApprovalInline]
     steps = {
-        "submit": Step("报送审定单位", lambda obj, user, **_: admission.submit_plan(obj, actor=user)),
+        "submit": Step("报送审定单位", lambda obj, user, **_: plans.submit_plan(obj, actor=user)),
         "start_publicity": Step(
-            "开始公示", lambda obj, user, starts_on, **_: admission.start_publicity(obj, actor=user,
+            "开始公示", lambda obj, user, starts_on, **_: plans.start_publicity(obj, actor=user,
                                                                                starts_on=starts_on),
             fields=["starts_on"]),
     }
@@ -361,7 +361,7 @@ class ObjectionAdmin(WorkflowAdmin):
               "decided_by"]
     readonly_fields = fields
     steps = {"decide": Step(
-        "处理异议", lambda obj, user, upheld, text, **_: admission.decide_objection(
+        "处理异议", lambda obj, user, upheld, text, **_: plans.decide_objection(
             obj, upheld=upheld, reason=text, actor=user),
         fields=["upheld", "text"], labels=_text("处理意见"))}
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from boards.enterprises.models import Campaign, Enterprise, Qualification, TierPlan
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.kernel import calendar
 from boards.kernel.demo import demo_enterprises, demo_seeder, demo_user, grant_role, set_demo_password
 from boards.kernel.models import BoardMembership, Institution, InstitutionKind, Role
@@ -101,10 +101,10 @@ class Walk:
                                          reasons="主营业务不明确，近两年营业收入下滑，暂不符合专板入板条件。")
 
     def approved_plan(self, campaign, applications):
-        plan = admission.build_plan(campaign, applications, actor=self.staff)
-        admission.submit_plan(plan, actor=self.staff)
+        plan = plans.build_plan(campaign, applications, actor=self.staff)
+        plans.submit_plan(plan, actor=self.staff)
         for code, user in self.regulators.items():
-            admission.decide_plan(plan, body=code, approved=True, comment="同意。", actor=user)
+            plans.decide_plan(plan, body=code, approved=True, comment="同意。", actor=user)
         return plan
 
 
@@ -155,19 +155,19 @@ def _first_campaign(walk, enterprises):
     admitted = [walk.eligible(e, campaign) for e in enterprises[:3]]
     walk.ineligible(enterprises[3], campaign)
     plan = walk.approved_plan(campaign, admitted)
-    admission.start_publicity(plan, actor=walk.staff)
-    objection = admission.raise_objection(admitted[2], raised_by="某投资人",
+    plans.start_publicity(plan, actor=walk.staff)
+    objection = plans.raise_objection(admitted[2], raised_by="某投资人",
                                           text="该企业存在未披露的股权纠纷，请核实。")
-    admission.decide_objection(objection, upheld=True, reason="经核实，股权纠纷尚未了结，暂缓入板。",
+    plans.decide_objection(objection, upheld=True, reason="经核实，股权纠纷尚未了结，暂缓入板。",
                                actor=walk.staff)
     # Demo data cannot wait for the publicity to end: it is dated as it would have run, ten
     # working days after the check deadline, before the two others are admitted.
     starts_on = calendar.add_workdays(check_deadline, 10).date
-    end = admission.publicity_end(walk.board, starts_on)
+    end = plans.publicity_end(walk.board, starts_on)
     TierPlan.objects.filter(pk=plan.pk).update(publicity_starts_on=starts_on, publicity_ends_on=end.date,
                                                publicity_provisional=end.provisional)
     for application in admitted[:2]:
-        admission.admit(application, actor=walk.staff)
+        plans.admit(application, actor=walk.staff)
     admission.close_campaign(campaign, actor=walk.staff)
 
 
@@ -191,11 +191,11 @@ def _current_campaign(walk, enterprises):
     walk.ineligible(next(e), campaign)
     publicity = walk.approved_plan(campaign, [walk.eligible(next(e), campaign),
                                               walk.eligible(next(e), campaign)])
-    admission.start_publicity(publicity, actor=walk.staff)
-    admission.raise_objection(publicity.applications.order_by("pk").first(), raised_by="王某（13900000000）",
+    plans.start_publicity(publicity, actor=walk.staff)
+    plans.raise_objection(publicity.applications.order_by("pk").first(), raised_by="王某（13900000000）",
                               text="反映该企业近期存在环保处罚，请核实。")
     walk.approved_plan(campaign, [walk.eligible(next(e), campaign)])
-    admission.build_plan(campaign, [walk.eligible(next(e), campaign)], actor=walk.staff)
+    plans.build_plan(campaign, [walk.eligible(next(e), campaign)], actor=walk.staff)
 
 
 @demo_seeder(order=30)

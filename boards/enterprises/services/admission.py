@@ -26,12 +26,7 @@ from boards.enterprises.models import (
     Enterprise,
     EnterpriseStatus,
     FiledBy,
-    Objection,
-    PlanApproval,
-    TierChangeKind,
-    TierPlan,
 )
-from boards.enterprises.services import registry as services
 from boards.kernel import calendar, evidence
 from boards.kernel.deadlines import meet_deadline, open_deadline
 from boards.kernel.errors import Conflict, DomainError, NotFound
@@ -48,13 +43,23 @@ DEFAULT_ADMISSION = {
     # Regulator code (Board.regulators) the 入板申请表 and the 公示名单 are filed with.
     "filing_addressee": "",
 }
+
+
 # Applications still on their way: an enterprise has at most one of these.
 ACTIVE_STATES = [s for s in ApplicationState.values
                  if s not in (ApplicationState.INELIGIBLE, ApplicationState.ADMITTED,
                               ApplicationState.HELD_BACK)]
+
+
 OPEN_FOR_MATERIAL = (ApplicationState.DRAFT, ApplicationState.RETURNED)
+
+
 BUREAU_DEADLINE = "admission.bureau_submission"
+
+
 CHECK_DEADLINE = "admission.exchange_check"
+
+
 MATERIAL_TYPES = ("pdf", "jpg", "png", "docx", "xlsx")
 
 
@@ -442,249 +447,4 @@ def mark_ineligible(application, *, reasons, actor):
     _set_enterprise_status(application.enterprise, EnterpriseStatus.APPLYING, EnterpriseStatus.PROSPECT)
     _record(application, "ineligible", actor, reasons=reasons.strip())
     _notify_applicants(application, "admission.ineligible", "初核结论：不符合入板条件", reasons.strip())
-    return application
-
-
-# --- The tier plan and its approvals -------------------------------------------------------
-
-
-@transaction.atomic
-def build_plan(campaign, applications, *, actor):
-    """Put eligible applications of ``campaign`` into its draft plan (created when missing)."""
-    campaign = _lock(campaign)
-    plan = TierPlan.objects.select_for_update().filter(campaign=campaign, state="draft").first()
-    if plan is None:
-        plan = TierPlan.objects.create(board=campaign.board, campaign=campaign,
-                                       title=f"{campaign.name}分层方案")
-        evidence.record(campaign.board, "boards.tier_plan.created", actor=actor, subject=plan,
-                        payload={"campaign": campaign.pk})
-    for application in applications:
-        application = _lock_application(application)
-        if application.campaign_id != campaign.pk:
-            raise Conflict(f"{application.enterprise}的申请不属于「{campaign.name}」。")
-        fire(application, "include_in_plan")
-        application.plan = plan
-        application.save()
-        _record(application, "included_in_plan", actor, plan=plan.pk)
-    return plan
-
-
-@transaction.atomic
-def remove_from_plan(application, *, actor):
-    application = _lock_application(application)
-    if application.plan is None or application.plan.state != "draft":
-        raise Conflict("只能从拟订中的分层方案移出。")
-    fire(application, "exclude_from_plan")
-    plan_pk, application.plan = application.plan_id, None
-    application.save()
-    _record(application, "excluded_from_plan", actor, plan=plan_pk)
-    return application
-
-
-def plan_rows(plan):
-    names = tiers.tier_names(plan.board)
-    rows = []
-    for a in plan.applications.select_related("enterprise").order_by("enterprise__prefecture",
-                                                                      "enterprise__name"):
-        met = [r["criterion"] for r in a.check_result.get("criteria", [])
-               if r["met"] and r["tier"] == a.proposed_tier]
-        rows.append({"enterprise": a.enterprise.name, "credit_code": a.enterprise.credit_code,
-                     "prefecture": a.enterprise.prefecture, "industry": a.enterprise.industry,
-                     "tier": names.get(a.proposed_tier, a.proposed_tier), "reasons": "；".join(met)})
-    return rows
-
-
-@transaction.atomic
-def submit_plan(plan, *, actor):
-    """File the plan with every approving body. A plan sent back is resubmitted the same way;
-    the earlier round's decisions are cleared (the evidence log keeps them)."""
-    plan = _lock(plan)
-    board, bodies = plan.board, approving_bodies(plan.board)
-    if not bodies:
-        raise DomainError("本专板未配置分层方案审定单位（配置项 admission.approving_bodies）。",
-                          code="no_approving_bodies")
-    if not plan.applications.exists():
-        raise Conflict("分层方案中还没有企业。", code="empty_plan")
-    fire(plan, "submit")
-    plan.approvals.all().delete()
-    plan.submitted_at = timezone.now()
-    plan.save()
-    rows = plan_rows(plan)
-    numbers = []
-    for body in bodies:
-        filing = create_filing(
-            board, kind="boards.tier_plan", addressee=body["code"], subject=f"{plan.title}（报审稿）",
-            template_name="boards/filings/tier_plan.html", subject_obj=plan, actor=actor,
-            context={"campaign": plan.campaign.name, "title": plan.title, "rows": rows,
-                     "bodies": [b["name"] for b in bodies]})
-        numbers.append(filing.number)
-        notify(board, _members(board, Role.REGULATOR, institution__code=body["code"]),
-               "admission.plan_submitted", f"待审定：{plan.title}", f"报备编号 {filing.number}",
-               reverse("admission-approve", args=[board.slug, plan.pk, body["code"]]))
-    _meet_campaign_deadlines(plan.campaign)
-    evidence.record(board, "boards.tier_plan.submitted", actor=actor, subject=plan,
-                    payload={"filings": numbers, "applications": len(rows)})
-    return plan
-
-
-@transaction.atomic
-def decide_plan(plan, *, body, approved, comment, actor):
-    """One approving body's decision. A rejection sends the plan back to draft; the last
-    approval approves the plan and its applications."""
-    plan = _lock(plan)
-    board = plan.board
-    name = body_name(board, body)
-    if name is None:
-        raise NotFound()
-    comment = comment.strip()
-    if not approved and not comment:
-        raise DomainError("不同意时请写明意见。", code="comment_required")
-    if plan.state != "submitted":
-        raise Conflict(f"分层方案当前为「{plan.get_state_display()}」，不在审定中。",
-                       details={"state": plan.state})
-    if plan.approvals.filter(body=body).exists():
-        raise Conflict(f"{name}已对本方案作出审定意见。")
-    PlanApproval.objects.create(board=board, plan=plan, body=body, approved=approved, comment=comment,
-                                decided_by=actor)
-    evidence.record(board, "boards.tier_plan.decided", actor=actor, subject=plan,
-                    payload={"body": body, "approved": approved, "comment": comment})
-    if not approved:
-        fire(plan, "reject")
-        plan.save()
-        _notify_staff(board, plan, "admission.plan_rejected", f"{name}退回分层方案：{plan.title}", comment)
-        return plan
-    approved_bodies = set(plan.approvals.filter(approved=True).values_list("body", flat=True))
-    if approved_bodies >= {b["code"] for b in approving_bodies(board)}:
-        fire(plan, "approve")
-        plan.approved_at = timezone.now()
-        plan.save()
-        for application in plan.applications.all():
-            application = _lock_application(application)
-            fire(application, "approve")
-            application.save()
-            _record(application, "approved", actor, plan=plan.pk)
-        evidence.record(board, "boards.tier_plan.approved", actor=actor, subject=plan)
-        _notify_staff(board, plan, "admission.plan_approved", f"分层方案已审定：{plan.title}",
-                      "请安排公示。")
-    return plan
-
-
-# --- Publicity, objections, admission --------------------------------------------------------
-
-
-def publicity_end(board, starts_on):
-    """The last day of publicity: the n-th working day counting ``starts_on`` as the first
-    when it is a working day. Returns calendar.WorkdayResult (with ``provisional``)."""
-    return calendar.add_workdays(starts_on - calendar.ONE_DAY, board.setting("admission.publicity_workdays"))
-
-
-@transaction.atomic
-def start_publicity(plan, *, actor, starts_on=None):
-    plan = _lock(plan)
-    board = plan.board
-    today = timezone.localdate()
-    starts_on = starts_on or today
-    if starts_on < today:
-        raise DomainError("公示开始日期不能早于今天。", code="invalid_date")
-    fire(plan, "start_publicity")
-    end = publicity_end(board, starts_on)
-    plan.publicity_starts_on, plan.publicity_ends_on, plan.publicity_provisional = (
-        starts_on, end.date, end.provisional)
-    plan.save()
-    applications = [_lock_application(a) for a in plan.applications.all()]
-    for application in applications:
-        fire(application, "start_publicity")
-        application.save()
-        _record(application, "publicity_started", actor, starts_on=starts_on, ends_on=end.date)
-    dates = f"{starts_on} 至 {end.date}" + ("（暂定）" if end.provisional else "")
-    filing = create_filing(
-        board, kind="boards.publicity_list", addressee=board.setting("admission.filing_addressee"),
-        subject=f"{plan.title}入板企业名单公示", template_name="boards/filings/publicity_list.html",
-        subject_obj=plan, actor=actor,
-        context={"title": plan.title, "rows": plan_rows(plan), "starts_on": starts_on, "ends_on": end.date,
-                 "provisional": end.provisional, "workdays": board.setting("admission.publicity_workdays"),
-                 "url": reverse("admission-publicity", args=[board.slug])})
-    evidence.record(board, "boards.tier_plan.publicity_started", actor=actor, subject=plan, payload={
-        "starts_on": starts_on, "ends_on": end.date, "provisional": end.provisional, "filing": filing.number})
-    for application in applications:
-        _notify_applicants(application, "admission.publicity", "入板名单公示中", f"公示期 {dates}。")
-    return plan
-
-
-def _close_plan_when_done(plan):
-    plan = _lock(plan)
-    if plan.state == "in_publicity" and not plan.applications.filter(
-            state=ApplicationState.IN_PUBLICITY).exists():
-        fire(plan, "close")
-        plan.save()
-        evidence.record(plan.board, "boards.tier_plan.closed", subject=plan)
-
-
-@transaction.atomic
-def raise_objection(application, *, raised_by, text):
-    """Anyone may object during publicity (public page, no account)."""
-    application = _lock_application(application)
-    raised_by, text = raised_by.strip(), text.strip()
-    if not raised_by or not text:
-        raise DomainError("请填写异议人和异议内容。", code="objection_incomplete")
-    plan = application.plan
-    today = timezone.localdate()
-    if (application.state != ApplicationState.IN_PUBLICITY
-            or not plan.publicity_starts_on <= today <= plan.publicity_ends_on):
-        raise Conflict("该企业不在公示期内，不能提出异议。", code="not_in_publicity")
-    objection = Objection.objects.create(board=application.board, application=application,
-                                         raised_by=raised_by, text=text)
-    evidence.record(application.board, "boards.objection.raised", subject=objection,
-                    payload={"application": application.pk, "raised_by": raised_by, "text": text})
-    _notify_staff(application.board, objection, "admission.objection",
-                  f"公示异议：{application.enterprise}", text)
-    return objection
-
-
-@transaction.atomic
-def decide_objection(objection, *, upheld, reason, actor):
-    """Staff decide with a reason; an upheld objection holds the application back."""
-    objection = _lock(objection)
-    if objection.upheld is not None:
-        raise Conflict("该异议已处理。")
-    if not reason.strip():
-        raise DomainError("请写明处理意见。", code="reason_required")
-    application = _lock_application(objection.application)
-    if upheld:
-        fire(application, "hold_back")
-        application.save()
-    objection.upheld, objection.decision_reason, objection.decided_by = upheld, reason.strip(), actor
-    objection.save()
-    evidence.record(objection.board, "boards.objection.decided", actor=actor, subject=objection,
-                    payload={"application": application.pk, "upheld": upheld,
-                             "reason": objection.decision_reason})
-    if upheld:
-        _set_enterprise_status(application.enterprise, EnterpriseStatus.APPLYING, EnterpriseStatus.PROSPECT)
-        _record(application, "held_back", actor, objection=objection.pk)
-        _notify_applicants(application, "admission.held_back", "公示异议成立，暂缓入板",
-                           objection.decision_reason)
-        _close_plan_when_done(application.plan)
-    return objection
-
-
-@transaction.atomic
-def admit(application, *, actor):
-    """After publicity ends with no open objection: the enterprise enters its proposed tier."""
-    application = _lock_application(application)
-    fire(application, "admit")
-    ends_on = application.plan.publicity_ends_on
-    if timezone.localdate() <= ends_on:
-        raise Conflict(f"公示期至 {ends_on} 结束，结束后方可入板。", code="publicity_running")
-    if application.objections.filter(upheld=None).exists():
-        raise Conflict("该企业有未处理的公示异议，请先处理。", code="objection_pending")
-    application.save()
-    services.move_tier(application.enterprise, to_tier=application.proposed_tier,
-                       kind=TierChangeKind.ADMISSION, reason=f"{application.campaign.name}：公示期满入板",
-                       actor=actor)
-    today = timezone.localdate()
-    Enterprise.objects.filter(pk=application.enterprise_id).update(admitted_on=today)
-    _record(application, "admitted", actor, tier=application.proposed_tier, admitted_on=today)
-    tier_name = tiers.tier_names(application.board).get(application.proposed_tier)
-    _notify_applicants(application, "admission.admitted", "已入板", f"入板日期 {today}，层级：{tier_name}。")
-    _close_plan_when_done(application.plan)
     return application

@@ -26,7 +26,7 @@ from boards.enterprises.models import (
     EnterpriseStatus,
     TierPlan,
 )
-from boards.enterprises.services import admission
+from boards.enterprises.services import admission, plans
 from boards.kernel.errors import DomainError
 from boards.kernel.files import serve_file
 from boards.kernel.models import BoardMembership, Filing, InstitutionKind, Role
@@ -362,13 +362,13 @@ def plan_approve(request, board, pk, body):
     decision = plan.approvals.filter(body=body).first()
     form = DecisionForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
-        admission.decide_plan(plan, body=body, approved=form.cleaned_data["approved"],
+        plans.decide_plan(plan, body=body, approved=form.cleaned_data["approved"],
                               comment=form.cleaned_data["comment"], actor=request.user)
         messages.success(request, "审定意见已提交。")
         return redirect("admission-approve", board=request.board.slug, pk=pk, body=body)
     return render(request, "boards/admission/approve.html", {
         "plan": plan, "body": body, "body_name": name, "decision": decision, "form": form,
-        "rows": admission.plan_rows(plan),
+        "rows": plans.plan_rows(plan),
         "filing": Filing.objects.filter(subject_type="boards.tierplan", subject_id=str(plan.pk),
                                         addressee=body).order_by("-created_at").first(),
         "can_decide": plan.state == "submitted" and decision is None,
@@ -388,13 +388,13 @@ def publicity(request, board):
                                             plan__publicity_ends_on__gte=today)
     form = ObjectionForm(*_posted(request), applications=open_to_objection)
     if request.method == "POST" and form.is_valid():
-        admission.raise_objection(form.cleaned_data["application"], raised_by=form.cleaned_data["raised_by"],
+        plans.raise_objection(form.cleaned_data["application"], raised_by=form.cleaned_data["raised_by"],
                                   text=form.cleaned_data["text"])
         messages.success(request, "异议已收到，交易中心将核实处理。")
         return redirect("admission-publicity", board=request.board.slug)
-    plans = list(TierPlan.objects.filter(state="in_publicity").prefetch_related(
+    published = list(TierPlan.objects.filter(state="in_publicity").prefetch_related(
         Prefetch("applications", queryset=in_publicity, to_attr="listed")).order_by("publicity_starts_on"))
-    for plan in plans:
+    for plan in published:
         plan.listed = _named(plan.listed, request.board)
-    return render(request, "boards/admission/publicity.html", {"plans": plans, "form": form, "today": today},
-                  status=400 if form.errors else 200)
+    return render(request, "boards/admission/publicity.html",
+                  {"plans": published, "form": form, "today": today}, status=400 if form.errors else 200)

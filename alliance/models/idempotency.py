@@ -1,0 +1,27 @@
+"""Idempotency keys of API POSTs."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from boards.kernel.models import TenantModel
+
+# --- API idempotency ---------------------------------------------------------------------------
+
+
+class IdempotencyKey(TenantModel):
+    """A POST's ``Idempotency-Key``: the caller, a hash of the request and the stored response."""
+
+    key = models.CharField(_("幂等键"), max_length=100)
+    caller = models.CharField(_("调用方"), max_length=60)
+    request_hash = models.CharField(_("请求摘要"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("响应状态"))
+    response = models.JSONField(_("响应内容"), null=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("幂等键")
+        verbose_name_plural = _("幂等键")
+        constraints = [
+            models.UniqueConstraint(fields=["board", "caller", "key"], name="uniq_idempotency_key")
+        ]

@@ -1,0 +1,75 @@
+"""Every write of the alliance, one module per use-case area. Each function runs in the caller's
+board scope, in one transaction, locks what it changes and records its evidence."""
+
+from alliance.services.idempotency import purge_idempotency_keys
+from alliance.services.matchmaking import (
+    LEAD_FIELDS,
+    REASON_STEPS,
+    close_need,
+    curate_need,
+    deliver_value_report,
+    mark_case,
+    move_matchmaking,
+    post_need,
+    push_matches,
+    recommend_enterprise,
+    request_value_report,
+    save_interest_profile,
+)
+from alliance.services.meetings import (
+    cancel_meeting,
+    plan_next_meeting,
+    record_meeting,
+    schedule_meeting,
+    set_agenda,
+)
+from alliance.services.membership import (
+    CONTACT_FIELDS,
+    MEMBERSHIP_STEPS,
+    admit_membership,
+    answer_exit_case,
+    apply_for_membership,
+    change_membership,
+    check_membership,
+    decide_exit_case,
+    notify_exit_case,
+    on_quality_challenge,
+    open_exit_cases,
+)
+from alliance.services.products import PRODUCT_FIELDS, create_product, delete_product, update_product
+
+__all__ = [
+    "CONTACT_FIELDS",
+    "apply_for_membership",
+    "check_membership",
+    "admit_membership",
+    "MEMBERSHIP_STEPS",
+    "change_membership",
+    "on_quality_challenge",
+    "open_exit_cases",
+    "notify_exit_case",
+    "answer_exit_case",
+    "decide_exit_case",
+    "plan_next_meeting",
+    "schedule_meeting",
+    "set_agenda",
+    "record_meeting",
+    "cancel_meeting",
+    "PRODUCT_FIELDS",
+    "create_product",
+    "update_product",
+    "delete_product",
+    "post_need",
+    "curate_need",
+    "close_need",
+    "save_interest_profile",
+    "push_matches",
+    "REASON_STEPS",
+    "move_matchmaking",
+    "request_value_report",
+    "deliver_value_report",
+    "mark_case",
+    "LEAD_FIELDS",
+    "recommend_enterprise",
+    "purge_idempotency_keys",
+]

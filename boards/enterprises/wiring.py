@@ -1,0 +1,21 @@
+"""The enterprise domain registers with the kernel like any app: its modules, its configuration
+sections, and its receivers of ``tier_changed`` (called by BoardsConfig.ready)."""
+
+
+def ready() -> None:
+    from boards.enterprises import scoring, tiers
+    from boards.enterprises.services import admission, custody, disclosure
+    from boards.enterprises.signals import tier_changed
+    from boards.kernel.config import register_config_section, register_module
+
+    register_module("boards", "企业库")
+    register_module("admission", "入板申报")
+    register_module("custody", "登记托管")
+    register_module("disclosure", "信息披露")
+    register_config_section("tiers", tiers.DEFAULT_TIERS, tiers.validate_tiers)
+    register_config_section("scoring", scoring.DEFAULT_SCORING, scoring.validate_scoring)
+    register_config_section("admission", admission.DEFAULT_ADMISSION, admission.validate_admission)
+    register_config_section("custody", custody.DEFAULT_CONFIG, custody.validate_config)
+    register_config_section("disclosure", disclosure.DEFAULT_CONFIG, disclosure.validate_config)
+    tier_changed.connect(custody.on_tier_changed, dispatch_uid="custody_tier_changed")
+    tier_changed.connect(disclosure.on_tier_changed, dispatch_uid="disclosure_tier_changed")

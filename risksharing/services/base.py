@@ -1,0 +1,118 @@
+"""Helpers shared by the risk-sharing services: locked reads, clocks, notices, evidence, letters."""
+
+from boards.enterprises.tiers import format_yuan, tier_names
+from boards.kernel import evidence
+from boards.kernel.deadlines import cancel_deadline, meet_deadline, open_deadline
+from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.filings import create_filing
+from boards.kernel.models import DayBasis, DeadlineState, Role
+from boards.kernel.notifications import notify
+from risksharing import money, selectors
+from risksharing.models import (
+    FinancingCase,
+    FunderRequest,
+    RequestState,
+)
+
+OPEN_CLOCK = (DeadlineState.OPEN, DeadlineState.PAUSED)
+
+
+OUTCOME_STATES = (RequestState.AGREED, RequestState.REFUSED, RequestState.LAPSED)
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def _locked_case(case):
+    return FinancingCase.objects.select_for_update(of=("self",)).select_related(
+        "board", "enterprise", "contract").get(pk=case.pk)
+
+
+def _locked_request(request):
+    return FunderRequest.objects.select_for_update(of=("self",)).select_related(
+        "case__board", "case__enterprise", "funder", "answer_deadline", "feedback_deadline",
+    ).get(pk=request.pk)
+
+
+def _require_state(case, states, action):
+    if case.state not in states:
+        raise Conflict(f"项目当前状态为「{case.get_state_display()}」，不能{action}。", code="wrong_state",
+                       details={"state": case.state})
+
+
+def _text(value, message, code="required"):
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, code=code)
+    return value
+
+
+def _positive(value, label):
+    try:
+        amount = money.yuan(value)
+    except (TypeError, ArithmeticError):
+        amount = None
+    if amount is None or amount <= 0:
+        raise DomainError(f"{label}必须是大于 0 的金额（元）。", code="invalid_amount")
+    return amount
+
+
+def _clock(case, subject, kind, title, days_key, *, assignee=None, role="", url=""):
+    board = case.board
+    return open_deadline(board, subject, f"risksharing.{kind}", f"{title}：{case.enterprise}",
+                         board.setting(f"risksharing.{days_key}"), DayBasis.WORKING,
+                         assignee=assignee, assignee_role=role, url=url)
+
+
+def _stop(deadline, *, met=True):
+    if deadline is not None and deadline.state in OPEN_CLOCK:
+        (meet_deadline if met else cancel_deadline)(deadline)
+
+
+def _first(users):
+    return users[0] if users else None
+
+
+def _staff(case):
+    return selectors.board_members(case.board, Role.EXCHANGE_STAFF)
+
+
+def _notify_staff(case, verb, title, body=""):
+    notify(case.board, _staff(case), f"risksharing.{verb}", f"{title}：{case.enterprise}", body,
+           selectors.admin_url(case))
+
+
+def _notify_enterprise(case, verb, title, body):
+    notify(case.board, case.enterprise.users.filter(is_active=True), f"risksharing.{verb}", title, body,
+           selectors.enterprise_url(case))
+
+
+def _record(case, action, actor, subject=None, **payload):
+    evidence.record(case.board, f"risksharing.{action}", actor=actor, subject=subject or case,
+                    payload={"case": case.pk, **payload})
+
+
+def _letter(case, kind, subject, context, actor):
+    board = case.board
+    return create_filing(
+        board, kind=f"risksharing.{kind}", addressee=board.setting("risksharing.filing_addressee"),
+        subject=subject, template_name=f"risksharing/filings/{kind}.html", actor=actor, subject_obj=case,
+        context={"case_id": case.pk, "enterprise": case.enterprise.name, "purpose": case.purpose,
+                 "amount": format_yuan(case.amount_requested), "mode": selectors.mode_name(board, case.mode),
+                 **context})
+
+
+def _enterprise_profile(case):
+    """The enterprise data the 融资推荐函 carries (JSON-able)."""
+    enterprise = case.enterprise
+    latest = enterprise.financials.order_by("-year").first()
+    return {
+        "name": enterprise.name, "credit_code": enterprise.credit_code,
+        "prefecture": enterprise.prefecture, "industry": enterprise.industry,
+        "tier": tier_names(case.board).get(enterprise.tier, "未分层"),
+        "main_business": enterprise.main_business,
+        "qualifications": [q.get_kind_display() for q in enterprise.qualifications.order_by("kind")],
+        "financials": {"year": latest.year, "revenue": format_yuan(latest.revenue),
+                       "net_profit": format_yuan(latest.net_profit),
+                       "rd_expense": format_yuan(latest.rd_expense)} if latest else None,
+    }
