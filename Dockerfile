@@ -16,6 +16,7 @@ RUN apt-get update \
 WORKDIR /app
 # Dependencies first so code changes do not reinstall them.
 COPY pyproject.toml ./
+COPY requirements/lock.txt requirements/
 COPY scripts/install.py scripts/
 RUN python scripts/install.py
 

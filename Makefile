@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: run test install install-dev lint bench migrations clean
+.PHONY: run test install install-dev lint bench migrations lock clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ bench: install-dev
 
 migrations: install-dev
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations
+
+# Regenerates requirements/lock.txt and lock-dev.txt (every package pinned, with its PyPI hashes)
+# from pyproject.toml; run it after changing a dependency there.
+LOCK := $(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --no-header \
+	--annotation-style line --quiet
+lock: install-dev
+	$(LOCK) -o requirements/lock.txt
+	$(LOCK) --extra dev -o requirements/lock-dev.txt
 
 clean:
 	rm -rf var/db.sqlite3 var/media var/static var/mail

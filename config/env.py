@@ -5,6 +5,7 @@ variable and what was expected, instead of silently falling back to a default.
 """
 
 import os
+import re
 from urllib.parse import urlparse
 
 from django.core.exceptions import ImproperlyConfigured
@@ -68,4 +69,18 @@ def env_url(name, default=_MISSING, schemes=None):
     if not parsed.scheme or (schemes and parsed.scheme not in schemes):
         allowed = ", ".join(schemes or ["any scheme"])
         raise ImproperlyConfigured(f"{name}={value!r} is not a URL with scheme {allowed}.")
+    return value
+
+
+_RATE = re.compile(r"^[1-9][0-9]*/[1-9]?[0-9]*[smhd]$")
+
+
+def env_rate(name, default=_MISSING):
+    """A request rate such as ``120/m``, ``5/h`` or ``100/10m`` (count / period in s, m, h, d)."""
+    value = _raw(name, default)
+    if value is None:
+        return default
+    value = value.strip()
+    if not _RATE.match(value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate like 120/m, 5/h or 100/10m.")
     return value

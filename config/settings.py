@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str, env_url
+from config.env import env_bool, env_int, env_list, env_rate, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ZHUANBAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "boards.kernel.ratelimits.AnonymousThrottleMiddleware",  # anonymous callers, before any other work
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,8 +170,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+# Password spraying (one password over many usernames): an address is locked after this many
+# failures over any usernames (boards/kernel/lockout.py), higher than the pair's: a NAT shares one address.
+AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
+AXES_HANDLER = "boards.kernel.lockout.AddressAwareHandler"
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair: a NAT shares one IP
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair; the address alone: boards/kernel/lockout.py
+AXES_CLIENT_IP_CALLABLE = "boards.kernel.ratelimits.client_ip"
+# Reverse proxies in front of the platform that append to X-Forwarded-For (docker-compose: nginx, 1).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Callers who are not logged in, per address (boards/kernel/ratelimits.py): every request, and page POSTs
+# (the objection form, the password reset form; logins are left to axes).
+ANON_THROTTLE_RATE = env_rate("ANON_THROTTLE_RATE", "120/m")
+ANON_POST_THROTTLE_RATE = env_rate("ANON_POST_THROTTLE_RATE", "5/h")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -201,7 +213,8 @@ CONTENT_SECURITY_POLICY = {
 
 # --- I18N ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+# Chinese only: LocaleMiddleware would otherwise give an English browser a half-English admin.
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -219,26 +232,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # nginx serves protected files when set (X-Accel-Redirect); otherwise Django streams them.
 PROTECTED_FILES_ACCEL_PREFIX = env_str("PROTECTED_FILES_ACCEL_PREFIX", "")
-S3_BUCKET = env_str("S3_BUCKET", "")
-if S3_BUCKET:
-    STORAGES_DEFAULT = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": env_url("S3_ENDPOINT_URL", None, schemes=["http", "https"]),
-            "access_key": env_str("S3_ACCESS_KEY"),
-            "secret_key": env_str("S3_SECRET_KEY"),
-            "default_acl": "private",
-            "querystring_auth": True,
-        },
-    }
-else:
-    STORAGES_DEFAULT = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(MEDIA_ROOT)},
-    }
+# Files stay on local disk (a volume shared by the web and worker replicas). There is no S3 option:
+# it could not be tested against a real S3-compatible server here, so it is not offered, and a
+# deployment still setting S3_BUCKET is stopped instead of silently writing to disk.
+if env_str("S3_BUCKET", ""):
+    raise ImproperlyConfigured("S3_BUCKET is set, but S3 storage is not supported: files are stored under "
+                               "MEDIA_ROOT (a shared volume). Unset S3_BUCKET.")
 STORAGES = {
-    "default": STORAGES_DEFAULT,
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(MEDIA_ROOT)}},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -256,6 +258,16 @@ EMAIL_BACKEND = env_str(
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS on a plain connection (port 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the first byte (port 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL exclude each other: set one of them.")
+if EMAIL_HOST_PASSWORD and not (EMAIL_USE_TLS or EMAIL_USE_SSL or DEBUG):
+    raise ImproperlyConfigured("EMAIL_HOST_PASSWORD would cross the network in clear: set EMAIL_USE_TLS "
+                               "or EMAIL_USE_SSL.")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zhuanban@localhost")
 
 # --- REST API -------------------------------------------------------------------------------
@@ -273,7 +285,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "boards.kernel.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "boards.kernel.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_CLASSES": ["boards.kernel.api.throttling.ApiKeyThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["boards.kernel.api.throttling.ApiKeyThrottle",
+                                 "boards.kernel.api.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_THROTTLE_RATE", "600/min")},
 }
 SPECTACULAR_SETTINGS = {
@@ -300,6 +313,10 @@ SPECTACULAR_SETTINGS = {
         "ReviewKindEnum": "reviews.models.ReviewKind",
     },
 }
+
+# /healthz/ answers only ok/failing, unless the caller is staff or sends this token in the header
+# X-Healthz-Token (monitoring); empty: no token opens the details.
+HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 
 # --- Filings ------------------------------------------------------------------------------
 FILING_FONT_FAMILY = "Noto Sans CJK SC"

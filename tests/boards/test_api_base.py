@@ -220,8 +220,9 @@ def test_schema_and_docs_are_served(client, db):
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_healthz_on_postgres_and_redis(client, db):
-    response = client.get("/healthz/")
+def test_healthz_on_postgres_and_redis(client, db, settings):
+    settings.HEALTHZ_TOKEN = "monitoring-token-1"
+    response = client.get("/healthz/", headers={"X-Healthz-Token": "monitoring-token-1"})
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -240,10 +241,11 @@ def _closed_port():
 def test_healthz_is_503_when_the_broker_is_unreachable(client, settings, db):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{_closed_port()}/0"
-    response = client.get("/healthz/")
+    settings.HEALTHZ_TOKEN = "monitoring-token-1"
+    response = client.get("/healthz/", headers={"X-Healthz-Token": "monitoring-token-1"})
     assert response.status_code == 503
     body = response.json()
-    assert body["status"] == "degraded"
+    assert body["status"] == "failing"
     assert body["checks"]["broker"]["ok"] is False
     assert "Error" in body["checks"]["broker"]["error"]
     assert body["checks"]["database"]["ok"] and body["checks"]["cache"]["ok"]

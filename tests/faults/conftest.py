@@ -31,6 +31,7 @@ from tests.support import pg_server_bindir
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 DEADLINES = 4
+HEALTHZ_TOKEN = "fault-test-healthz-token"
 
 
 def free_port():
@@ -74,7 +75,9 @@ class Processes:
             EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             DJANGO_SECRET_KEY=env.get("DJANGO_SECRET_KEY") or "fault-test-secret-key-0123456789abcdef-xyz",
             DJANGO_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0", DJANGO_HSTS_SECONDS="0",
-            PYTHONUNBUFFERED="1",
+            PYTHONUNBUFFERED="1", HEALTHZ_TOKEN=HEALTHZ_TOKEN,
+            # Load from one address is the point of these tests, not a flood to throttle.
+            ANON_THROTTLE_RATE="1000000/m",
         )
         env.pop("DATABASE_TEST_NAME", None)
         env.update({k: str(v) for k, v in extra.items()})

@@ -1,7 +1,10 @@
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from rest_framework.settings import api_settings
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from boards.kernel.models import ApiKey
+from boards.kernel.ratelimits import ANONYMOUS_GROUP, over_limit
 
 
 class ApiKeyThrottle(SimpleRateThrottle):
@@ -22,3 +25,20 @@ class ApiKeyThrottle(SimpleRateThrottle):
         else:
             return None
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+class AnonymousThrottle(BaseThrottle):
+    """Callers with neither an API key nor a session (the public board list and catalogue, and
+    every other endpoint before it refuses them): ``ANON_THROTTLE_RATE`` per client address, in
+    the same counter as anonymous page requests (boards.kernel.ratelimits)."""
+
+    def allow_request(self, request, view):
+        if isinstance(request.auth, ApiKey) or (request.user and request.user.is_authenticated):
+            return True
+        if SESSION_KEY in request._request.session:  # logged in, on a view that authenticates no one
+            return True
+        self._wait = over_limit(request._request, ANONYMOUS_GROUP, settings.ANON_THROTTLE_RATE)
+        return self._wait is None
+
+    def wait(self):
+        return self._wait
