@@ -11,7 +11,7 @@ export DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 # Thousands of anonymous requests from 127.0.0.1 (isolation probes, fuzzing): the throttle tests
 # set their own rates (tests/deploy/test_throttles.py).
-export ANON_THROTTLE_RATE="${ANON_THROTTLE_RATE:-1000000/m}"
+export ANON_THROTTLE_RATE="${ANON_THROTTLE_RATE:-1000000/m}" ANON_POST_THROTTLE_RATE="${ANON_POST_THROTTLE_RATE:-1000000/m}"
 export ZHUANBAN_VAR_DIR="${ZHUANBAN_VAR_DIR:-$(pwd)/var/test}"
 echo "Database: ${DATABASE_URL:-sqlite}  Redis: ${REDIS_URL:-none}"
 .venv/bin/ruff check .

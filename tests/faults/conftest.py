@@ -77,7 +77,7 @@ class Processes:
             DJANGO_SSL_REDIRECT="0", DJANGO_SECURE_COOKIES="0", DJANGO_HSTS_SECONDS="0",
             PYTHONUNBUFFERED="1", HEALTHZ_TOKEN=HEALTHZ_TOKEN,
             # Load from one address is the point of these tests, not a flood to throttle.
-            ANON_THROTTLE_RATE="1000000/m",
+            ANON_THROTTLE_RATE="1000000/m", ANON_POST_THROTTLE_RATE="1000000/m",
         )
         env.pop("DATABASE_TEST_NAME", None)
         env.update({k: str(v) for k, v in extra.items()})
