@@ -99,6 +99,10 @@ DATABASES["default"].setdefault("TEST", {})
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["TEST"]["NAME"] = env_str("DATABASE_TEST_NAME", "test_zhuanban")
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+# The role that owns the schema (boards.kernel.dbroles): `migrate` and `flush` log in as it, on the host,
+# port and database of DATABASE_URL, whose user is then the runtime role that owns nothing.
+DATABASE_OWNER_USER = env_str("DATABASE_OWNER_USER", "")
+DATABASE_OWNER_PASSWORD = env_str("DATABASE_OWNER_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, sessions, broker ---------------------------------------------------

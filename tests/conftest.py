@@ -64,6 +64,24 @@ _service_missing_browser = _missing("browser")
 _service_missing_pg_server = _missing("pg_server")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Two database roles, as in production (boards.kernel.dbroles): the owner creates and migrates the
+    test databases (and drops them at the end); the tests run as the runtime role."""
+    from boards.kernel.dbroles import login_as_owner
+
+    login_as_owner()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from boards.kernel.dbroles import login_as_owner, login_as_runtime
+
+    login_as_runtime()
+    yield
+    login_as_owner()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")

@@ -25,3 +25,18 @@ def pg_server_bindir():
                    key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0)
     return found[-1].parent if found and os.geteuid() == 0 else None
 
+
+
+def owner_connection():
+    """A psycopg connection (autocommit) to this test's database as the owner role of
+    boards.kernel.dbroles, for what only the owner may do (tamper with a guarded table, add a trigger).
+    Commits are real: undo what you did. Without an owner role, as the one role there is."""
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+
+    login = connection.settings_dict
+    return psycopg.connect(host=login["HOST"] or "127.0.0.1", port=login["PORT"] or 5432,
+                           dbname=login["NAME"], user=settings.DATABASE_OWNER_USER or login["USER"],
+                           password=(settings.DATABASE_OWNER_PASSWORD if settings.DATABASE_OWNER_USER
+                                     else login["PASSWORD"]) or None, autocommit=True)

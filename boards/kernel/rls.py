@@ -5,10 +5,14 @@ tenant-owned table of every app, including tables added later:
   (set by ``board_scope``). With no boards set, a table reads and accepts nothing.
 - Both engines: the append-only tables (the evidence log, the share-change journal) refuse
   UPDATE and DELETE in the database itself.
+- PostgreSQL with two roles (boards.kernel.dbroles): migrate runs as the owner, which then grants the
+  runtime role what the platform needs and nothing more (no UPDATE or DELETE on the append-only
+  tables; the role owns nothing, so it cannot undo any of the above).
 """
 
 from django.db import connections
 
+from boards.kernel.dbroles import grant_runtime_sql
 from boards.kernel.scoping import RLS_SETTING
 
 POLICY = "tenant_isolation"
@@ -81,6 +85,8 @@ def install_database_guards(sender, using="default", **kwargs):
     for table in APPEND_ONLY_TABLES:
         if table in existing and sender.name == "boards":
             sql.append(_append_only_sql(conn.vendor, table))
+    if conn.vendor == "postgresql":
+        sql.append(grant_runtime_sql(conn, APPEND_ONLY_TABLES))
     if not sql:
         return
     if conn.vendor == "sqlite":

@@ -34,6 +34,7 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.tiers import tier_names
 from boards.kernel.api.authentication import generate_key, hash_secret
+from boards.kernel.dbroles import as_owner
 from boards.kernel.models import ApiKey, Board, BoardKind, BoardMembership, Institution, InstitutionKind, Role
 from boards.kernel.scoping import board_scope
 from boards.kernel.uscc import make_uscc
@@ -241,7 +242,9 @@ def deadlines(board, count, *, due, subject_id="1"):
 
 
 def analyze():
-    with connection.cursor() as cursor:
+    """As the owner role (boards.kernel.dbroles): the runtime role owns no table, and PostgreSQL analyzes
+    only the tables of their owner."""
+    with as_owner(), connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
 

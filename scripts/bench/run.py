@@ -29,6 +29,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from boards.kernel.dbroles import as_owner  # noqa: E402
 from scripts.bench import generate, table  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,8 +129,9 @@ def purge(queue):
 
 def vacuum(table=None):
     """VACUUM ANALYZE after a bulk load: set hint bits and the visibility map as a live database
-    has them, so the first measured requests don't pay for the load."""
-    with connection.cursor() as cursor:
+    has them, so the first measured requests don't pay for the load. As the owner role: only the
+    owner of a table may vacuum it (boards.kernel.dbroles)."""
+    with as_owner(), connection.cursor() as cursor:
         if table:
             cursor.execute(f'VACUUM (ANALYZE) "{table}"')
         else:

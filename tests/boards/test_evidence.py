@@ -15,7 +15,8 @@ from django_scopes import ScopeError
 from boards.kernel import evidence
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.rls import install_database_guards
-from boards.kernel.scoping import board_scope
+from boards.kernel.scoping import RLS_SETTING, board_scope
+from tests.support import owner_connection
 
 TABLE = "boards_evidenceentry"
 
@@ -119,28 +120,29 @@ def test_python_refuses_update_and_delete(in_board):
 @pytest.mark.parametrize("sql", [f"UPDATE {TABLE} SET action = 'tests.item.forged'", f"DELETE FROM {TABLE}"])
 def test_database_refuses_update_and_delete(in_board, sql):
     _append(in_board, 2)
-    with pytest.raises(DatabaseError, match="append-only"):
+    # The runtime role has no UPDATE or DELETE grant (boards.kernel.dbroles); one role alone: the trigger.
+    with pytest.raises(DatabaseError, match="permission denied for table|append-only"):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql)
     assert EvidenceEntry.objects.count() == 2
     assert evidence.verify_chain(in_board)[0]
 
 
-def _tamper(sql, params):
+def _tamper(board, sql, params):
     """Change the log behind the guards' back, as the table owner could, then restore them.
     (On SQLite install_database_guards runs executescript, which commits: callers commit too.)"""
+    if connection.vendor == "postgresql":
+        with owner_connection() as owner:  # the runtime role may not touch the trigger
+            owner.execute(f"SELECT set_config('{RLS_SETTING}', %s, false)", [str(board.pk)])
+            owner.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
+            owner.execute(sql, params)
+            owner.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks block ALTER TABLE
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-            cursor.execute(sql, params)
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
-        else:
-            cursor.execute(f"DROP TRIGGER {TABLE}_no_update")
-            cursor.execute(f"DROP TRIGGER {TABLE}_no_delete")
-            cursor.execute(sql, params)
-    if connection.vendor == "sqlite":
-        install_database_guards(apps.get_app_config("boards"))
+        cursor.execute(f"DROP TRIGGER {TABLE}_no_update")
+        cursor.execute(f"DROP TRIGGER {TABLE}_no_delete")
+        cursor.execute(sql, params)
+    install_database_guards(apps.get_app_config("boards"))
 
 
 def test_verify_evidence_names_the_tampered_entry(committed_db, board, other_board, capsys):
@@ -148,7 +150,7 @@ def test_verify_evidence_names_the_tampered_entry(committed_db, board, other_boa
         _append(other_board, 2)
     with board_scope(board):
         entries = _append(board, 4)
-        _tamper(f"UPDATE {TABLE} SET payload = %s WHERE id = %s", ['{"i": 999}', entries[2].pk])
+        _tamper(board, f"UPDATE {TABLE} SET payload = %s WHERE id = %s", ['{"i": 999}', entries[2].pk])
 
         call_command("verify_evidence", "--board", "xj-zjtx")
         assert "xj-zjtx: OK，共 2 条记录" in capsys.readouterr().out
@@ -162,7 +164,7 @@ def test_verify_evidence_names_the_tampered_entry(committed_db, board, other_boa
         assert not ok and bad.pk == entries[2].pk
 
         # The guards are back: the database refuses changes again.
-        with pytest.raises(DatabaseError, match="append-only"):
+        with pytest.raises(DatabaseError, match="permission denied for table|append-only"):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {TABLE}")
 
@@ -170,7 +172,7 @@ def test_verify_evidence_names_the_tampered_entry(committed_db, board, other_boa
 def test_a_deleted_tail_entry_is_found(committed_db, board):
     with board_scope(board):
         entries = _append(board, 3)
-        _tamper(f"DELETE FROM {TABLE} WHERE id = %s", [entries[2].pk])
+        _tamper(board, f"DELETE FROM {TABLE} WHERE id = %s", [entries[2].pk])
     ok, bad, message = evidence.verify_chain(board)
     assert not ok and bad is None and "seq=3" in message and "seq=2" in message
 

@@ -19,6 +19,7 @@ from pypdf import PdfWriter
 from boards.kernel.errors import DomainError
 from boards.kernel.files import ORPHAN_GRACE, sanitize_name, serve_file, store_upload, sweep_orphan_files
 from boards.kernel.models import StoredFile
+from tests.support import owner_connection
 
 
 def pdf_bytes():
@@ -127,12 +128,26 @@ def test_refused_uploads_leave_nothing(in_board, staff_user, settings, name, con
     assert stored_files_on_disk(settings) == []
 
 
-def test_a_failed_insert_removes_the_written_file(in_board, staff_user, settings):
-    with connection.cursor() as cursor:  # the test transaction rolls this trigger back
-        if connection.vendor == "postgresql":
-            cursor.execute("CREATE TRIGGER refuse_all BEFORE INSERT ON boards_storedfile"
-                           " FOR EACH ROW EXECUTE FUNCTION zb_refuse_change()")
-        else:
+@pytest.fixture
+def refused_inserts(django_db_setup, django_db_blocker):
+    """On PostgreSQL a trigger refusing every insert into boards_storedfile: added by the owner
+    role (the runtime role may not) before the test's transaction, dropped after it."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    create = ("CREATE TRIGGER refuse_all BEFORE INSERT ON boards_storedfile"
+              " FOR EACH ROW EXECUTE FUNCTION zb_refuse_change()")
+    with django_db_blocker.unblock(), owner_connection() as owner:
+        owner.execute(create)
+        try:
+            yield
+        finally:
+            owner.execute("DROP TRIGGER refuse_all ON boards_storedfile")
+
+
+def test_a_failed_insert_removes_the_written_file(refused_inserts, in_board, staff_user, settings):
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # the test transaction rolls this trigger back
             cursor.execute("CREATE TRIGGER refuse_all BEFORE INSERT ON boards_storedfile"
                            " BEGIN SELECT RAISE(ABORT, 'insert refused'); END")
     with pytest.raises(DatabaseError, match="refused"):

@@ -7,9 +7,9 @@ import uuid
 import pytest
 from django.test import Client
 
-from boards import admission
-from boards.models import Objection
-from boards.scoping import board_scope
+from boards.enterprises.models import Objection
+from boards.enterprises.services import plans
+from boards.kernel.scoping import board_scope
 from tests.boards.admission_support import at
 from tests.boards.test_admission_pages import boards  # noqa: F401  (fixture)
 from tests.factories import MembershipFactory, UserFactory
@@ -28,8 +28,8 @@ def test_anonymous_objections_are_throttled_per_address(boards, settings):  # no
     xj, _ = boards
     with at(2026, 9, 16, 10, 0), board_scope(xj.board):
         for code in ("gxt", "jrjg", "zjj"):
-            admission.decide_plan(xj.plan, body=code, approved=True, comment="", actor=xj.regulators[code])
-        admission.start_publicity(xj.plan, actor=xj.staff, starts_on=dt.date(2026, 9, 17))
+            plans.decide_plan(xj.plan, body=code, approved=True, comment="", actor=xj.regulators[code])
+        plans.start_publicity(xj.plan, actor=xj.staff, starts_on=dt.date(2026, 9, 17))
         pk = xj.plan.applications.get().pk
     url = f"/{xj.board.slug}/publicity/"
     form = {"application": pk, "raised_by": "某公民", "text": "该企业申报材料与事实不符。"}
