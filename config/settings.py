@@ -179,7 +179,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_ADDRESS_FAILURE_LIMIT = env_int("AXES_ADDRESS_FAILURE_LIMIT", 20, minimum=1)
 AXES_HANDLER = "boards.kernel.lockout.AddressAwareHandler"
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair; the address alone: boards/kernel/lockout.py
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the pair; the address alone: kernel/lockout.py
 AXES_CLIENT_IP_CALLABLE = "boards.kernel.ratelimits.client_ip"
 # Reverse proxies in front of the platform that append to X-Forwarded-For (docker-compose: nginx, 1).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)

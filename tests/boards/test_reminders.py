@@ -24,7 +24,7 @@ from boards.kernel.scoping import board_scope
 from boards.kernel.tasks import process_deadline, recompute_provisional_deadlines, sweep_deadlines
 from config.celery import app as celery_app
 from tests.factories import MembershipFactory, UserFactory
-from tests.support import start_thread_worker
+from tests.support import owner_connection, start_thread_worker
 
 
 def local(*args):
@@ -121,9 +121,10 @@ def test_sweep_reads_what_is_due_in_keyset_batches(
 
 
 @pytest.mark.postgres
-def test_sweep_query_reads_the_partial_index(board):
+def test_sweep_query_reads_the_partial_index(committed_db, board):
     """Among many settled or future deadlines, the few due ones are found through
-    deadline_pending_idx, not by reading the board's rows."""
+    deadline_pending_idx, not by reading the board's rows. (Committed: ANALYZE is the table
+    owner's, on its own connection.)"""
     from django.contrib.contenttypes.models import ContentType
 
     from boards.kernel.deadlines import pending_actions
@@ -142,8 +143,8 @@ def test_sweep_query_reads_the_partial_index(board):
             + [row(i, now + dt.timedelta(days=i % 300 + 1)) for i in range(1000)]
             + [row(i, now - dt.timedelta(minutes=i)) for i in range(3)]
         )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE boards_deadline")
+        with owner_connection() as owner:
+            owner.execute("ANALYZE boards_deadline")
     with CaptureQueriesContext(connection) as queries:
         assert len(list(pending_actions(board.pk, now, 500))) == 3
     [sweep_sql] = [q["sql"] for q in queries if "boards_deadline" in q["sql"]]
