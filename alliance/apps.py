@@ -8,8 +8,10 @@ class AllianceConfig(AppConfig):
 
     def ready(self):
         from alliance import config, services
+        from alliance.federation import Federations
         from boards.kernel.config import register_config_section, register_module
-        from reviews.signals import quality_challenge_raised
+        from boards.kernel.providers import FederationDirectory, register_provider
+        from boards.kernel.signals import quality_challenge_raised
 
         register_module("alliance", "科创服务联盟")
         register_module("service_institutions", "科技金融服务机构")
@@ -17,3 +19,4 @@ class AllianceConfig(AppConfig):
         register_config_section("service_institutions", config.DEFAULT_SERVICE_INSTITUTIONS,
                                 config.validate_service_institutions)
         quality_challenge_raised.connect(services.on_quality_challenge, dispatch_uid="alliance_exit_case")
+        register_provider(FederationDirectory, Federations())

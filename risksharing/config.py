@@ -17,8 +17,8 @@
 
 from decimal import Decimal, InvalidOperation
 
-from alliance.models import Body
 from boards.kernel.models import InstitutionKind
+from boards.kernel.providers import FederationDirectory, provider
 
 ENTERPRISE_ANSWER_RANGE = (3, 5)
 
@@ -36,8 +36,8 @@ DEFAULT = {
         "2": {"name": "模式二：再担保牵头联合担保", "lead_kind": InstitutionKind.REGUARANTEE.value,
               "co_guarantors": True, "funder_share_min": "0", "funder_share_max": "10"},
     },
-    "party_bodies": {"funder": Body.INVESTMENT.value, "disposal": Body.RISK_DISPOSAL.value,
-                     "firm": Body.PROFESSIONAL.value},
+    # Federation codes of the alliance (the kernel's FederationDirectory names them).
+    "party_bodies": {"funder": "investment", "disposal": "risk_disposal", "firm": "professional"},
 }
 PARTY_NAMES = {"funder": "资金方", "disposal": "风险处置机构", "firm": "专业服务机构"}
 
@@ -84,9 +84,10 @@ def _check_party_bodies(value, errors):
         parties = "、".join(f"{key}（{name}）" for key, name in PARTY_NAMES.items())
         errors.append(f"party_bodies 必须是恰好包含 {parties} 的对象，当前为 {value!r}")
         return
-    choices = "、".join(f"{body.value}（{body.label}）" for body in Body)
+    bodies = provider(FederationDirectory).bodies()
+    choices = "、".join(f"{code}（{name}）" for code, name in bodies.items())
     for key, body in value.items():
-        if body not in Body.values:
+        if body not in bodies:
             errors.append(f"party_bodies.{key} 必须是联合会代码之一（{choices}），当前为 {body!r}")
 
 

@@ -19,12 +19,11 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 
-from alliance.models import Body, Membership, MembershipState
-from alliance.selectors import member_institutions
 from boards.enterprises.tiers import tier_names
 from boards.kernel.access import STAFF_ROLES, has_role, membership_institution, require_role
 from boards.kernel.errors import DomainError
 from boards.kernel.models import BoardMembership, Filing, Institution, InstitutionKind, Role
+from boards.kernel.providers import FederationDirectory, provider
 from risksharing.config import DEFAULT as CONFIG_DEFAULT
 from risksharing.models import (
     NPL_STATES,
@@ -77,7 +76,7 @@ def parties(board, party):
     if body is None:
         members = BoardMembership.objects.filter(board=board, role=Role.CREDIT_ENHANCER, is_active=True)
         return Institution.objects.filter(kind__in=kinds, pk__in=members.values("institution_id"))
-    return member_institutions(board, states=[MembershipState.ADMITTED], bodies=[body]).filter(kind__in=kinds)
+    return provider(FederationDirectory).admitted_members(board, body).filter(kind__in=kinds)
 
 
 def _refusal(board, institution, party):
@@ -89,19 +88,7 @@ def _refusal(board, institution, party):
     body = party_body(board, party)
     if body is None:
         return "该机构在本专板没有在岗的增信机构用户，请先为其开通增信机构账号。"
-    name = Body(body).label
-    membership = (Membership.objects.filter(board=board, institution=institution, body=body)
-                  .order_by("-applied_at", "-pk").first())
-    if membership is None:
-        if "alliance" not in board.setting("modules", []):
-            return f"该机构不是{name}成员，且本专板未启用科创服务联盟模块，请先启用并为其办理入会。"
-        return f"该机构不是{name}成员，请先在科创服务联盟为其办理入会。"
-    if membership.state == MembershipState.SUSPENDED:
-        return f"其{name}会籍已暂停，暂停期间不参与新的融资项目；恢复会籍后方可选择。"
-    state = f"其{name}会籍状态为「{membership.get_state_display()}」"
-    if membership.state in (MembershipState.APPLIED, MembershipState.CHECKED):
-        return f"{state}，入会审核通过后方可选择。"
-    return f"{state}，须重新申请入会并获准后方可选择。"
+    return provider(FederationDirectory).membership_refusal(board, institution, body)
 
 
 def require_party(board, institution, party):

@@ -15,6 +15,7 @@ export ANON_THROTTLE_RATE="${ANON_THROTTLE_RATE:-1000000/m}" ANON_POST_THROTTLE_
 export ZHUANBAN_VAR_DIR="${ZHUANBAN_VAR_DIR:-$(pwd)/var/test}"
 echo "Database: ${DATABASE_URL:-sqlite}  Redis: ${REDIS_URL:-none}"
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache --no-logo
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without migrations: run make migrations" >&2; exit 1; }
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

@@ -121,15 +121,14 @@ def change_membership(membership, step, *, actor, reason=""):
 # --- Exit on poor quality ----------------------------------------------------------------------
 
 
-def on_quality_challenge(sender, *, challenge_id, board_id, institution_id, **kwargs):
-    """Receiver of reviews' ``quality_challenge_raised``: open the exit procedure."""
+def on_quality_challenge(sender, *, board_id, institution_id, source, grounds, **kwargs):
+    """Receiver of the kernel's ``quality_challenge_raised``: open the exit procedure."""
+    from boards.kernel.models import Board, Institution
     from boards.kernel.scoping import board_scope
-    from reviews.models import QualityChallenge
 
     with board_scope(board_id):
-        challenge = QualityChallenge.objects.select_related("board", "institution").get(pk=challenge_id)
-        open_exit_cases(challenge.board, institution=challenge.institution,
-                        source=f"reviews.qualitychallenge:{challenge_id}", grounds=challenge.text)
+        board, institution = Board.objects.get(pk=board_id), Institution.objects.get(pk=institution_id)
+        open_exit_cases(board, institution=institution, source=source, grounds=grounds)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from boards.kernel.deadlines import (
 )
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
+from boards.kernel.signals import quality_challenge_raised
 from boards.kernel.workflow import fire
 from reviews.forms import ReviewForm
 from reviews.models import (
@@ -23,7 +24,6 @@ from reviews.selectors import (
 )
 from reviews.services.base import OPEN_CLOCK, SIGNED_FORM_TYPES, _locked_case, _locked_seat
 from reviews.services.decisions import _decide
-from reviews.signals import quality_challenge_raised
 
 
 def _review_form(seat, data):
@@ -80,7 +80,8 @@ def submit_opinion(seat, *, data, signed_form, actor):
             board=case.board, case=case, institution=institution, expert=seat.expert,
             text=form.cleaned_data["challenge_text"])
         ids = {"challenge_id": challenge.pk, "board_id": case.board_id, "case_id": case.pk,
-               "institution_id": institution.pk, "expert_id": seat.expert_id}
+               "institution_id": institution.pk, "expert_id": seat.expert_id,
+               "source": f"reviews.qualitychallenge:{challenge.pk}", "grounds": challenge.text}
         transaction.on_commit(lambda: quality_challenge_raised.send(sender=QualityChallenge, **ids))
     evidence.record(case.board, "reviews.opinion.submitted", actor=actor, subject=seat, payload={
         "case": case.pk, "vote": opinion.vote, "total_score": opinion.total_score,

@@ -13,9 +13,9 @@ from boards.enterprises.models import ServiceRecord
 from boards.kernel.errors import Conflict
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
+from boards.kernel.signals import quality_challenge_raised
 from reviews import services as review_services
 from reviews.models import QualityChallenge
-from reviews.signals import quality_challenge_raised
 from tests.alliance.conftest import member
 from tests.reviews.conftest import START, Flow, committee, form_data, png_upload
 
@@ -118,7 +118,8 @@ def test_a_dismissed_case_keeps_the_membership(board, staff_user, firm, challeng
 def test_a_repeated_signal_opens_nothing_new_and_a_non_member_gets_no_case(board, firm, challenged):
     challenge, _ = challenged
     ids = {"challenge_id": challenge.pk, "board_id": board.pk, "case_id": challenge.case_id,
-           "institution_id": firm.institution.pk, "expert_id": challenge.expert_id}
+           "institution_id": firm.institution.pk, "expert_id": challenge.expert_id,
+           "source": f"reviews.qualitychallenge:{challenge.pk}", "grounds": challenge.text}
     quality_challenge_raised.send(sender=QualityChallenge, **ids)
     stranger = member(board, "LAWX", kind="law", state=None)
     with board_scope(board):

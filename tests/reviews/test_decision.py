@@ -6,9 +6,9 @@ from boards.enterprises.models import Qualification, TierEntryPermit
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.models import EvidenceEntry, Institution
 from boards.kernel.scoping import board_scope
+from boards.kernel.signals import quality_challenge_raised
 from reviews import services
 from reviews.models import QualityChallenge, passes
-from reviews.signals import quality_challenge_raised
 from tests.reviews.conftest import committee, form_data, png_upload, serve
 
 
@@ -154,6 +154,7 @@ def test_quality_challenge_is_recorded_and_announced_on_commit(board, flow, ente
     assert "不具备专业胜任能力" in challenge.text
     assert received == [{"challenge_id": challenge.pk, "board_id": board.pk, "case_id": case.pk,
                          "institution_id": firm.pk, "expert_id": seat.expert_id,
+                         "source": f"reviews.qualitychallenge:{challenge.pk}", "grounds": challenge.text,
                          "signal": quality_challenge_raised}]
 
 

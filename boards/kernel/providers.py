@@ -1,0 +1,38 @@
+"""Interfaces one domain app offers the others, registered by the providing app in its
+``AppConfig.ready``. The kernel names the interface (a Protocol), never the app behind it; a
+missing provider fails loudly instead of silently answering nothing.
+"""
+
+from typing import Any, Protocol, TypeVar, cast
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+
+
+class FederationDirectory(Protocol):
+    """The alliance's federations (联合会) and their members, as other apps need them."""
+
+    def bodies(self) -> dict[str, str]:
+        """Every federation code with its Chinese name."""
+
+    def admitted_members(self, board: Any, body: str) -> QuerySet:
+        """Institutions admitted (入会获准) to ``body`` on ``board``."""
+
+    def membership_refusal(self, board: Any, institution: Any, body: str) -> str | None:
+        """Why ``institution`` is not an admitted member of ``body`` on ``board`` and what to do
+        about it, in Chinese; None when it is one."""
+
+
+T = TypeVar("T")
+_PROVIDERS: dict[type, Any] = {}
+
+
+def register_provider(interface: type[T], implementation: T) -> None:
+    _PROVIDERS[interface] = implementation
+
+
+def provider(interface: type[T]) -> T:
+    try:
+        return cast(T, _PROVIDERS[interface])
+    except KeyError:
+        raise ImproperlyConfigured(f"no app provides {interface.__name__}") from None
