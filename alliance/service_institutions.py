@@ -32,15 +32,16 @@ from alliance.models import (
     ServiceApplication,
     ServiceApplicationState,
 )
-from alliance.writing import admin_url, close_clock, locked, notify_institution, required
+from alliance.writing import close_clock, notify_institution, required
 from boards.kernel import calendar, evidence
 from boards.kernel.access import INSTITUTION_ROLES
 from boards.kernel.deadlines import open_deadline
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
 from boards.kernel.filings import create_filing
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis, Role
-from boards.kernel.notifications import notify
+from boards.kernel.notifications import admin_change_url, notify
 from boards.kernel.workflow import fire
 
 # 第二条 遴选条件: what each application assesses itself against.
@@ -307,7 +308,7 @@ def _clock(board, subject, kind, title, due_on, institution):
     users = selectors.institution_users(board, institution)
     return open_deadline(board, subject, kind, title, days, DayBasis.CALENDAR,
                          starts_at=end - dt.timedelta(days=days), assignee=users[0] if users else None,
-                         assignee_role="" if users else Role.EXCHANGE_STAFF, url=admin_url(subject))
+                         assignee_role="" if users else Role.EXCHANGE_STAFF, url=admin_change_url(subject))
 
 
 def _month_start(day):

@@ -17,10 +17,11 @@ board's ``near_margin_pct`` of its threshold. Reads use ``.all()``, so prefetche
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from boards.enterprises.models import QualificationKind
 from boards.enterprises.tiers import format_yuan
+from boards.kernel.config import read_decimal
 
 CONDITION_TYPES = ("qualification", "first_qualification", "tier", "tier_entry", "financial", "manual", "any")
 METRICS = {"revenue": "营业收入", "net_profit": "净利润", "rd_expense": "研发费用", "total_assets": "总资产"}
@@ -35,14 +36,6 @@ def _kinds_label(kinds):
 
 def _tiers_label(tiers, tier_names):
     return "、".join(tier_names.get(tier, tier) for tier in tiers)
-
-
-def _decimal(value):
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() and not isinstance(value, float) else None
 
 
 def condition_errors(conditions, tier_codes, prefix="", types=CONDITION_TYPES):
@@ -74,7 +67,7 @@ def condition_errors(conditions, tier_codes, prefix="", types=CONDITION_TYPES):
         elif kind == "financial":
             if condition.get("metric") not in METRICS:
                 errors.append(f"{where} 的 metric 必须是 {', '.join(METRICS)} 之一")
-            if _decimal(condition.get("min")) is None:
+            if read_decimal(condition.get("min"), floats=False) is None:
                 errors.append(f"{where} 的 min 必须是金额字符串（元），如 \"5000000\"")
         elif not str(condition.get("label", "")).strip():
             errors.append(f"{where} 需要 label（核验事项）")
@@ -84,7 +77,7 @@ def condition_errors(conditions, tier_codes, prefix="", types=CONDITION_TYPES):
 def formula_is_valid(formula):
     """A formula benefit: ``{"metric": <METRICS key>, "rate": "<decimal>"}``."""
     return (isinstance(formula, dict) and formula.get("metric") in METRICS
-            and _decimal(formula.get("rate")) is not None)
+            and read_decimal(formula.get("rate"), floats=False) is not None)
 
 
 def describe(condition, tier_names):

@@ -26,6 +26,7 @@ from boards.enterprises.tiers import tier_names
 from boards.kernel import evidence
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.filings import create_filing
+from boards.kernel.locking import locked
 from boards.kernel.models import InstitutionKind
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
@@ -132,13 +133,8 @@ def apply_for_award(enterprise, policy, *, actor=None, proposed=False, source=""
     return award
 
 
-def _locked_award(award):
-    return Award.objects.select_for_update(of=("self",)).select_related("board", "policy", "enterprise") \
-        .get(pk=award.pk)
-
-
 def _award_step(award, action, verb, actor, *args, **payload):
-    award = _locked_award(award)
+    award = locked(award, "policy", "enterprise")
     fire(award, action, timezone.now(), *args)
     award.save()
     evidence.record(award.board, f"policies.award.{verb}", actor=actor, subject=award,

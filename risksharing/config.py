@@ -15,8 +15,8 @@
   co-guarantors), not by federation, so they are recognised by their board role.
 """
 
-from decimal import Decimal, InvalidOperation
 
+from boards.kernel.config import read_decimal
 from boards.kernel.models import InstitutionKind
 from boards.kernel.providers import FederationDirectory, provider
 
@@ -42,20 +42,12 @@ DEFAULT = {
 PARTY_NAMES = {"funder": "资金方", "disposal": "风险处置机构", "firm": "专业服务机构"}
 
 
-def _decimal(value):
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _percent(value, where, errors):
-    number = _decimal(value) if isinstance(value, str) else None
+    number = read_decimal(value) if isinstance(value, str) else None
     if number is None or not 0 <= number <= 100 or number.as_tuple().exponent < -2:
         errors.append(f"{where} 必须是 0–100 之间、至多两位小数的百分比字符串，当前为 {value!r}")
         return None
@@ -109,11 +101,11 @@ def validate(value):
     if not isinstance(value.get("filing_addressee"), str) or not value["filing_addressee"]:
         errors.append("filing_addressee 必须是报备监管机构代码，如 jrb")
     tolerance = value.get("npl_tolerance_pp")
-    number = _decimal(tolerance) if isinstance(tolerance, str) else None
+    number = read_decimal(tolerance) if isinstance(tolerance, str) else None
     if number is None or number < 0:
         errors.append(f"npl_tolerance_pp 必须是不小于 0 的数字字符串，如 \"3\"，当前为 {tolerance!r}")
     fund = value.get("fund")
-    alert = _decimal(fund.get("low_balance_alert")) if isinstance(fund, dict) else None
+    alert = read_decimal(fund.get("low_balance_alert")) if isinstance(fund, dict) else None
     if alert is None or alert < 0:
         errors.append("fund.low_balance_alert 必须是不小于 0 的金额字符串（元）")
     modes = value.get("modes")

@@ -21,7 +21,7 @@ from alliance.models import (
     ReasonCategory,
     Recommendation,
 )
-from alliance.writing import locked, notify_institution, notify_staff, required
+from alliance.writing import notify_institution, required
 from boards.enterprises.models import Enterprise, EnterpriseStatus, FinancingRound
 from boards.enterprises.services.consent import consent_map
 from boards.enterprises.services.registry import create_enterprise
@@ -29,7 +29,8 @@ from boards.enterprises.tiers import tier_names
 from boards.kernel import evidence
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
-from boards.kernel.notifications import notify
+from boards.kernel.locking import locked
+from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 
 # --- Financing needs and the white list ----------------------------------------------------------

@@ -13,11 +13,12 @@ from alliance.models import (
     MeetingKind,
     MeetingState,
 )
-from alliance.writing import close_clock, locked, required
+from alliance.writing import close_clock, required
 from boards.kernel import evidence
 from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import open_deadline
 from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis, Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire

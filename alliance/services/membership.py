@@ -14,13 +14,14 @@ from alliance.models import (
     Membership,
     MembershipState,
 )
-from alliance.writing import close_clock, locked, notify_institution, notify_staff, required
+from alliance.writing import close_clock, notify_institution, required
 from boards.kernel import evidence
 from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import open_deadline
 from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis, Role
-from boards.kernel.notifications import notify
+from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 
 # --- Membership ----------------------------------------------------------------------------------

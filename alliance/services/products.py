@@ -7,11 +7,11 @@ from alliance.models import (
     ProductType,
 )
 from alliance.services.membership import _require_admitted
-from alliance.writing import locked
 from boards.enterprises.models import QualificationKind
 from boards.enterprises.tiers import tier_names
 from boards.kernel import evidence
 from boards.kernel.errors import DomainError
+from boards.kernel.locking import locked
 
 # --- Products ------------------------------------------------------------------------------------
 

@@ -12,11 +12,12 @@ Reads go through ``enterprise.<relation>.all()`` so prefetched data costs no que
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 from django.utils import timezone
 
 from boards.enterprises.models import ROUND_ORDER, FinancingKind, FinancingRound, QualificationKind
+from boards.kernel.config import read_decimal
 
 CRITERION_TYPES = ("qualification", "financing_round_at_least", "financial_ratio", "listing_reserve",
                    "ipo_tutoring", "neeq_delisted")
@@ -116,14 +117,6 @@ TIER_SCHEMES = {
 # --- Validation of the config section ---------------------------------------------------------
 
 
-def _decimal(value):
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def _criterion_errors(where, criterion, references):
     kinds = set(QualificationKind.values)
     if not isinstance(criterion, dict) or criterion.get("type") not in CRITERION_TYPES:
@@ -142,7 +135,7 @@ def _criterion_errors(where, criterion, references):
         metrics = criterion.get("metrics")
         if not isinstance(metrics, list) or not metrics or not set(metrics) <= set(METRICS):
             errors.append(f"{where} 的 metrics 必须是 {', '.join(METRICS)} 的非空列表")
-        pct = _decimal(criterion.get("min_pct"))
+        pct = read_decimal(criterion.get("min_pct"))
         if pct is None or pct <= 0:
             errors.append(f"{where} 的 min_pct 必须是正数")
         return errors
@@ -163,7 +156,7 @@ def validate_tiers(value):
             errors.append(f"listing_references.{code} 需要 name 和 source（依据文件）")
             continue
         for metric in METRICS:
-            number = _decimal(ref.get(metric)) if ref.get(metric) is not None else Decimal(1)
+            number = read_decimal(ref.get(metric)) if ref.get(metric) is not None else Decimal(1)
             if number is None or number <= 0:
                 errors.append(f"listing_references.{code}.{metric} 必须是正数或 null")
     scheme = value.get("scheme")

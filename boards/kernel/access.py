@@ -1,6 +1,7 @@
 """Who may do what on which board. Every failure answers the same 404 as a missing object,
 so a caller cannot tell another tenant's object from one that does not exist."""
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 
 from boards.kernel.models import Board, BoardMembership, Role
@@ -21,6 +22,13 @@ def user_roles(user, board):
             .values_list("role", flat=True)
         )
     return cache[board.pk]
+
+
+def role_users(board: Board, *roles: str) -> list:
+    """The active users holding one of ``roles`` on ``board`` (each once)."""
+    return list(get_user_model().objects.filter(
+        is_active=True, board_memberships__board=board, board_memberships__role__in=roles,
+        board_memberships__is_active=True).distinct())
 
 
 def has_role(user, board, *roles):

@@ -7,6 +7,7 @@ Code reads configuration, never the board's identity.
 
 import copy
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,18 @@ def registered_modules() -> dict[str, str]:
 
 def module_enabled(board: Any, name: str) -> bool:
     return name in board.setting("modules", [])
+
+
+def read_decimal(value: Any, *, floats: bool = True) -> Decimal | None:
+    """A finite Decimal from a configuration value (a number or a numeric string), else None.
+    ``floats=False`` refuses JSON floats, whose binary fractions must not become money."""
+    if isinstance(value, float) and not floats:
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def register_config_section(name: str, default: Any,

@@ -21,14 +21,15 @@ people, so neither is skipped); only a reminder overtaken by the due time is dro
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from boards.kernel import calendar
+from boards.kernel.access import role_users
 from boards.kernel.errors import DomainError
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis, Deadline, DeadlineStage, DeadlineState, Role
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
@@ -79,11 +80,6 @@ def _working_due(deadline):
     return calendar.due_at(deadline.starts_at, deadline.amount + deadline.paused_workdays, DayBasis.WORKING)
 
 
-def _locked(deadline):
-    # of=self: lock the deadline, not its board (every clock of the board would queue on it).
-    return Deadline.objects.select_for_update(of=("self",)).select_related("board").get(pk=deadline.pk)
-
-
 @transaction.atomic
 def open_deadline(board, subject, kind, title, amount, basis, starts_at=None, assignee=None,
                   assignee_role="", remind_before=None, url=""):
@@ -113,7 +109,7 @@ def open_deadline(board, subject, kind, title, amount, basis, starts_at=None, as
 
 @transaction.atomic
 def pause_deadline(deadline, at=None):
-    deadline = _locked(deadline)
+    deadline = locked(deadline)
     fire(deadline, "pause", at or timezone.now())
     deadline.save()
     return deadline
@@ -122,7 +118,7 @@ def pause_deadline(deadline, at=None):
 @transaction.atomic
 def resume_deadline(deadline, at=None):
     """Restart the clock; the pause moves ``due_at`` as the module docstring says."""
-    deadline = _locked(deadline)
+    deadline = locked(deadline)
     at = at or timezone.now()
     paused_at = deadline.paused_at
     if paused_at is not None and at < paused_at:
@@ -144,7 +140,7 @@ def resume_deadline(deadline, at=None):
 
 @transaction.atomic
 def meet_deadline(deadline, at=None):
-    deadline = _locked(deadline)
+    deadline = locked(deadline)
     fire(deadline, "meet", at or timezone.now())
     deadline.save()
     return deadline
@@ -152,7 +148,7 @@ def meet_deadline(deadline, at=None):
 
 @transaction.atomic
 def cancel_deadline(deadline):
-    deadline = _locked(deadline)
+    deadline = locked(deadline)
     fire(deadline, "cancel")
     deadline.save()
     return deadline
@@ -201,22 +197,13 @@ def pending_actions(board_id, now, batch_size):
         after = Q(next_action_at__gt=last_at) | Q(next_action_at=last_at, pk__gt=last_pk)
 
 
-def _members(board, role):
-    return list(
-        get_user_model().objects.filter(
-            is_active=True, board_memberships__board=board, board_memberships__role=role,
-            board_memberships__is_active=True,
-        )
-    )
-
-
 def _recipients(deadline, stage):
-    staff = _members(deadline.board, Role.EXCHANGE_STAFF)
+    staff = role_users(deadline.board, Role.EXCHANGE_STAFF)
     if stage == DeadlineStage.ESCALATED:
         return staff
     if deadline.assignee_id:
         return [deadline.assignee]
-    return (_members(deadline.board, deadline.assignee_role) if deadline.assignee_role else []) or staff
+    return (role_users(deadline.board, deadline.assignee_role) if deadline.assignee_role else []) or staff
 
 
 @transaction.atomic

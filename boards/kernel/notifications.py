@@ -7,9 +7,11 @@ mail goes out and ``email_sent_at`` commits after the hand-off (see send_email).
 
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from boards.kernel.models import Notification
+from boards.kernel.access import role_users
+from boards.kernel.models import Notification, Role
 
 
 def notify(board, users, verb, title, body="", url="", deadline=None, stage=None):
@@ -35,6 +37,17 @@ def notify(board, users, verb, title, body="", url="", deadline=None, stage=None
         if notification.email_sent_at is None and notification.user_id in with_email:
             _queue_email(board.pk, notification.pk)
     return rows
+
+
+def admin_change_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def notify_staff(board, subject, verb: str, title: str, body: str = "", url: str | None = None) -> list:
+    """Tell the board's exchange staff about ``subject``; the link opens its admin page unless
+    ``url`` says otherwise."""
+    return notify(board, role_users(board, Role.EXCHANGE_STAFF), verb, title, body,
+                  admin_change_url(subject) if url is None else url)
 
 
 def _queue_email(board_id, notification_id):

@@ -13,8 +13,9 @@ from boards.kernel.deadlines import (
 )
 from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.files import store_upload
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis
-from boards.kernel.notifications import notify
+from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 from reviews.config import review_type
 from reviews.models import (
@@ -29,7 +30,7 @@ from reviews.selectors import (
     active_seats,
     portal_seat_url,
 )
-from reviews.services.base import MATERIAL_TYPES, _locked_case, _locked_seat, _notify_staff
+from reviews.services.base import MATERIAL_TYPES
 from reviews.services.panels import _send_seat
 
 # --- Opening and drawing -------------------------------------------------------------------------
@@ -82,7 +83,7 @@ def open_case(board, *, kind, enterprise, actor, opened_by_institution=None, pan
 
 @transaction.atomic
 def add_material(case, *, title, uploaded_file, actor, supplement=None):
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     if case.state not in (CaseState.CREATED, CaseState.PANEL_DRAWN, CaseState.MATERIAL_SENT,
                           CaseState.MEETING_SCHEDULED):
         raise Conflict(f"案件处于「{case.get_state_display()}」，不能再添加评审材料。", code="illegal_state")
@@ -105,7 +106,7 @@ def add_material(case, *, title, uploaded_file, actor, supplement=None):
 
 @transaction.atomic
 def send_material(case, *, actor):
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     now = timezone.now()
     fire(case, "send_material", now)
     if not case.materials.exists():
@@ -133,8 +134,8 @@ def record_download(seat, material, *, actor):
 @transaction.atomic
 def confirm_receipt(seat, *, actor):
     """The expert confirms receipt: the receipt clock is met and their review clock starts."""
-    case = _locked_case(seat.case)
-    seat = _locked_seat(seat)
+    case = locked(seat.case, "enterprise")
+    seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
     now = timezone.now()
     fire(seat, "confirm_receipt", now)
     meet_deadline(seat.receipt_deadline, now)
@@ -151,8 +152,8 @@ def confirm_receipt(seat, *, actor):
 @transaction.atomic
 def request_supplement(seat, *, text, actor):
     """The expert asks for material; their clock pauses and the exchange asks the enterprise."""
-    case = _locked_case(seat.case)
-    seat = _locked_seat(seat)
+    case = locked(seat.case, "enterprise")
+    seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
     if case.state != CaseState.MATERIAL_SENT:
         raise Conflict(f"案件处于「{case.get_state_display()}」，不能再申请补充材料。", code="illegal_state")
     fire(seat, "request_supplement")
@@ -162,7 +163,7 @@ def request_supplement(seat, *, text, actor):
     seat.save()
     pause_deadline(seat.review_deadline)
     supplement = SupplementRequest.objects.create(board=case.board, seat=seat, text=text)
-    _notify_staff(case, "reviews.supplement_requested", f"专家申请补充材料：{case.enterprise}",
+    notify_staff(case.board, case, "reviews.supplement_requested", f"专家申请补充材料：{case.enterprise}",
                   f"{seat.expert.name}：{text}\n请联系企业补充，并在后台上传补充材料；在此期间该专家的评审期限暂停。")
     evidence.record(case.board, "reviews.supplement.requested", actor=actor, subject=seat,
                     payload={"case": case.pk, "supplement": supplement.pk, "text": text})
@@ -172,8 +173,8 @@ def request_supplement(seat, *, text, actor):
 @transaction.atomic
 def provide_supplement(supplement, *, actor, title="", uploaded_file=None):
     """Staff pass on what the enterprise supplied; the expert's clock resumes."""
-    case = _locked_case(supplement.seat.case)
-    seat = _locked_seat(supplement.seat)
+    case = locked(supplement.seat.case, "enterprise")
+    seat = locked(supplement.seat, "expert__user", "receipt_deadline", "review_deadline")
     supplement = SupplementRequest.objects.select_for_update().get(pk=supplement.pk)
     if supplement.provided_at:
         raise Conflict("该补充材料要求已经处理过了。", code="already_provided")

@@ -15,7 +15,8 @@ from boards.kernel.deadlines import (
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
 from boards.kernel.filings import create_filing
-from boards.kernel.notifications import notify
+from boards.kernel.locking import locked
+from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 from reviews.models import (
     ReviewCase,
@@ -27,7 +28,7 @@ from reviews.selectors import (
     enterprise_case_url,
     portal_seat_url,
 )
-from reviews.services.base import _local, _locked_case, _notify_staff
+from reviews.services.base import _local
 
 # --- Meeting, decision, feedback, filing -------------------------------------------------------------
 
@@ -37,7 +38,7 @@ def schedule_meeting(case, *, at, place, actor):
     """Schedule the on-site meeting: every expert has confirmed receipt, and ``at`` is no
     earlier than the end of the last review clock (last receipt + review_days, paused time
     not counted). The review clocks are then met: the meeting is the next date."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     fire(case, "schedule_meeting", at, (place or "").strip())
     if not case.meeting_place:
         raise DomainError("请填写评审会地点。", code="invalid")
@@ -67,7 +68,7 @@ def schedule_meeting(case, *, at, place, actor):
 @transaction.atomic
 def hold_meeting(case, *, attended, observers, answers, actor):
     """Record the meeting: which seats attended, the observers, the enterprise's answers."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     observers = [name.strip() for name in observers if name.strip()]
     fire(case, "hold_meeting", observers, (answers or "").strip())
     if observers and not case.rules["observers"]:
@@ -127,7 +128,7 @@ def _decide(case, *, actor):
     evidence.record(case.board, "reviews.case.decided", actor=actor, subject=case,
                     payload={"passed": case.passed, "votes": votes, "effects": effects})
     verdict = "通过" if case.passed else "未通过"
-    _notify_staff(case, "reviews.decided", f"评审结论：{case} {verdict}",
+    notify_staff(case.board, case, "reviews.decided", f"评审结论：{case} {verdict}",
                   f"同意 {votes['pass']} 票，不同意 {votes['fail']} 票，弃权 {votes['abstain']} 票，"
                   f"未表决 {votes['none']} 人（评审组 {votes['panel']} 人）。请向企业书面反馈。")
     return case
@@ -136,7 +137,7 @@ def _decide(case, *, actor):
 @transaction.atomic
 def decide_case(case, *, actor):
     """Staff record the decision: a majority of the whole panel passes (see models.passes)."""
-    return _decide(_locked_case(case), actor=actor)
+    return _decide(locked(case, "enterprise"), actor=actor)
 
 
 @transaction.atomic
@@ -144,7 +145,7 @@ def send_feedback(case, *, text, actor):
     """Written feedback to the enterprise; its PDF letter is rendered after commit."""
     from reviews.tasks import render_feedback_letter
 
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     fire(case, "send_feedback", (text or "").strip())
     if not case.feedback:
         raise DomainError("请填写给企业的书面反馈意见。", code="invalid")
@@ -200,7 +201,7 @@ def render_feedback_letter(case):
         "font_family": settings.FILING_FONT_FAMILY})
     pdf = HTML(string=html).write_pdf()
     with transaction.atomic():
-        case = _locked_case(case)
+        case = locked(case, "enterprise")
         if case.feedback_letter_id:
             return case.feedback_letter
         letter = ContentFile(pdf, name=f"评审结果反馈函-{case.pk}.pdf")
@@ -215,7 +216,7 @@ def render_feedback_letter(case):
 @transaction.atomic
 def file_case(case, *, actor):
     """File the result with every regulator the review type names (one numbered filing each)."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     fire(case, "file_with_regulators")
     context = filing_context(case)
     filings = [
@@ -233,7 +234,7 @@ def file_case(case, *, actor):
 
 @transaction.atomic
 def archive_case(case, *, actor):
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     fire(case, "archive", timezone.now())
     case.save()
     evidence.record(case.board, "reviews.case.archived", actor=actor, subject=case, payload={})

@@ -9,6 +9,7 @@ from boards.kernel.deadlines import (
 )
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
+from boards.kernel.locking import locked
 from boards.kernel.signals import quality_challenge_raised
 from boards.kernel.workflow import fire
 from reviews.forms import ReviewForm
@@ -22,7 +23,7 @@ from reviews.selectors import (
     opinions_open,
     service_institution_ids,
 )
-from reviews.services.base import OPEN_CLOCK, SIGNED_FORM_TYPES, _locked_case, _locked_seat
+from reviews.services.base import OPEN_CLOCK, SIGNED_FORM_TYPES
 from reviews.services.decisions import _decide
 
 
@@ -37,7 +38,7 @@ def _review_form(seat, data):
 @transaction.atomic
 def save_opinion(seat, *, data, actor):
     """Save the filled form as a draft (for the Word download) without submitting it."""
-    seat = _locked_seat(seat)
+    seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
     if seat.state not in (SeatState.RECEIVED, SeatState.SUPPLEMENT_REQUESTED):
         raise Conflict("确认收悉材料后才能填写评审表。", code="illegal_state")
     form = _review_form(seat, data)
@@ -53,8 +54,8 @@ def save_opinion(seat, *, data, actor):
 def submit_opinion(seat, *, data, signed_form, actor):
     """Submit the form with the signed scan. An optional quality challenge is recorded and
     announced; a remote case is decided once the whole panel has submitted."""
-    case = _locked_case(seat.case)
-    seat = _locked_seat(seat)
+    case = locked(seat.case, "enterprise")
+    seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
     if not opinions_open(case, seat):
         when = "评审会召开后由出席专家" if case.is_meeting else "评审期间"
         raise Conflict(f"案件处于「{case.get_state_display()}」，评审意见应在{when}提交。",

@@ -8,8 +8,9 @@ from boards.kernel.deadlines import (
     open_deadline,
 )
 from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis
-from boards.kernel.notifications import notify
+from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 from reviews import draw as panel_draw
 from reviews.models import (
@@ -24,7 +25,7 @@ from reviews.selectors import (
     opinions_open,
     portal_seat_url,
 )
-from reviews.services.base import OPEN_CLOCK, _close_clocks, _local, _locked_case, _locked_seat, _notify_staff
+from reviews.services.base import OPEN_CLOCK, _close_clocks, _local
 
 
 def _draw(case, *, needed, actor, seed=None, replacing=None):
@@ -53,7 +54,7 @@ def _draw(case, *, needed, actor, seed=None, replacing=None):
 @transaction.atomic
 def draw_panel(case, *, actor, seed=None):
     """Draw the whole panel (``seed`` only to reproduce a draw; normally a fresh one)."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     fire(case, "draw_panel")
     seats = _draw(case, needed=case.panel_size, actor=actor, seed=seed)
     case.save()
@@ -93,14 +94,14 @@ def _try_refill(case, *, actor, replacing):
     except DomainError as exc:
         evidence.record(case.board, "reviews.panel.replacement_failed", actor=actor, subject=case,
                         payload={"seat": replacing.pk, "reason": exc.message})
-        _notify_staff(case, "reviews.replacement_failed", f"补抽专家失败：{case}", exc.message)
+        notify_staff(case.board, case, "reviews.replacement_failed", f"补抽专家失败：{case}", exc.message)
         return []
 
 
 @transaction.atomic
 def fill_vacancies(case, *, actor):
     """Staff draw replacements for vacant seats (after a replacement draw had failed)."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     if case.state not in (CaseState.PANEL_DRAWN, CaseState.MATERIAL_SENT, CaseState.MEETING_SCHEDULED):
         raise Conflict(f"案件处于「{case.get_state_display()}」，不能补抽专家。", code="illegal_state")
     return _refill(case, actor=actor)
@@ -109,8 +110,8 @@ def fill_vacancies(case, *, actor):
 @transaction.atomic
 def decline_seat(seat, *, reason, actor):
     """The expert declines (or staff record that they did); a replacement is drawn."""
-    case = _locked_case(seat.case)
-    seat = _locked_seat(seat)
+    case = locked(seat.case, "enterprise")
+    seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
     if case.state not in (CaseState.PANEL_DRAWN, CaseState.MATERIAL_SENT, CaseState.MEETING_SCHEDULED):
         raise Conflict(f"案件处于「{case.get_state_display()}」，不能再拒绝参加评审。", code="illegal_state")
     reason = (reason or "").strip()
@@ -128,7 +129,7 @@ def decline_seat(seat, *, reason, actor):
 @transaction.atomic
 def replace_silent_seats(case, *, actor=None):
     """Replace every expert whose receipt clock ran out without a confirmation."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     now = timezone.now()
     silent = list(PanelSeat.objects.select_for_update(of=("self",)).select_related("receipt_deadline")
                   .filter(case=case, state=SeatState.SENT, receipt_deadline__due_at__lt=now))
@@ -154,7 +155,7 @@ def _owes(case, seat):
 @transaction.atomic
 def remind_late_experts(case, *, actor):
     """Remind every expert who still owes a receipt or an opinion. Returns how many."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise")
     reminded = []
     for seat in active_seats(case).select_related("expert__user", "board", "receipt_deadline",
                                                   "review_deadline"):

@@ -5,33 +5,22 @@ from boards.kernel import evidence
 from boards.kernel.deadlines import cancel_deadline, meet_deadline, open_deadline
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.filings import create_filing
-from boards.kernel.models import DayBasis, DeadlineState, Role
-from boards.kernel.notifications import notify
+from boards.kernel.models import DayBasis, DeadlineState
+from boards.kernel.notifications import notify, notify_staff
 from risksharing import money, selectors
 from risksharing.models import (
-    FinancingCase,
-    FunderRequest,
     RequestState,
 )
 
 OPEN_CLOCK = (DeadlineState.OPEN, DeadlineState.PAUSED)
 
 
+# What a funder request's writers read with its lock.
+REQUEST_JOINS = ("case__board", "case__enterprise", "funder", "answer_deadline", "feedback_deadline")
 OUTCOME_STATES = (RequestState.AGREED, RequestState.REFUSED, RequestState.LAPSED)
 
 
 # --- Helpers -----------------------------------------------------------------------------------
-
-
-def _locked_case(case):
-    return FinancingCase.objects.select_for_update(of=("self",)).select_related(
-        "board", "enterprise", "contract").get(pk=case.pk)
-
-
-def _locked_request(request):
-    return FunderRequest.objects.select_for_update(of=("self",)).select_related(
-        "case__board", "case__enterprise", "funder", "answer_deadline", "feedback_deadline",
-    ).get(pk=request.pk)
 
 
 def _require_state(case, states, action):
@@ -73,13 +62,8 @@ def _first(users):
     return users[0] if users else None
 
 
-def _staff(case):
-    return selectors.board_members(case.board, Role.EXCHANGE_STAFF)
-
-
 def _notify_staff(case, verb, title, body=""):
-    notify(case.board, _staff(case), f"risksharing.{verb}", f"{title}：{case.enterprise}", body,
-           selectors.admin_url(case))
+    notify_staff(case.board, case, f"risksharing.{verb}", f"{title}：{case.enterprise}", body)
 
 
 def _notify_enterprise(case, verb, title, body):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from boards.enterprises.tiers import format_yuan
 from boards.kernel.errors import Conflict, DomainError, NotFound
+from boards.kernel.locking import locked
 from boards.kernel.models import Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
@@ -20,12 +21,11 @@ from risksharing.models import (
 )
 from risksharing.services.base import (
     OUTCOME_STATES,
+    REQUEST_JOINS,
     _clock,
     _enterprise_profile,
     _first,
     _letter,
-    _locked_case,
-    _locked_request,
     _notify_enterprise,
     _notify_staff,
     _positive,
@@ -57,7 +57,7 @@ def open_case(board, *, enterprise, mode, amount, purpose, actor):
 @transaction.atomic
 def add_firm_input(case, *, institution, summary, actor):
     """A professional firm's input to the pre-screen."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.PRESCREENING], "补充专业机构意见")
     selectors.require_party(case.board, institution, "firm")
     item = FirmInput.objects.create(board=case.board, case=case, institution=institution,
@@ -70,7 +70,7 @@ def add_firm_input(case, *, institution, summary, actor):
 def recommend_to_enhancers(case, *, enhancers, opinion, actor, meeting_at=None, meeting_place=""):
     """Pre-screen passed: the 融资推荐函 goes to the enhancers, who give their views at the 立项会.
     The mode's lead enhancer kind must be among them."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     fire(case, "recommend")
     board, rules = case.board, selectors.mode_rules(case.board, case.mode)
     enhancers = list(dict.fromkeys(enhancers))
@@ -110,7 +110,7 @@ def record_enhancer_view(case, *, institution, intent, opinion, actor, guarantee
     """One enhancer's view at the 立项会. With preliminary guarantee intent it issues its
     担保推荐函; once every enhancer has spoken and none intends to guarantee, the organiser's
     clock to tell the enterprise what to improve starts."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.RECOMMENDED], "记录立项会意见")
     view = EnhancerView.objects.select_for_update(of=("self",)).select_related("deadline").filter(
         case=case, institution=institution).first()
@@ -151,7 +151,7 @@ def record_enhancer_view(case, *, institution, intent, opinion, actor, guarantee
 @transaction.atomic
 def advise_improvement(case, *, text, actor):
     """No enhancer intends to guarantee: the organiser tells the enterprise what to improve."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     views = list(case.enhancer_views.all())
     if case.state == CaseState.RECOMMENDED and not all(v.intent is False for v in views):
         raise Conflict("立项会尚有增信机构未表态或已有担保意向，不能告知企业完善事项。", code="views_pending")
@@ -172,7 +172,7 @@ def advise_improvement(case, *, text, actor):
 @transaction.atomic
 def send_to_funders(case, *, funders, actor):
     """Both letters go to each intended funder, who answers within the configured working days."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     board = case.board
     fire(case, "send_to_funders")
     letters = [case.recommendation_letter, *(v.letter for v in case.enhancer_views.filter(intent=True)
@@ -208,7 +208,7 @@ def send_to_funders(case, *, funders, actor):
 def answer_request(request, *, intent, actor, amount=None, conditions="", reasons=""):
     """A funder's intent letter: yes (with amount and conditions) or no with its reasons. The
     organiser's clock to answer the enterprise starts."""
-    request = _locked_request(request)
+    request = locked(request, *REQUEST_JOINS)
     case = request.case
     if intent:
         fire(request, "agree", amount, (conditions or "").strip())
@@ -233,7 +233,7 @@ def answer_request(request, *, intent, actor, amount=None, conditions="", reason
 @transaction.atomic
 def lapse_request(request, *, actor):
     """The funder let its answer clock run out: an outcome the enterprise is answered on too."""
-    request = _locked_request(request)
+    request = locked(request, *REQUEST_JOINS)
     deadline = request.answer_deadline
     if request.state == RequestState.SENT and deadline is not None and deadline.due_at > timezone.now():
         raise Conflict(f"资金方答复期限 {timezone.localtime(deadline.due_at):%Y-%m-%d %H:%M} 未到。",
@@ -251,7 +251,7 @@ def lapse_request(request, *, actor):
 @transaction.atomic
 def send_feedback(request, *, text, actor):
     """The organiser's answer to the enterprise on one funder's outcome, with its letter."""
-    request = _locked_request(request)
+    request = locked(request, *REQUEST_JOINS)
     case = request.case
     if request.state not in OUTCOME_STATES or request.feedback_letter_id:
         raise Conflict(f"「{request.funder}」的意向{request.get_state_display()}，"

@@ -9,6 +9,7 @@ from boards.enterprises.tiers import format_yuan
 from boards.kernel import evidence
 from boards.kernel.errors import DomainError
 from boards.kernel.filings import create_filing
+from boards.kernel.locking import locked
 from boards.kernel.workflow import fire
 from risksharing import money, selectors
 from risksharing.models import (
@@ -20,7 +21,6 @@ from risksharing.models import (
     LossPart,
 )
 from risksharing.services.base import (
-    _locked_case,
     _notify_enterprise,
     _notify_staff,
     _positive,
@@ -34,7 +34,7 @@ from risksharing.services.terms import _check, _open_approval, _pending, _withdr
 
 @transaction.atomic
 def declare_default(case, *, on, actor):
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     fire(case, "declare_default", on)
     case.save()
     _notify_staff(case, "defaulted", "贷款违约",
@@ -46,7 +46,7 @@ def declare_default(case, *, on, actor):
 @transaction.atomic
 def propose_loss_allocation(case, *, loss, actor):
     """The maker enters the loss; it is split by the contract's shares to the fen."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.DEFAULTED], "录入损失分担")
     _pending(case.allocations, "损失分担")
     loss = _positive(loss, "损失金额")
@@ -121,7 +121,7 @@ def reject_loss_allocation(allocation, *, reason, actor):
 @transaction.atomic
 def transfer_npl(case, *, transferee, on, actor, price=None):
     """The non-performing asset goes to a risk-disposal federation member."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     fire(case, "transfer_npl", transferee, on, None if price is None else money.yuan(price))
     selectors.require_party(case.board, transferee, "disposal")
     if case.npl_price is not None and case.npl_price < 0:
@@ -134,7 +134,7 @@ def transfer_npl(case, *, transferee, on, actor, price=None):
 @transaction.atomic
 def close_case(case, *, reason, actor):
     """End a case before a contract: open requests are withdrawn, open clocks cancelled."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     fire(case, "close", _text(reason, "请填写终止原因。"))
     case.save()
     withdrawn = _withdraw_open_requests(case)

@@ -6,7 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.enterprises.tiers import format_yuan
+from boards.kernel.access import role_users
 from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.locking import locked
 from boards.kernel.models import Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
@@ -22,11 +24,9 @@ from risksharing.models import (
 )
 from risksharing.services.base import (
     _clock,
-    _locked_case,
     _positive,
     _record,
     _require_state,
-    _staff,
     _stop,
     _text,
 )
@@ -38,13 +38,14 @@ def _open_approval(case, item, what):
     item.deadline = _clock(case, item, "approval", f"复核{what}", "approval_workdays",
                            role=Role.EXCHANGE_STAFF, url=selectors.admin_url(item))
     item.save(update_fields=["deadline"])
-    notify(case.board, [u for u in _staff(case) if u.pk != item.entered_by_id], "risksharing.approval",
+    checkers = [u for u in role_users(case.board, Role.EXCHANGE_STAFF) if u.pk != item.entered_by_id]
+    notify(case.board, checkers, "risksharing.approval",
            f"待复核{what}：{case.enterprise}", "请由录入人以外的工作人员复核。", selectors.admin_url(item))
 
 
 def _check(model, item, actor, action, *args):
     """Lock the case, then the item, and fire ``action``: the checker must not be the maker."""
-    case = _locked_case(item.case)
+    case = locked(item.case, "enterprise", "contract")
     item = model.objects.select_for_update(of=("self",)).select_related("deadline").get(pk=item.pk)
     fire(item, action, actor, timezone.now(), *args)
     if actor is None or actor.pk == item.entered_by_id:
@@ -95,7 +96,7 @@ def propose_terms(case, *, funder, amount, annual_rate, term_months, shares, act
                   advantage_note=""):
     """The maker enters the contract: amount, rate, term and each party's share (percent, summing
     to exactly 100). A funder share of 0 needs a stated advantage in funding cost or approval time."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.WITH_FUNDERS], "录入合同条款")
     _pending(case.terms, "合同条款")
     if not case.funder_requests.filter(funder=funder, state=RequestState.AGREED).exists():
@@ -164,7 +165,7 @@ def _withdraw_open_requests(case):
 
 @transaction.atomic
 def disburse(case, *, on, actor):
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     fire(case, "disburse", on)
     case.save()
     _record(case, "loan.disbursed", actor, on=on, amount=case.outstanding)
@@ -174,7 +175,7 @@ def disburse(case, *, on, actor):
 @transaction.atomic
 def record_repayment(case, *, amount, on, actor):
     """Principal repaid; the loan is repaid when nothing is outstanding."""
-    case = _locked_case(case)
+    case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.DISBURSED], "登记还款")
     amount = _positive(amount, "还款金额")
     if amount > case.outstanding:

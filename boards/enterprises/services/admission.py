@@ -32,8 +32,9 @@ from boards.kernel.deadlines import meet_deadline, open_deadline
 from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.files import store_upload
 from boards.kernel.filings import create_filing
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis, Deadline, DeadlineState, Role
-from boards.kernel.notifications import notify
+from boards.kernel.notifications import admin_change_url, notify, notify_staff
 from boards.kernel.workflow import fire
 
 DEFAULT_ADMISSION = {
@@ -109,29 +110,12 @@ def _applicant_url(application):
     return reverse("admission-detail", args=[application.board.slug, application.pk])
 
 
-def _staff_url(obj):
-    return reverse(f"admin:boards_{obj._meta.model_name}_change", args=[obj.pk])
-
-
 def _notify_applicants(application, verb, title, body=""):
     notify(application.board, _applicants(application), verb, f"{application.enterprise}：{title}", body,
            _applicant_url(application))
 
 
-def _notify_staff(board, obj, verb, title, body=""):
-    notify(board, _members(board, Role.EXCHANGE_STAFF), verb, title, body, _staff_url(obj))
-
-
 # --- Locking helpers -----------------------------------------------------------------------
-
-
-def _lock(obj):
-    return type(obj).objects.select_for_update(of=("self",)).select_related("board").get(pk=obj.pk)
-
-
-def _lock_application(application):
-    return (Application.objects.select_for_update(of=("self",))
-            .select_related("board", "enterprise", "campaign", "plan").get(pk=application.pk))
 
 
 def _record(application, action, actor, **payload):
@@ -169,7 +153,7 @@ def create_campaign(board, *, name, opens_on, bureau_deadline, check_deadline, a
         (BUREAU_DEADLINE, f"{name}：地方主管部门报送入板申请", bureau_deadline, Role.LOCAL_BUREAU,
          reverse("admission-bureau", args=[board.slug])),
         (CHECK_DEADLINE, f"{name}：交易中心完成初核并拟订分层方案", check_deadline, Role.EXCHANGE_STAFF,
-         _staff_url(campaign)),
+         admin_change_url(campaign)),
     ):
         open_deadline(board, campaign, kind, title, (day - opens_on).days, DayBasis.CALENDAR,
                       starts_at=_end_of(opens_on), assignee_role=role, url=url)
@@ -182,7 +166,7 @@ def create_campaign(board, *, name, opens_on, bureau_deadline, check_deadline, a
 @transaction.atomic
 def close_campaign(campaign, *, actor):
     """Stop accepting new applications; those under way go on."""
-    campaign = _lock(campaign)
+    campaign = locked(campaign)
     if not campaign.is_open:
         raise Conflict("该批次已停止受理。")
     campaign.is_open = False
@@ -209,7 +193,7 @@ def _check_tier(board, tier):
 
 
 def _new_application(enterprise, campaign, *, actor, filed_by, requested_tier="", **fields):
-    enterprise = _lock(enterprise)
+    enterprise = locked(enterprise)
     campaign = Campaign.objects.get(pk=campaign.pk)
     if not campaign.is_open:
         raise Conflict(f"「{campaign.name}」已停止受理。")
@@ -234,7 +218,7 @@ def create_application(enterprise, campaign, *, actor, requested_tier=""):
 
 @transaction.atomic
 def update_application(application, *, requested_tier, actor):
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     if application.state != ApplicationState.DRAFT:
         raise Conflict("只有草稿可以修改。")
     _check_tier(application.board, requested_tier)
@@ -247,7 +231,7 @@ def update_application(application, *, requested_tier, actor):
 @transaction.atomic
 def add_material(application, uploaded_file, *, title, actor):
     """Attach a document to a draft, or to a returned application as that round's supplement."""
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     if application.state not in OPEN_FOR_MATERIAL:
         raise Conflict("只有草稿或退回补充的申请可以上传材料。")
     if not title.strip():
@@ -300,7 +284,7 @@ def _file_application_form(application, actor):
 def submit_application(application, *, actor):
     """Draft → submitted to the prefecture bureau, or, filed by a serving institution, straight
     to the exchange. Files the 入板申请表."""
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     by_institution = application.filed_by == FiledBy.INSTITUTION
     fire(application, "file_with_exchange" if by_institution else "submit")
     now = timezone.now()
@@ -313,7 +297,7 @@ def submit_application(application, *, actor):
     _record(application, "forwarded" if by_institution else "submitted", actor, filing=filing.number)
     board, enterprise = application.board, application.enterprise
     if by_institution:
-        _notify_staff(board, application, "admission.forwarded",
+        notify_staff(board, application, "admission.forwarded",
                       f"新入板申请：{enterprise}（{application.filing_institution}申报）")
     else:
         notify(board, _members(board, Role.LOCAL_BUREAU, prefecture=enterprise.prefecture),
@@ -349,33 +333,33 @@ def forward_batch(applications, *, prefecture, actor):
     pks = sorted({a.pk for a in applications})
     if not pks:
         raise DomainError("请至少选择一项申请。", code="empty_batch")
-    locked = list(Application.objects.select_for_update(of=("self",))
+    applications = list(Application.objects.select_for_update(of=("self",))
                   .select_related("board", "enterprise", "campaign").filter(pk__in=pks).order_by("pk"))
-    if len(locked) != len(pks) or any(a.enterprise.prefecture != prefecture for a in locked):
+    if len(applications) != len(pks) or any(a.enterprise.prefecture != prefecture for a in applications):
         raise NotFound()
     now = timezone.now()
-    for application in locked:
+    for application in applications:
         fire(application, "forward")
         application.forwarded_at = now
         application.save()
         _record(application, "forwarded", actor, batch=pks)
-    board = locked[0].board
-    notify(board, _members(board, Role.EXCHANGE_STAFF), "admission.forwarded",
-           f"{prefecture}报送入板申请 {len(locked)} 项", "、".join(a.enterprise.name for a in locked),
-           reverse("admin:boards_application_changelist"))
-    return locked
+    board = applications[0].board
+    notify_staff(board, None, "admission.forwarded", f"{prefecture}报送入板申请 {len(applications)} 项",
+                 "、".join(a.enterprise.name for a in applications),
+                 url=reverse("admin:boards_application_changelist"))
+    return applications
 
 
 @transaction.atomic
 def resubmit(application, *, actor):
     """The applicant answers a supplement request; needs material uploaded in this round."""
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "resubmit")
     if not application.materials.filter(round=application.supplement_rounds).exists():
         raise Conflict("请先上传本轮补充材料，再重新提交。", code="supplement_missing")
     application.save()
     _record(application, "resubmitted", actor, round=application.supplement_rounds)
-    _notify_staff(application.board, application, "admission.resubmitted",
+    notify_staff(application.board, application, "admission.resubmitted",
                   f"补充材料已提交：{application.enterprise}（第 {application.supplement_rounds} 轮）")
     return application
 
@@ -385,7 +369,7 @@ def resubmit(application, *, actor):
 
 @transaction.atomic
 def start_check(application, *, actor):
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "start_check")
     application.save()
     _record(application, "check_started", actor)
@@ -394,7 +378,7 @@ def start_check(application, *, actor):
 
 @transaction.atomic
 def request_supplement(application, *, text, actor):
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     if not text.strip():
         raise DomainError("请写明需要补充的材料。", code="text_required")
     fire(application, "request_supplement")
@@ -412,7 +396,7 @@ def request_supplement(application, *, text, actor):
 def mark_eligible(application, *, actor):
     """Eligible with the tier the tier engine suggests and every criterion's reason. A board
     whose tiers config has ``entry_requires_any`` refuses until one of those is on file."""
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "mark_eligible")
     enterprise = Enterprise.objects.prefetch_related(
         "qualifications", "financings", "financials", "tier_permits").get(pk=application.enterprise_id)
@@ -437,7 +421,7 @@ def mark_eligible(application, *, actor):
 
 @transaction.atomic
 def mark_ineligible(application, *, reasons, actor):
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     if not reasons.strip():
         raise DomainError("请写明不符合条件的理由。", code="reasons_required")
     fire(application, "mark_ineligible")

@@ -33,6 +33,7 @@ from boards.kernel import evidence
 from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import cancel_deadline, meet_deadline, open_deadline
 from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis, Deadline, DeadlineState
 from boards.kernel.scoping import board_scope
 
@@ -162,10 +163,6 @@ def _holder(register, name, id_number):
     return holding
 
 
-def _locked(register):
-    return ShareRegister.objects.select_for_update().select_related("board", "enterprise").get(pk=register.pk)
-
-
 def _admitted_at(enterprise):
     if enterprise.admitted_on is None:
         return timezone.now()
@@ -219,7 +216,7 @@ def _meet_if_reached(register):
 def confirm_shares(register, *, holder_name, shares, holder_id_number="", actor=None, note="",
                    evidence_file=None):
     """Move ``shares`` out of the custody account to the holder who confirmed them (确权)."""
-    register = _locked(register)
+    register = locked(register, "enterprise")
     shares = _shares(shares)
     account = register.holdings.select_for_update().get(in_custody_account=True)
     if shares > account.shares:
@@ -243,7 +240,7 @@ def transfer_shares(holding, *, to_holder_name, shares, to_holder_id_number="", 
                     evidence_file=None):
     """Transfer confirmed shares from ``holding`` to another holder (created if new)."""
     source = Shareholding.objects.select_for_update().get(pk=holding.pk)
-    register = _locked(source.register)
+    register = locked(source.register, "enterprise")
     shares = _shares(shares)
     if source.in_custody_account:
         raise DomainError("托管专户中的股份须先确权，不能直接转让。", code="custody_not_transferable")

@@ -20,12 +20,9 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.services import registry as services
 from boards.enterprises.services.admission import (
-    _lock,
-    _lock_application,
     _meet_campaign_deadlines,
     _members,
     _notify_applicants,
-    _notify_staff,
     _record,
     _set_enterprise_status,
     approving_bodies,
@@ -34,8 +31,9 @@ from boards.enterprises.services.admission import (
 from boards.kernel import calendar, evidence
 from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.filings import create_filing
+from boards.kernel.locking import locked
 from boards.kernel.models import Role
-from boards.kernel.notifications import notify
+from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 
 # --- The tier plan and its approvals -------------------------------------------------------
@@ -44,7 +42,7 @@ from boards.kernel.workflow import fire
 @transaction.atomic
 def build_plan(campaign, applications, *, actor):
     """Put eligible applications of ``campaign`` into its draft plan (created when missing)."""
-    campaign = _lock(campaign)
+    campaign = locked(campaign)
     plan = TierPlan.objects.select_for_update().filter(campaign=campaign, state="draft").first()
     if plan is None:
         plan = TierPlan.objects.create(board=campaign.board, campaign=campaign,
@@ -52,7 +50,7 @@ def build_plan(campaign, applications, *, actor):
         evidence.record(campaign.board, "boards.tier_plan.created", actor=actor, subject=plan,
                         payload={"campaign": campaign.pk})
     for application in applications:
-        application = _lock_application(application)
+        application = locked(application, "enterprise", "campaign", "plan")
         if application.campaign_id != campaign.pk:
             raise Conflict(f"{application.enterprise}的申请不属于「{campaign.name}」。")
         fire(application, "include_in_plan")
@@ -64,7 +62,7 @@ def build_plan(campaign, applications, *, actor):
 
 @transaction.atomic
 def remove_from_plan(application, *, actor):
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     if application.plan is None or application.plan.state != "draft":
         raise Conflict("只能从拟订中的分层方案移出。")
     fire(application, "exclude_from_plan")
@@ -91,7 +89,7 @@ def plan_rows(plan):
 def submit_plan(plan, *, actor):
     """File the plan with every approving body. A plan sent back is resubmitted the same way;
     the earlier round's decisions are cleared (the evidence log keeps them)."""
-    plan = _lock(plan)
+    plan = locked(plan)
     board, bodies = plan.board, approving_bodies(plan.board)
     if not bodies:
         raise DomainError("本专板未配置分层方案审定单位（配置项 admission.approving_bodies）。",
@@ -124,7 +122,7 @@ def submit_plan(plan, *, actor):
 def decide_plan(plan, *, body, approved, comment, actor):
     """One approving body's decision. A rejection sends the plan back to draft; the last
     approval approves the plan and its applications."""
-    plan = _lock(plan)
+    plan = locked(plan)
     board = plan.board
     name = body_name(board, body)
     if name is None:
@@ -144,7 +142,7 @@ def decide_plan(plan, *, body, approved, comment, actor):
     if not approved:
         fire(plan, "reject")
         plan.save()
-        _notify_staff(board, plan, "admission.plan_rejected", f"{name}退回分层方案：{plan.title}", comment)
+        notify_staff(board, plan, "admission.plan_rejected", f"{name}退回分层方案：{plan.title}", comment)
         return plan
     approved_bodies = set(plan.approvals.filter(approved=True).values_list("body", flat=True))
     if approved_bodies >= {b["code"] for b in approving_bodies(board)}:
@@ -152,12 +150,12 @@ def decide_plan(plan, *, body, approved, comment, actor):
         plan.approved_at = timezone.now()
         plan.save()
         for application in plan.applications.all():
-            application = _lock_application(application)
+            application = locked(application, "enterprise", "campaign", "plan")
             fire(application, "approve")
             application.save()
             _record(application, "approved", actor, plan=plan.pk)
         evidence.record(board, "boards.tier_plan.approved", actor=actor, subject=plan)
-        _notify_staff(board, plan, "admission.plan_approved", f"分层方案已审定：{plan.title}",
+        notify_staff(board, plan, "admission.plan_approved", f"分层方案已审定：{plan.title}",
                       "请安排公示。")
     return plan
 
@@ -173,7 +171,7 @@ def publicity_end(board, starts_on):
 
 @transaction.atomic
 def start_publicity(plan, *, actor, starts_on=None):
-    plan = _lock(plan)
+    plan = locked(plan)
     board = plan.board
     today = timezone.localdate()
     starts_on = starts_on or today
@@ -184,7 +182,7 @@ def start_publicity(plan, *, actor, starts_on=None):
     plan.publicity_starts_on, plan.publicity_ends_on, plan.publicity_provisional = (
         starts_on, end.date, end.provisional)
     plan.save()
-    applications = [_lock_application(a) for a in plan.applications.all()]
+    applications = [locked(a, "enterprise", "campaign", "plan") for a in plan.applications.all()]
     for application in applications:
         fire(application, "start_publicity")
         application.save()
@@ -205,7 +203,7 @@ def start_publicity(plan, *, actor, starts_on=None):
 
 
 def _close_plan_when_done(plan):
-    plan = _lock(plan)
+    plan = locked(plan)
     if plan.state == "in_publicity" and not plan.applications.filter(
             state=ApplicationState.IN_PUBLICITY).exists():
         fire(plan, "close")
@@ -216,7 +214,7 @@ def _close_plan_when_done(plan):
 @transaction.atomic
 def raise_objection(application, *, raised_by, text):
     """Anyone may object during publicity (public page, no account)."""
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     raised_by, text = raised_by.strip(), text.strip()
     if not raised_by or not text:
         raise DomainError("请填写异议人和异议内容。", code="objection_incomplete")
@@ -229,7 +227,7 @@ def raise_objection(application, *, raised_by, text):
                                          raised_by=raised_by, text=text)
     evidence.record(application.board, "boards.objection.raised", subject=objection,
                     payload={"application": application.pk, "raised_by": raised_by, "text": text})
-    _notify_staff(application.board, objection, "admission.objection",
+    notify_staff(application.board, objection, "admission.objection",
                   f"公示异议：{application.enterprise}", text)
     return objection
 
@@ -237,12 +235,12 @@ def raise_objection(application, *, raised_by, text):
 @transaction.atomic
 def decide_objection(objection, *, upheld, reason, actor):
     """Staff decide with a reason; an upheld objection holds the application back."""
-    objection = _lock(objection)
+    objection = locked(objection)
     if objection.upheld is not None:
         raise Conflict("该异议已处理。")
     if not reason.strip():
         raise DomainError("请写明处理意见。", code="reason_required")
-    application = _lock_application(objection.application)
+    application = locked(objection.application, "enterprise", "campaign", "plan")
     if upheld:
         fire(application, "hold_back")
         application.save()
@@ -263,7 +261,7 @@ def decide_objection(objection, *, upheld, reason, actor):
 @transaction.atomic
 def admit(application, *, actor):
     """After publicity ends with no open objection: the enterprise enters its proposed tier."""
-    application = _lock_application(application)
+    application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "admit")
     ends_on = application.plan.publicity_ends_on
     if timezone.localdate() <= ends_on:

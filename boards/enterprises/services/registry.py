@@ -18,16 +18,13 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.signals import tier_changed
 from boards.kernel import evidence
-
-
-def _locked(enterprise):
-    return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+from boards.kernel.locking import locked
 
 
 @transaction.atomic
 def record_innovation_recognition(enterprise, *, source, actor=None):
     """A passed innovation-recognition review makes the enterprise 创新型 (called by reviews)."""
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     qualification, created = Qualification.objects.get_or_create(
         board=enterprise.board, enterprise=enterprise, kind=QualificationKind.INNOVATIVE_ENTERPRISE,
         source=source, defaults={"issuer": "专家委员会"},
@@ -40,7 +37,7 @@ def record_innovation_recognition(enterprise, *, source, actor=None):
 @transaction.atomic
 def grant_tier_permit(enterprise, *, tier, review_kind, source, actor=None):
     """A passed review allows entry to ``tier`` where the board's tier scheme requires one."""
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     permit, _ = TierEntryPermit.objects.get_or_create(
         board=enterprise.board, enterprise=enterprise, tier=tier, review_kind=review_kind,
         defaults={"source": source},
@@ -53,7 +50,7 @@ def grant_tier_permit(enterprise, *, tier, review_kind, source, actor=None):
 @transaction.atomic
 def add_to_listing_reserve(enterprise, *, source, actor=None):
     """A passed listing-reserve review adds the enterprise to the 上市后备企业资源库."""
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     qualification, _ = Qualification.objects.get_or_create(
         board=enterprise.board, enterprise=enterprise, kind=QualificationKind.LISTING_RESERVE,
         source=source, defaults={"issuer": "专家委员会"},
@@ -69,7 +66,7 @@ def move_tier(enterprise, *, to_tier, kind, reason, actor=None):
 
     Sends ``tier_changed`` once the transaction commits.
     """
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     from_tier = enterprise.tier
     enterprise.tier = to_tier
     if kind == TierChangeKind.REMOVAL:
@@ -129,7 +126,7 @@ def create_enterprise(board, *, data, actor=None):
 @transaction.atomic
 def update_enterprise(enterprise, *, data, actor=None):
     """Change registry fields; the evidence entry holds each changed field's old and new value."""
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     before = _values(enterprise, _registry_data(data))
     for field, value in data.items():
         setattr(enterprise, field, value)
@@ -145,7 +142,7 @@ def update_enterprise(enterprise, *, data, actor=None):
 @transaction.atomic
 def add_qualification(enterprise, *, kind, issuer="", issued_on=None, valid_until=None, financing_round="",
                       evidence_file=None, source="", actor=None):
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     if issued_on and valid_until and valid_until < issued_on:
         raise ValidationError({"valid_until": f"有效期至 {valid_until} 早于取得日期 {issued_on}"})
     qualification = Qualification(
@@ -159,7 +156,7 @@ def add_qualification(enterprise, *, kind, issuer="", issued_on=None, valid_unti
 @transaction.atomic
 def record_financials(enterprise, *, year, revenue, net_profit, rd_expense=0, total_assets=0, actor=None):
     """Record or correct one year's figures (one row per enterprise and year)."""
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     figures = {"revenue": revenue, "net_profit": net_profit, "rd_expense": rd_expense,
                "total_assets": total_assets}
     row = FinancialYear.objects.filter(enterprise=enterprise, year=year).first() or FinancialYear(
@@ -179,7 +176,7 @@ def record_financials(enterprise, *, year, revenue, net_profit, rd_expense=0, to
 @transaction.atomic
 def record_financing(enterprise, *, kind, amount, investor_name, occurred_on, financing_round="",
                      investor=None, actor=None):
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     event = FinancingEvent(board=enterprise.board, enterprise=enterprise, kind=kind, amount=amount,
                            investor_name=investor_name, investor=investor, financing_round=financing_round,
                            occurred_on=occurred_on)
@@ -190,7 +187,7 @@ def record_financing(enterprise, *, kind, amount, investor_name, occurred_on, fi
 @transaction.atomic
 def record_service(enterprise, *, kind, occurred_on, summary, actor, institution=None):
     """A visit or service by staff ``actor`` (optionally provided by a serving institution)."""
-    enterprise = _locked(enterprise)
+    enterprise = locked(enterprise)
     record = ServiceRecord(board=enterprise.board, enterprise=enterprise, kind=kind, occurred_on=occurred_on,
                            summary=summary, staff=actor, institution=institution)
     return _save_new(record, "boards.enterprise.service_recorded", actor,
