@@ -54,8 +54,9 @@ DEFAULT = {
         # An investment-federation member that invested in the enterprise may open it.
         "investor_may_open": True,
         "mode": "meeting",
+        # "不少于5名专家": at least five, no upper limit unless a board sets one.
         "panel_min": 5,
-        "panel_max": 9,
+        "panel_max": None,
         "field_mix": {},
         "review_days": 3,
         "observers": True,
@@ -78,8 +79,9 @@ DEFAULT = {
         "name": "上市企业后备库评审",
         "investor_may_open": False,
         "mode": "meeting",
+        # "不少于5名专家": at least five, no upper limit unless a board sets one.
         "panel_min": 5,
-        "panel_max": 9,
+        "panel_max": None,
         "field_mix": {"listing": 1},
         "review_days": 3,
         "observers": True,
@@ -127,13 +129,28 @@ def _check_form(kind, form):
     return errors
 
 
+def panel_size_allowed(rules, size):
+    """Within the type's panel: at least ``panel_min``; at most ``panel_max`` when one is set."""
+    return size >= rules["panel_min"] and (rules["panel_max"] is None or size <= rules["panel_max"])
+
+
+def panel_rule(rules):
+    """The panel size rule in words: "应为 5 人", "应为 5–7 人" or "应不少于 5 人"."""
+    low, high = rules["panel_min"], rules["panel_max"]
+    if high is None:
+        return f"应不少于 {low} 人"
+    return f"应为 {low} 人" if low == high else f"应为 {low}–{high} 人"
+
+
 def _check_type(kind, rules):
     errors = []
     if rules["mode"] not in MODES:
         errors.append(f"{kind}.mode 必须是 {'/'.join(MODES)} 之一")
-    if not (_is_int(rules["panel_min"], 1) and _is_int(rules["panel_max"], 1)
-            and rules["panel_min"] <= rules["panel_max"]):
-        errors.append(f"{kind}.panel_min/panel_max 必须是正整数且 panel_min ≤ panel_max")
+    maximum = rules["panel_max"]
+    if not (_is_int(rules["panel_min"], 1)
+            and (maximum is None or (_is_int(maximum, 1) and rules["panel_min"] <= maximum))):
+        errors.append(f"{kind}.panel_min 必须是正整数，panel_max 为 null（不设上限）"
+                      "或不小于 panel_min 的正整数")
     mix = rules["field_mix"]
     if not isinstance(mix, dict) or any(f not in EXPERT_FIELDS or not _is_int(n) for f, n in mix.items()):
         errors.append(f"{kind}.field_mix 的键必须是 {'/'.join(EXPERT_FIELDS)}，值为非负整数")

@@ -17,7 +17,7 @@ from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
-from reviews.config import review_type
+from reviews.config import panel_rule, panel_size_allowed, review_type
 from reviews.models import (
     CaseMaterial,
     CaseState,
@@ -44,10 +44,8 @@ def open_case(board, *, kind, enterprise, actor, opened_by_institution=None, pan
     if enterprise.board_id != board.pk:
         raise NotFound("未找到该企业。")
     size = panel_size or rules["panel_min"]
-    if not rules["panel_min"] <= size <= rules["panel_max"]:
-        span = (str(rules["panel_min"]) if rules["panel_min"] == rules["panel_max"]
-                else f"{rules['panel_min']}–{rules['panel_max']}")
-        raise DomainError(f"{rules['name']}的评审组应为 {span} 人，不能是 {size} 人。",
+    if not panel_size_allowed(rules, size):
+        raise DomainError(f"{rules['name']}的评审组{panel_rule(rules)}，不能是 {size} 人。",
                           code="invalid_panel_size")
     codes = {regulator.get("code") for regulator in board.regulators}
     missing = [code for code in rules["filed_with"] if code not in codes]

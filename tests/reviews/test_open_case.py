@@ -9,7 +9,7 @@ from boards.kernel.scoping import board_scope
 from reviews.config import review_type
 from reviews.models import ReviewCase
 from tests.factories import InstitutionFactory
-from tests.reviews.conftest import invest
+from tests.reviews.conftest import committee, invest
 
 
 @pytest.fixture
@@ -29,11 +29,29 @@ def test_opening_copies_the_rules_and_logs(board, flow, enterprise):
 
 @pytest.mark.parametrize(("kind", "size", "message"), [
     ("innovation", 6, "创新型企业认定的评审组应为 5 人，不能是 6 人"),
-    ("premium", 4, "优选层评审的评审组应为 5–9 人，不能是 4 人"),
+    ("premium", 4, "优选层评审的评审组应不少于 5 人，不能是 4 人"),
+    ("listing_reserve", 3, "上市企业后备库评审的评审组应不少于 5 人，不能是 3 人"),
 ])
 def test_panel_size_outside_the_configured_range_is_refused(board, flow, enterprise, kind, size, message):
     with pytest.raises(DomainError, match=message):
         flow.open(enterprise, kind, panel_size=size)
+
+
+@pytest.mark.parametrize("kind", ["premium", "listing_reserve"])
+def test_premium_and_listing_panels_have_no_upper_limit(board, flow, enterprise, kind):
+    """Seed: 优选层/上市企业后备库评审由不少于5名专家组成 — a 10th or 12th expert is allowed."""
+    committee(board, 12)
+    committee(board, 1, field="listing")
+    case = flow.sent(enterprise, kind, panel_size=12)
+    assert case.panel_size == 12 and len(flow.seats(case)) == 12
+
+
+def test_a_board_may_still_cap_a_panel(board, flow, enterprise):
+    board.config = {**board.config, "reviews": {"premium": {"panel_max": 7}}}
+    board.save()
+    with pytest.raises(DomainError, match="优选层评审的评审组应为 5–7 人，不能是 8 人"):
+        flow.open(enterprise, "premium", panel_size=8)
+    assert flow.open(enterprise, "premium", panel_size=7).panel_size == 7
 
 
 def test_investor_may_open_a_premium_review(board, flow, enterprise, invested):
@@ -85,8 +103,29 @@ def test_board_overrides_merge_over_the_default_type(board):
     ({"innovation": {"form": {"title": "x", "fields": [{"key": "a", "label": "A", "type": "score"}]}}},
      "评分项 a 的 max 必须是正整数"),
     ({"innovation": {"colour": "red"}}, "innovation 有未知配置项: colour"),
+    ({"premium": {"panel_max": 4}}, r"premium.panel_min 必须是正整数，panel_max 为 null（不设上限）"),
+    ({"premium": {"panel_max": "9"}}, r"premium.panel_min 必须是正整数，panel_max 为 null（不设上限）"),
 ])
 def test_invalid_configuration_is_named(board, override, message):
     board.config = {**board.config, "reviews": override}
     with pytest.raises(ValidationError, match=message):
         board.save()
+
+
+def test_the_migration_lifts_only_the_old_default_cap(board):
+    """Boards saved with the old default (9) get no limit; a board's own cap stays."""
+    import importlib
+
+    from django.apps import apps
+
+    from boards.kernel.models import Board
+
+    migration = importlib.import_module("reviews.migrations.0002_panels_without_upper_limit")
+    config = board.config
+    config["reviews"]["premium"]["panel_max"] = 9
+    config["reviews"]["listing_reserve"]["panel_max"] = 7
+    Board.objects.filter(pk=board.pk).update(config=config)
+    migration.lift_the_cap(apps, None)
+    board.refresh_from_db()
+    assert board.config["reviews"]["premium"]["panel_max"] is None
+    assert board.config["reviews"]["listing_reserve"]["panel_max"] == 7
