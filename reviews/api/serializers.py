@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
-from boards.kernel.workflow import allowed_transitions
+from boards.kernel.steps import available
 from reviews import selectors
 from reviews.models import ReviewCase, ReviewKind, SeatState
+from reviews.steps import CASE_STEPS
 
 
 class EnterpriseRefSerializer(serializers.Serializer):
@@ -60,7 +61,7 @@ class StaffCaseSerializer(CaseSerializer):
                                                "allowed_steps"]
 
     def get_allowed_steps(self, case) -> list[str]:
-        return allowed_transitions(case)
+        return available(CASE_STEPS, case)
 
 
 class OpenCaseSerializer(serializers.Serializer):
@@ -73,31 +74,3 @@ class OpenCaseSerializer(serializers.Serializer):
         help_text="发起机构代码（交易中心工作人员代投资机构发起时填写；机构用户自动为本机构）")
 
 
-class ScheduleMeetingSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
-    place = serializers.CharField(max_length=200)
-
-
-class HoldMeetingSerializer(serializers.Serializer):
-    attended = serializers.ListField(child=serializers.IntegerField(), help_text="出席专家的席位编号")
-    observers = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
-                                      default=list)
-    answers = serializers.CharField(max_length=10000)
-
-
-class FeedbackSerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=10000)
-
-
-class CaseStepSerializer(serializers.Serializer):
-    """The body of a case step, for the schema: each step validates its own fields with the
-    serializers above; steps without fields take an empty body."""
-
-    at = serializers.DateTimeField(required=False, help_text="schedule_meeting：会议时间")
-    place = serializers.CharField(required=False, max_length=200, help_text="schedule_meeting：会议地点")
-    attended = serializers.ListField(child=serializers.IntegerField(), required=False,
-                                     help_text="hold_meeting：出席专家的席位编号")
-    observers = serializers.ListField(child=serializers.CharField(max_length=100), required=False,
-                                      help_text="hold_meeting：列席人员")
-    answers = serializers.CharField(required=False, max_length=10000, help_text="hold_meeting：企业答辩要点")
-    text = serializers.CharField(required=False, max_length=10000, help_text="send_feedback：反馈意见")

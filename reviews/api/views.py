@@ -12,9 +12,11 @@ from boards.kernel.access import STAFF_ROLES, membership_institution
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
 from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.models import Institution, Role
+from boards.kernel.steps.api import StepEndpointMixin, step_schema
 from reviews import selectors, services
 from reviews.api import serializers as api_serializers
 from reviews.models import PanelSeat, ReviewCase
+from reviews.steps import CASE_STEPS
 
 FOLLOWER_ROLES = (*STAFF_ROLES, Role.INSTITUTION_USER)
 
@@ -79,41 +81,16 @@ class CaseDetail(CaseViewMixin, generics.RetrieveAPIView):
     """One review the caller follows."""
 
 
-STEPS = {
-    "draw_panel": (None, lambda case, data, user: services.draw_panel(case, actor=user)),
-    "send_material": (None, lambda case, data, user: services.send_material(case, actor=user)),
-    "schedule_meeting": (api_serializers.ScheduleMeetingSerializer,
-                         lambda case, data, user: services.schedule_meeting(case, actor=user, **data)),
-    "hold_meeting": (api_serializers.HoldMeetingSerializer,
-                     lambda case, data, user: services.hold_meeting(case, actor=user, **data)),
-    "decide": (None, lambda case, data, user: services.decide_case(case, actor=user)),
-    "send_feedback": (api_serializers.FeedbackSerializer,
-                      lambda case, data, user: services.send_feedback(case, actor=user, **data)),
-    "file_with_regulators": (None, lambda case, data, user: services.file_case(case, actor=user)),
-    "archive": (None, lambda case, data, user: services.archive_case(case, actor=user)),
-    "remind": (None, lambda case, data, user: services.remind_late_experts(case, actor=user)),
-    "fill_vacancies": (None, lambda case, data, user: services.fill_vacancies(case, actor=user)),
-    "replace_silent": (None, lambda case, data, user: services.replace_silent_seats(case, actor=user)),
-}
-
-
-class CaseStep(CaseViewMixin, generics.GenericAPIView):
-    """Staff run one step of a case (``step``: draw_panel, send_material, schedule_meeting
-    {at, place}, hold_meeting {attended, observers, answers}, decide, send_feedback {text},
-    file_with_regulators, archive, remind, fill_vacancies, replace_silent). Answers the case."""
+class CaseStep(StepEndpointMixin, CaseViewMixin, generics.GenericAPIView):
+    """Staff run one step of a case (reviews/steps.py: draw_panel, send_material,
+    schedule_meeting {at, place}, hold_meeting {attended, observers, answers}, decide,
+    send_feedback {text}, file_with_regulators, archive, remind, fill_vacancies, replace_silent,
+    add_material / provide_supplement (multipart), record_decline {seat, reason}). A step not
+    available now answers 409 with the steps that are. Answers the case."""
 
     permission_classes = [board_role_permission(*STAFF_ROLES)]
+    steps = CASE_STEPS
 
-    @extend_schema(request=api_serializers.CaseStepSerializer, operation_id="reviews_case_step")
+    @step_schema(CASE_STEPS, "ReviewCaseStep", "reviews_case_step", api_serializers.StaffCaseSerializer)
     def post(self, request, *args, step, **kwargs):
-        if step not in STEPS:
-            raise NotFound("没有这个操作。")
-        case = self.get_object()
-        body_serializer, run = STEPS[step]
-        data = {}
-        if body_serializer:
-            body = body_serializer(data=request.data)
-            body.is_valid(raise_exception=True)
-            data = body.validated_data
-        run(case, data, request.user)
-        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+        return self.run_step(request, step)

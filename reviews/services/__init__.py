@@ -19,6 +19,7 @@ from reviews.services.decisions import (
     render_feedback_letter,
     schedule_meeting,
     send_feedback,
+    tally,
 )
 from reviews.services.opinions import save_opinion, submit_opinion
 from reviews.services.panels import (
@@ -55,4 +56,5 @@ __all__ = [
     "render_feedback_letter",
     "file_case",
     "archive_case",
+    "tally",
 ]

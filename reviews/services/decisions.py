@@ -109,20 +109,30 @@ def _apply_effects(case, actor):
     return effects
 
 
-def _decide(case, *, actor):
-    seats = list(active_seats(case).select_related("opinion", "expert"))
+def tally(case):
+    """The panel's votes so far and what still stands in the way of a decision (a Conflict
+    or None): an opinion owed by a seated (remote) or attending (meeting) expert, a vacancy."""
+    seats = list(active_seats(case).select_related("opinion", "expert").order_by("pk"))
     votes = {"pass": 0, "fail": 0, "abstain": 0, "none": case.panel_size - len(seats),
              "panel": case.panel_size}
     for seat in seats:
         votes[seat.opinion.vote if seat.state == SeatState.SUBMITTED else "none"] += 1
-    fire(case, "decide", votes, timezone.now(), actor)
     owing = [seat.expert.name for seat in seats
              if seat.state != SeatState.SUBMITTED and (not case.is_meeting or seat.attended)]
+    blocker = None
     if owing:
-        raise Conflict(f"以下专家尚未提交评审意见：{'、'.join(owing)}，暂不能作出结论。",
-                       code="opinions_pending")
-    if not case.is_meeting and len(seats) < case.panel_size:
-        raise Conflict("评审组尚有空缺，请先补抽专家。", code="vacancy")
+        blocker = Conflict(f"以下专家尚未提交评审意见：{'、'.join(owing)}，暂不能作出结论。",
+                           code="opinions_pending")
+    elif not case.is_meeting and len(seats) < case.panel_size:
+        blocker = Conflict("评审组尚有空缺，请先补抽专家。", code="vacancy")
+    return seats, votes, blocker
+
+
+def _decide(case, *, actor):
+    _, votes, blocker = tally(case)
+    fire(case, "decide", votes, timezone.now(), actor)
+    if blocker is not None:
+        raise blocker
     case.save()
     effects = _apply_effects(case, actor) if case.passed else []
     evidence.record(case.board, "reviews.case.decided", actor=actor, subject=case,

@@ -21,7 +21,7 @@ def staff_client(client, staff_user):
 
 
 def _step(case, step):
-    return f"{CASES}{case.pk}/step/{step}/"
+    return f"{CASES}{case.pk}/act/{step}/"
 
 
 def test_staff_open_a_case_and_run_it(staff_client, board, enterprise, experts,
@@ -54,7 +54,7 @@ def test_staff_open_a_case_and_run_it(staff_client, board, enterprise, experts,
 def test_a_refused_open_shows_the_reason(staff_client, board, enterprise):
     response = staff_client.post(f"{CASES}add/", {"kind": "innovation", "enterprise": enterprise.pk,
                                                   "panel_size": 7})
-    assert response.status_code == 200 and "评审组应为 5 人，不能是 7 人" in response.content.decode()
+    assert response.status_code == 400 and "评审组应为 5 人，不能是 7 人" in response.content.decode()
 
 
 def test_a_meeting_too_early_is_refused_on_the_form(staff_client, board, flow, enterprise):
@@ -63,7 +63,7 @@ def test_a_meeting_too_early_is_refused_on_the_form(staff_client, board, flow, e
     with time_machine.travel(START + dt.timedelta(days=1), tick=False):
         response = staff_client.post(_step(case, "schedule_meeting"),
                                      {"at": "2026-03-04T10:00", "place": "交易中心会议室"})
-    assert response.status_code == 200
+    assert response.status_code == 400 and 'value="交易中心会议室"' in response.content.decode()
     assert "须在最后一位专家确认收悉材料 3 日后召开" in response.content.decode()
     assert flow.reload(case).state == "material_sent"
     response = staff_client.post(_step(case, "schedule_meeting"),
@@ -71,10 +71,12 @@ def test_a_meeting_too_early_is_refused_on_the_form(staff_client, board, flow, e
     assert response.status_code == 302 and flow.reload(case).state == "meeting_scheduled"
 
 
-def test_an_illegal_step_is_a_message(staff_client, board, flow, enterprise):
+def test_an_illegal_step_is_409_with_the_allowed_steps(staff_client, board, flow, enterprise):
     case = flow.open(enterprise)
-    response = staff_client.post(_step(case, "archive"), follow=True)
-    assert "不能执行「archive」" in response.content.decode() and flow.reload(case).state == "created"
+    response = staff_client.post(_step(case, "archive"))
+    page = response.content.decode()
+    assert response.status_code == 409 and "不能执行「archive」" in page and "抽取专家" in page
+    assert flow.reload(case).state == "created"
 
 
 def test_other_boards_and_other_roles_get_nothing(client, board, other_board, flow, enterprise,

@@ -6,10 +6,9 @@ field where the step needs one) or from a list action. A refused step shows its 
 """
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -19,90 +18,44 @@ from boards.enterprises import tiers
 from boards.enterprises.models import Application, Campaign, Objection, PlanApproval, TierPlan
 from boards.enterprises.services import admission, plans
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, _on_board
-from boards.kernel.errors import DomainError
 from boards.kernel.files import serve_file
-from boards.kernel.workflow import allowed_transitions
+from boards.kernel.steps import Preview, Step, StepForm, text_form
+from boards.kernel.steps.admin import StepAdminMixin, step_action
 
 
-class StepForm(forms.Form):
-    """Fields a step may ask for; each step lists the ones it uses."""
-
-    text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 5, "cols": 70}))
+class StartPublicityForm(StepForm):
     starts_on = forms.DateField(label="公示开始日期", help_text="格式 2026-09-28",
                                 widget=forms.DateInput(format="%Y-%m-%d"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_on"].initial = timezone.localdate()
+
+
+class ObjectionDecisionForm(StepForm):
     upheld = forms.TypedChoiceField(label="异议是否成立", choices=[("0", "不成立"), ("1", "成立")],
                                     coerce=lambda v: v == "1", widget=forms.RadioSelect)
+    text = forms.CharField(label="处理意见", max_length=10000,
+                           widget=forms.Textarea(attrs={"rows": 5, "cols": 70}))
 
-    def __init__(self, *args, fields=(), labels=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in list(self.fields):
-            if name not in fields:
-                del self.fields[name]
-        for name, label in (labels or {}).items():
-            self.fields[name].label = label
+    def service_kwargs(self):
+        return {"upheld": self.cleaned_data["upheld"], "reason": self.cleaned_data["text"]}
 
 
-class Step:
-    def __init__(self, label, run, fields=(), labels=None):
-        self.label, self.run, self.fields, self.labels = label, run, fields, labels or {}
+def suggestion_preview(application):
+    """The tier the engine suggests now, with every criterion, before 认定符合条件."""
+    suggestion = tiers.suggest_tier(application.enterprise)
+    rows = [(r["tier_name"], r["criterion"], "满足" if r["met"] else "不满足", r["reason"])
+            for r in suggestion.criteria]
+    if suggestion.tier:
+        text = f"认定符合条件，拟纳入{suggestion.name}（按分层建议）"
+    else:
+        text = "认定符合条件：企业不满足入板条件，不能给出分层建议"
+    return Preview(text, ("层级", "条件", "结论", "依据"), rows, ok=bool(suggestion.tier))
 
 
-class WorkflowAdmin(ReadOnlyBoardAdmin):
-    """Read-only rows whose changes are the ``steps`` (name → Step); ``available(obj)`` names
-    the steps offered for ``obj``."""
-
-    steps = {}
-
-    def available(self, obj):
-        return [name for name in allowed_transitions(obj) if name in self.steps]
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [path("<path:object_id>/act/<str:step>/", self.admin_site.admin_view(self.step_view),
-                     name="{}_{}_step".format(*info))] + super().get_urls()
-
-    @admin.display(description="办理")
-    def step_links(self, obj):
-        info = self.opts.app_label, self.opts.model_name
-        links = [(reverse(f"admin:{info[0]}_{info[1]}_step", args=[obj.pk, name]), self.steps[name].label)
-                 for name in self.available(obj)]
-        return format_html_join(" ", '<a class="button" href="{}">{}</a>', links) or "—"
-
-    def step_view(self, request, object_id, step):
-        obj = self.get_object(request, object_id)
-        if step not in self.steps or not self.has_view_permission(request, obj):
-            return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                                    args=[obj.pk]))
-        spec, status, error = self.steps[step], 200, None
-        data = request.POST if request.method == "POST" else None
-        form = StepForm(data, fields=spec.fields, labels=spec.labels,
-                        initial={"starts_on": timezone.localdate()})
-        if request.method == "POST" and form.is_valid():
-            try:
-                spec.run(obj, request.user, **form.cleaned_data)
-            except DomainError as exc:
-                status, error = exc.status, exc
-            else:
-                messages.success(request, f"已办理：{spec.label}。")
-                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
-                                        args=[obj.pk]))
-        elif form.errors:
-            status = 400
-        return render(request, "boards/admission/admin_step.html", {
-            **self.admin_site.each_context(request), "opts": self.opts, "original": obj, "form": form,
-            "step": spec, "error": error, "title": f"{spec.label}：{obj}"}, status=status)
-
-    def run_each(self, request, queryset, label, run):
-        """A list action: run the step on each row in its own transaction; report each refusal."""
-        done = 0
-        for obj in queryset:
-            try:
-                run(obj, request.user)
-                done += 1
-            except DomainError as exc:
-                messages.error(request, f"{obj}：{exc.message}")
-        if done:
-            messages.success(request, f"{label}：已办理 {done} 项。")
+class WorkflowAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
+    """Read-only rows whose changes are the ``steps`` (boards.kernel.steps)."""
 
 
 # --- Campaigns -------------------------------------------------------------------------------
@@ -128,7 +81,8 @@ class CampaignAdmin(WorkflowAdmin):
     form = CampaignForm
     list_display = ["name", "opens_on", "bureau_deadline", "check_deadline", "is_open", "application_count",
                     "step_links"]
-    steps = {"close": Step("停止受理", lambda obj, user, **_: admission.close_campaign(obj, actor=user))}
+    steps = {"close": Step("停止受理", admission.close_campaign,
+                           guard=lambda campaign: None if campaign.is_open else "征集已停止受理。")}
 
     def has_add_permission(self, request):
         # Unlike other workflow rows, campaigns are added here: the board admin's own rule applies.
@@ -137,7 +91,7 @@ class CampaignAdmin(WorkflowAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["name", "opens_on", "bureau_deadline", "check_deadline", "is_open", "step_links"]
+        return ["name", "opens_on", "bureau_deadline", "check_deadline", "is_open"]
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj) if obj else super().get_fields(request, obj)
@@ -148,9 +102,6 @@ class CampaignAdmin(WorkflowAdmin):
     @admin.display(description="申请数", ordering="applications_total")
     def application_count(self, obj):
         return obj.applications_total
-
-    def available(self, obj):
-        return ["close"] if obj.is_open else []
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -163,8 +114,19 @@ class CampaignAdmin(WorkflowAdmin):
 # --- Applications ----------------------------------------------------------------------------
 
 
-def _text(field_label):
-    return {"text": field_label}
+APPLICATION_STEPS = {
+    "start_check": Step("开始初核", admission.start_check, transition="start_check"),
+    "request_supplement": Step("退回补充材料", admission.request_supplement, transition="request_supplement",
+                               form=text_form("需补充的材料")),
+    "mark_eligible": Step("认定符合条件（按分层建议）", admission.mark_eligible, transition="mark_eligible",
+                          preview=suggestion_preview),
+    "mark_ineligible": Step("认定不符合条件", admission.mark_ineligible, transition="mark_ineligible",
+                            form=text_form("不符合条件的理由", "reasons")),
+    "include_in_plan": Step("纳入分层方案", lambda application, *, actor: plans.build_plan(
+        application.campaign, [application], actor=actor), transition="include_in_plan"),
+    "exclude_from_plan": Step("移出分层方案", plans.remove_from_plan, transition="exclude_from_plan"),
+    "admit": Step("公示期满，确认入板", plans.admit, transition="admit"),
+}
 
 
 @admin.register(Application)
@@ -174,31 +136,16 @@ class ApplicationAdmin(WorkflowAdmin):
     list_filter = ["state", "campaign", "filed_by"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise", "campaign", "board"]
-    fields = ["step_links", "enterprise", "campaign", "filed_by", "filing_institution", "documents",
+    fields = ["enterprise", "campaign", "filed_by", "filing_institution", "documents",
               "state", "requested_tier_name", "tier", "check_table", "supplement_request",
               "supplement_rounds", "plan", "submitted_at", "forwarded_at", "decided_at", "created_by",
               "created_at"]
     readonly_fields = fields
-    actions = ["start_check_selected", "mark_eligible_selected", "include_selected", "admit_selected"]
-    steps = {
-        "start_check": Step("开始初核", lambda obj, user, **_: admission.start_check(obj, actor=user)),
-        "request_supplement": Step(
-            "退回补充材料",
-            lambda obj, user, text, **_: admission.request_supplement(obj, text=text, actor=user),
-            fields=["text"], labels=_text("需补充的材料")),
-        "mark_eligible": Step("认定符合条件（按分层建议）",
-                              lambda obj, user, **_: admission.mark_eligible(obj, actor=user)),
-        "mark_ineligible": Step(
-            "认定不符合条件",
-            lambda obj, user, text, **_: admission.mark_ineligible(obj, reasons=text, actor=user),
-            fields=["text"], labels=_text("不符合条件的理由")),
-        "include_in_plan": Step("纳入分层方案",
-                                lambda obj, user, **_: plans.build_plan(obj.campaign, [obj], actor=user)),
-        "exclude_from_plan": Step("移出分层方案",
-                                  lambda obj, user, **_: plans.remove_from_plan(obj, actor=user)),
-        "admit": Step("公示期满，确认入板", lambda obj, user, **_: plans.admit(obj, actor=user)),
-    }
-
+    steps = APPLICATION_STEPS
+    actions = [step_action("start_check", APPLICATION_STEPS),
+               step_action("mark_eligible", APPLICATION_STEPS),
+               step_action("include_in_plan", APPLICATION_STEPS),
+               step_action("admit", APPLICATION_STEPS)]
     def get_urls(self):
         return [path("<path:object_id>/file/<int:file_pk>/", self.admin_site.admin_view(self.file_view),
                      name="boards_application_file")] + super().get_urls()
@@ -249,24 +196,6 @@ class ApplicationAdmin(WorkflowAdmin):
             for r in result.get("criteria", [])))
         return format_html("拟纳入{}（{}）<table><tr><th>层级</th><th>条件</th><th>结论</th><th>依据</th>"
                            "</tr>{}</table>", result.get("tier_name"), result.get("checked_on"), rows)
-
-    @admin.action(description="开始初核")
-    def start_check_selected(self, request, queryset):
-        self.run_each(request, queryset, "开始初核", lambda obj, user: admission.start_check(obj, actor=user))
-
-    @admin.action(description="认定符合条件（按分层建议）")
-    def mark_eligible_selected(self, request, queryset):
-        self.run_each(request, queryset, "认定符合条件",
-                      lambda obj, user: admission.mark_eligible(obj, actor=user))
-
-    @admin.action(description="纳入分层方案")
-    def include_selected(self, request, queryset):
-        self.run_each(request, queryset, "纳入分层方案",
-                      lambda obj, user: plans.build_plan(obj.campaign, [obj], actor=user))
-
-    @admin.action(description="公示期满，确认入板")
-    def admit_selected(self, request, queryset):
-        self.run_each(request, queryset, "确认入板", lambda obj, user: plans.admit(obj, actor=user))
 
 
 # --- Tier plans ------------------------------------------------------------------------------
@@ -325,16 +254,14 @@ class TierPlanAdmin(WorkflowAdmin):
     list_display = ["title", "campaign", "state", "submitted_at", "approved_at", "publicity", "step_links"]
     list_filter = ["state", "campaign"]
     list_select_related = ["campaign"]
-    fields = ["step_links", "title", "campaign", "state", "bodies", "submitted_at", "approved_at",
+    fields = ["title", "campaign", "state", "bodies", "submitted_at", "approved_at",
               "publicity"]
     readonly_fields = fields
     inlines = [PlanApplicationInline, ApprovalInline]
     steps = {
-        "submit": Step("报送审定单位", lambda obj, user, **_: plans.submit_plan(obj, actor=user)),
-        "start_publicity": Step(
-            "开始公示", lambda obj, user, starts_on, **_: plans.start_publicity(obj, actor=user,
-                                                                               starts_on=starts_on),
-            fields=["starts_on"]),
+        "submit": Step("报送审定单位", plans.submit_plan, transition="submit"),
+        "start_publicity": Step("开始公示", plans.start_publicity, transition="start_publicity",
+                                form=StartPublicityForm),
     }
 
     @admin.display(description="审定单位")
@@ -357,13 +284,8 @@ class ObjectionAdmin(WorkflowAdmin):
     list_display = ["application", "raised_by", "raised_at", "upheld", "decided_by", "step_links"]
     list_filter = ["upheld"]
     list_select_related = ["application__enterprise", "application__campaign", "decided_by"]
-    fields = ["step_links", "application", "raised_by", "text", "raised_at", "upheld", "decision_reason",
+    fields = ["application", "raised_by", "text", "raised_at", "upheld", "decision_reason",
               "decided_by"]
     readonly_fields = fields
-    steps = {"decide": Step(
-        "处理异议", lambda obj, user, upheld, text, **_: plans.decide_objection(
-            obj, upheld=upheld, reason=text, actor=user),
-        fields=["upheld", "text"], labels=_text("处理意见"))}
-
-    def available(self, obj):
-        return ["decide"] if obj.upheld is None else []
+    steps = {"decide": Step("处理异议", plans.decide_objection, form=ObjectionDecisionForm,
+                            guard=lambda objection: None if objection.upheld is None else "该异议已处理。")}
