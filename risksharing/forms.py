@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from boards.enterprises.models import Enterprise
 from boards.kernel.models import Institution
+from boards.kernel.steps import StepForm
 from risksharing import selectors
 from risksharing.models import RequestState, ZeroShareAdvantage
 from risksharing.services import OUTCOME_STATES
@@ -21,12 +22,6 @@ class EnhancerViewForm(forms.Form):
     opinion = forms.CharField(label="审议意见", widget=forms.Textarea(attrs={"rows": 5}))
     guarantee_amount = forms.DecimalField(label="拟担保金额（元）", required=False, **MONEY_FIELD,
                                           help_text="有担保意向时填写，可留空")
-
-
-class StepForm(forms.Form):
-    def __init__(self, *args, obj, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.obj = obj
 
 
 class OpenCaseForm(forms.Form):
@@ -76,10 +71,6 @@ class StaffViewForm(StepForm, EnhancerViewForm):
         super().__init__(*args, **kwargs)
         pending = self.obj.enhancer_views.filter(intent=None).values("institution_id")
         self.fields["institution"].queryset = Institution.objects.filter(pk__in=pending)
-
-
-class TextForm(StepForm):
-    text = forms.CharField(label="内容", widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class FundersForm(StepForm):

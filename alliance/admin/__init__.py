@@ -5,11 +5,7 @@ every change is locked and evidenced; new rows are created through the services 
 from alliance.admin.base import (
     EvidencedDataAdmin,
     ReadOnlyInline,
-    Step,
     StepAdmin,
-    StepForm,
-    text_form,
-    transition,
 )
 from alliance.admin.catalogue import (
     CaseForm,
@@ -54,10 +50,6 @@ from alliance.admin.service_institutions import (
 )
 
 __all__ = [
-    "StepForm",
-    "text_form",
-    "Step",
-    "transition",
     "StepAdmin",
     "ReadOnlyInline",
     "EvidencedDataAdmin",

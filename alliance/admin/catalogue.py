@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from alliance import reports, services
-from alliance.admin.base import Step, StepAdmin, StepForm, text_form, transition
+from alliance.admin.base import StepAdmin
 from alliance.models import (
     FinancingNeed,
     IdempotencyKey,
@@ -20,6 +20,7 @@ from alliance.models import (
 )
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
 from boards.kernel.errors import DomainError
+from boards.kernel.steps import Step, StepForm, text_form
 
 
 class ValueReportForm(StepForm):
@@ -49,15 +50,17 @@ class FinancingNeedAdmin(StepAdmin):
     list_filter = ["state"]
     search_fields = ["enterprise__name"]
     list_select_related = ["enterprise"]
-    fields = ["step_links", "enterprise", "amount", "term_months", "use", "product_types", "state", "summary",
+    fields = ["enterprise", "amount", "term_months", "use", "product_types", "state", "summary",
               "note", "posted_by", "posted_at", "curated_by", "curated_at"]
     readonly_fields = fields
     steps = {
-        "whitelist": Step("列入白名单", services.curate_need, transition("whitelist"), text_form(
-            "白名单摘要（向机构展示，请删去商业和技术秘密）", initial=lambda obj: obj.use), whitelist=True),
-        "decline": Step("不列入白名单", services.curate_need, transition("decline"), text_form("理由"),
-                        whitelist=False),
-        "close": Step("关闭", services.close_need, transition("close")),
+        "whitelist": Step("列入白名单", services.curate_need, transition="whitelist",
+                          form=text_form("白名单摘要（向机构展示，请删去商业和技术秘密）",
+                                         initial=lambda obj: obj.use),
+                          fixed={"whitelist": True}),
+        "decline": Step("不列入白名单", services.curate_need, transition="decline", form=text_form("理由"),
+                        fixed={"whitelist": False}),
+        "close": Step("关闭", services.close_need, transition="close"),
     }
 
 
@@ -74,7 +77,7 @@ class MatchmakingAdmin(StepAdmin):
     list_filter = ["state", "reason_category", "is_case", "financed_instrument"]
     search_fields = ["enterprise__name", "institution__name"]
     list_select_related = ["institution", "enterprise"]
-    fields = ["step_links", "institution", "enterprise", "need", "state", "reasons", "reason_category",
+    fields = ["institution", "enterprise", "need", "state", "reasons", "reason_category",
               "reason_text", "failed_from", "value_report_requested_at", "value_report", "financed_amount",
               "financed_instrument", "financed_on", "financed_tier", "is_case", "case_title", "case_summary",
               "pushed_at", "updated_at"]
@@ -82,10 +85,11 @@ class MatchmakingAdmin(StepAdmin):
     actions = ["push_now"]
     steps = {
         "value_report": Step("出具初步价值报告", services.deliver_value_report,
-                             lambda obj: obj.value_report_requested_at and not obj.value_report_id,
-                             ValueReportForm),
+                             when=lambda obj: obj.value_report_requested_at and not obj.value_report_id,
+                             form=ValueReportForm),
         "case": Step("列为案例", services.mark_case,
-                     lambda obj: obj.state == MatchState.FINANCED and not obj.is_case, CaseForm),
+                     when=lambda obj: obj.state == MatchState.FINANCED and not obj.is_case,
+                     form=CaseForm),
     }
 
     @admin.display(description="推送依据")

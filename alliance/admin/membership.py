@@ -5,16 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from alliance import services
-from alliance.admin.base import (
-    EvidencedDataAdmin,
-    ReadOnlyInline,
-    Step,
-    StepAdmin,
-    StepForm,
-    _rows,
-    text_form,
-    transition,
-)
+from alliance.admin.base import EvidencedDataAdmin, ReadOnlyInline, StepAdmin, _rows
 from alliance.models import (
     Attendance,
     ExitCase,
@@ -26,6 +17,7 @@ from alliance.models import (
 )
 from alliance.selectors import body_members
 from boards.kernel.admin.base import BoardScopedAdmin
+from boards.kernel.steps import Step, StepForm, text_form
 
 
 class MinutesForm(StepForm):
@@ -57,24 +49,26 @@ class MembershipAdmin(StepAdmin):
     list_filter = ["body", "state"]
     search_fields = ["institution__name", "institution__code"]
     list_select_related = ["institution"]
-    fields = ["step_links", "institution", "body", "state", "executive_lead", "executive_title",
+    fields = ["institution", "body", "state", "executive_lead", "executive_title",
               "liaison_name", "liaison_phone", "liaison_email", "declared_preference", "rules", "checked_at",
               "reason", "applied_at", "admitted_on", "ended_at"]
     readonly_fields = fields
     steps = {
-        "verify": Step("核验准入条件", services.check_membership, transition("verify")),
+        "verify": Step("核验准入条件", services.check_membership, transition="verify"),
         "admit": Step("准予入会", services.admit_membership,
-                      lambda obj: obj.state == MembershipState.CHECKED),
-        "refuse": Step("不予准入", services.change_membership, transition("refuse"),
-                       text_form("不予准入的理由", "reason", initial=lambda obj: "；".join(
-                           row["reason"] for row in obj.check_result if not row["met"])), step="refuse"),
-        "suspend": Step("暂停资格", services.change_membership, transition("suspend"),
-                        text_form("暂停理由", "reason"), step="suspend"),
-        "reinstate": Step("恢复资格", services.change_membership, transition("reinstate"), step="reinstate"),
-        "revoke": Step("除名", services.change_membership, transition("revoke"),
-                       text_form("除名理由", "reason"), step="revoke"),
-        "withdraw": Step("退出", services.change_membership, transition("withdraw"),
-                         text_form("退出原因", "reason"), step="withdraw"),
+                      when=lambda obj: obj.state == MembershipState.CHECKED),
+        "refuse": Step("不予准入", services.change_membership, transition="refuse",
+                       form=text_form("不予准入的理由", "reason", initial=lambda obj: "；".join(
+                           row["reason"] for row in obj.check_result if not row["met"])),
+                       fixed={"step": "refuse"}),
+        "suspend": Step("暂停资格", services.change_membership, transition="suspend",
+                        form=text_form("暂停理由", "reason"), fixed={"step": "suspend"}),
+        "reinstate": Step("恢复资格", services.change_membership, transition="reinstate",
+                          fixed={"step": "reinstate"}),
+        "revoke": Step("除名", services.change_membership, transition="revoke",
+                       form=text_form("除名理由", "reason"), fixed={"step": "revoke"}),
+        "withdraw": Step("退出", services.change_membership, transition="withdraw",
+                         form=text_form("退出原因", "reason"), fixed={"step": "withdraw"}),
     }
 
     @admin.display(description="准入核验")
@@ -87,21 +81,21 @@ class ExitCaseAdmin(StepAdmin):
     list_display = ["membership", "state", "source", "created_at", "notified_at", "answered_at", "decided_at"]
     list_filter = ["state"]
     list_select_related = ["membership__institution"]
-    fields = ["step_links", "membership", "source", "grounds", "state", "notice", "notified_at",
+    fields = ["membership", "source", "grounds", "state", "notice", "notified_at",
               "answer_deadline", "answer", "answered_at", "answered_by", "decision_reason", "decided_at",
               "decided_by", "created_at"]
     readonly_fields = fields
     steps = {
-        "notify": Step("发出通知", services.notify_exit_case, transition("notify"), text_form(
-            "通知内容", "notice",
-            initial=lambda obj: f"专家评审意见：{obj.grounds}\n请于期限内就上述质疑作出书面说明。")),
-        "reply": Step("登记机构答复", services.answer_exit_case, transition("reply"),
-                      text_form("机构答复", "answer")),
+        "notify": Step("发出通知", services.notify_exit_case, transition="notify",
+                       form=text_form("通知内容", "notice", initial=lambda obj: (
+                           f"专家评审意见：{obj.grounds}\n请于期限内就上述质疑作出书面说明。"))),
+        "reply": Step("登记机构答复", services.answer_exit_case, transition="reply",
+                      form=text_form("机构答复", "answer")),
         "revoke": Step("决定除名", services.decide_exit_case,
-                       lambda obj: obj.state in (ExitState.NOTIFIED, ExitState.ANSWERED),
-                       text_form("决定理由", "reason"), revoke=True),
-        "dismiss": Step("不予除名", services.decide_exit_case, transition("dismiss"),
-                        text_form("决定理由", "reason"), revoke=False),
+                       when=lambda obj: obj.state in (ExitState.NOTIFIED, ExitState.ANSWERED),
+                       form=text_form("决定理由", "reason"), fixed={"revoke": True}),
+        "dismiss": Step("不予除名", services.decide_exit_case, transition="dismiss",
+                        form=text_form("决定理由", "reason"), fixed={"revoke": False}),
     }
 
 
@@ -133,11 +127,11 @@ class MeetingAdmin(StepAdmin):
     list_filter = ["body", "kind", "state"]
     inlines = [AttendanceInline]
     steps = {
-        "agenda": Step("编辑议程", services.set_agenda, transition("hold"),
-                       text_form("议程", "agenda", initial=lambda obj: obj.agenda)),
-        "hold": Step("登记会议纪要与出席", services.record_meeting, transition("hold"), MinutesForm),
-        "cancel": Step("取消会议", services.cancel_meeting, transition("cancel"),
-                       text_form("取消理由", "reason")),
+        "agenda": Step("编辑议程", services.set_agenda, transition="hold",
+                       form=text_form("议程", "agenda", initial=lambda obj: obj.agenda)),
+        "hold": Step("登记会议纪要与出席", services.record_meeting, transition="hold", form=MinutesForm),
+        "cancel": Step("取消会议", services.cancel_meeting, transition="cancel",
+                       form=text_form("取消理由", "reason")),
     }
 
     def has_add_permission(self, request):
@@ -146,7 +140,7 @@ class MeetingAdmin(StepAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return MeetingForm.Meta.fields
-        return ["step_links", "title", "body", "kind", "scheduled_on", "location", "state", "agenda",
+        return ["title", "body", "kind", "scheduled_on", "location", "state", "agenda",
                 "minutes", "reminder"]
 
     def get_readonly_fields(self, request, obj=None):

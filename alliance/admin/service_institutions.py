@@ -6,15 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from alliance import service_institutions as si
-from alliance.admin.base import (
-    EvidencedDataAdmin,
-    ReadOnlyInline,
-    Step,
-    StepAdmin,
-    StepForm,
-    _rows,
-    transition,
-)
+from alliance.admin.base import EvidencedDataAdmin, ReadOnlyInline, StepAdmin, _rows
 from alliance.models import (
     AnnualAssessment,
     Appointment,
@@ -32,6 +24,7 @@ from alliance.models import (
     ServiceApplicationState,
 )
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
+from boards.kernel.steps import Step, StepForm
 
 
 class DecideForm(StepForm):
@@ -111,12 +104,12 @@ class SelectionRoundAdmin(StepAdmin):
     list_filter = ["state"]
     inlines = [ApplicationInline]
     steps = {
-        "publish": Step("发布遴选通知", si.publish_round, transition("publish")),
-        "close": Step("结束申报并资格审查", si.close_applications, transition("close_applications")),
-        "decide": Step("研究议定", si.decide_round, transition("decide"), DecideForm),
-        "publicity": Step("开始公示", si.start_publicity, transition("start_publicity"), PublicityForm),
-        "file": Step("报省科技厅备案", si.file_round, transition("file")),
-        "appoint": Step("确定服务机构", si.appoint_round, transition("appoint")),
+        "publish": Step("发布遴选通知", si.publish_round, transition="publish"),
+        "close": Step("结束申报并资格审查", si.close_applications, transition="close_applications"),
+        "decide": Step("研究议定", si.decide_round, transition="decide", form=DecideForm),
+        "publicity": Step("开始公示", si.start_publicity, transition="start_publicity", form=PublicityForm),
+        "file": Step("报省科技厅备案", si.file_round, transition="file"),
+        "appoint": Step("确定服务机构", si.appoint_round, transition="appoint"),
     }
 
     def has_add_permission(self, request):
@@ -125,7 +118,7 @@ class SelectionRoundAdmin(StepAdmin):
     def get_fields(self, request, obj=None):
         if obj is None:
             return RoundForm.Meta.fields
-        return ["step_links", "title", "notice", "review_mode", "opens_on", "closes_on", "state",
+        return ["title", "notice", "review_mode", "opens_on", "closes_on", "state",
                 "decided_on", "decision_note", "publicity_starts_on", "publicity_ends_on",
                 "publicity_provisional", "filing", "appointed_on"]
 
@@ -156,14 +149,15 @@ class ServiceApplicationAdmin(StepAdmin):
     list_filter = ["state", "round"]
     list_select_related = ["institution", "round"]
     inlines = [ScoreInline]
-    fields = ["step_links", "round", "institution", "state", "assessment", "checks", "site_visit_on",
+    fields = ["round", "institution", "state", "assessment", "checks", "site_visit_on",
               "site_visit_notes", "submitted_at"]
     readonly_fields = fields
     steps = {
-        "score": Step("录入专家评分", si.record_score, _reviewable, ScoreForm),
+        "score": Step("录入专家评分", si.record_score, when=_reviewable, form=ScoreForm),
         "visit": Step("登记现场考察", si.record_site_visit,
-                      lambda obj: _reviewable(obj) and obj.round.review_mode == ReviewMode.MEETING_SITE_VISIT,
-                      SiteVisitForm),
+                      when=lambda obj: (_reviewable(obj)
+                                        and obj.round.review_mode == ReviewMode.MEETING_SITE_VISIT),
+                      form=SiteVisitForm),
     }
 
     @admin.display(description="自我评价")
@@ -193,11 +187,12 @@ class AppointmentAdmin(StepAdmin):
     list_filter = ["state"]
     list_select_related = ["institution"]
     inlines = [FormInline]
-    fields = ["step_links", "institution", "application", "appointed_on", "state", "removed_on",
+    fields = ["institution", "application", "appointed_on", "state", "removed_on",
               "removal_reason"]
     readonly_fields = fields
     steps = {"assess": Step("生成年度考核建议", si.propose_assessment,
-                            lambda obj: obj.state == AppointmentState.ACTIVE, YearForm)}
+                            when=lambda obj: obj.state == AppointmentState.ACTIVE,
+                            form=YearForm)}
 
 
 @admin.register(PerformanceForm)
@@ -230,13 +225,13 @@ class AnnualAssessmentAdmin(StepAdmin):
     list_display = ["appointment", "year", "proposed_grade", "final_grade", "decided_at"]
     list_filter = ["year", "proposed_grade", "final_grade"]
     list_select_related = ["appointment__institution"]
-    fields = ["step_links", "appointment", "year", "proposal", "proposed_grade", "final_grade",
+    fields = ["appointment", "year", "proposal", "proposed_grade", "final_grade",
               "override_reason", "decided_by", "decided_at"]
     readonly_fields = fields
     steps = {
-        "confirm": Step("确认建议等次", si.confirm_assessment, lambda obj: not obj.final_grade),
-        "override": Step("调整等次", si.confirm_assessment, lambda obj: not obj.final_grade,
-                         OverrideForm),
+        "confirm": Step("确认建议等次", si.confirm_assessment, when=lambda obj: not obj.final_grade),
+        "override": Step("调整等次", si.confirm_assessment, when=lambda obj: not obj.final_grade,
+                         form=OverrideForm),
     }
 
     @admin.display(description="逐项评价")

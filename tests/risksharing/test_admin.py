@@ -13,7 +13,7 @@ CASES = f"{ADMIN}financingcase/"
 
 
 def _step(case, step, model="financingcase"):
-    return f"{ADMIN}{model}/{case.pk}/step/{step}/"
+    return f"{ADMIN}{model}/{case.pk}/act/{step}/"
 
 
 @pytest.fixture
@@ -47,8 +47,9 @@ def test_staff_open_and_recommend_a_case(staff_client, board, parties, enterpris
     with django_assert_max_num_queries(40):
         page = staff_client.get(f"{CASES}{case.pk}/change/").content.decode()
     assert "记录立项会意见" in page and "内蒙古中小企业融资担保有限公司" in page
-    # Steps of another state are not offered, and answer 404.
-    assert staff_client.get(_step(case, "disburse")).status_code == 404
+    # Steps of another state are not offered, and answer 409 with the steps available now.
+    refused = staff_client.get(_step(case, "disburse"))
+    assert refused.status_code == 409 and "记录立项会意见" in refused.content.decode()
     with django_assert_max_num_queries(15):
         assert "氢能电解槽样机研制" in staff_client.get(CASES).content.decode()
 
@@ -78,7 +79,7 @@ def test_the_checker_approves_what_the_maker_entered(client, board, flow, partie
     assert "合同条款已复核通过" in response.content.decode()
     assert flow.reload(case).state == CaseState.CONTRACTED
     # An approved record offers no step any more.
-    assert client.get(_step(terms, "approve", "contractterms")).status_code == 404
+    assert client.get(_step(terms, "approve", "contractterms")).status_code == 409
 
 
 def test_funds_reports_and_the_quarterly_report(staff_client, board, parties):
@@ -89,7 +90,7 @@ def test_funds_reports_and_the_quarterly_report(staff_client, board, parties):
         fund = CompensationFund.objects.get()
     staff_client.post(_step(fund, "deposit", "compensationfund"), {"amount": "3000000", "note": "财政注资"})
     response = staff_client.post(_step(fund, "deposit", "compensationfund"), {"amount": "-1"})
-    assert response.status_code == 200  # refused on the form, nothing booked
+    assert response.status_code == 400  # refused on the form, nothing booked
     page = staff_client.get(f"{ADMIN}compensationfund/{fund.pk}/change/").content.decode()
     assert page.count("3000000") >= 2  # the balance and the ledger line
     with board_scope(board):

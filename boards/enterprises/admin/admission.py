@@ -121,7 +121,7 @@ APPLICATION_STEPS = {
     "mark_eligible": Step("认定符合条件（按分层建议）", admission.mark_eligible, transition="mark_eligible",
                           preview=suggestion_preview),
     "mark_ineligible": Step("认定不符合条件", admission.mark_ineligible, transition="mark_ineligible",
-                            form=text_form("不符合条件的理由", "reasons")),
+                            form=text_form("不符合条件的理由", keyword="reasons")),
     "include_in_plan": Step("纳入分层方案", lambda application, *, actor: plans.build_plan(
         application.campaign, [application], actor=actor), transition="include_in_plan"),
     "exclude_from_plan": Step("移出分层方案", plans.remove_from_plan, transition="exclude_from_plan"),

@@ -44,6 +44,7 @@ class Step:
     service: Callable[..., Any]
     transition: str | None = None  # the FSM transition that must be allowed now
     states: tuple[str, ...] = ()  # or: the states the step is offered in
+    when: Callable[[Any], Any] | None = None  # offered only while this holds
     guard: Callable[[Any], str | None] | None = None  # why not now (e.g. opinions missing), or None
     form: type[StepForm] = StepForm
     preview: Callable[[Any], Preview | None] | None = None
@@ -56,6 +57,8 @@ class Step:
         if self.transition is not None and self.transition not in transitions():
             return False
         if self.states and getattr(obj, self.field_name) not in self.states:
+            return False
+        if self.when is not None and not self.when(obj):
             return False
         return self.guard is None or not self.guard(obj)
 

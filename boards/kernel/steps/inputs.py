@@ -24,16 +24,20 @@ class StepForm(forms.Form):
 
 
 def text_form(label: str, name: str = "text", initial: Any = None, max_length: int = 10000,
-              required: bool = True) -> type[StepForm]:
-    """A step form with one text area ``name`` (the service's keyword)."""
+              required: bool = True, keyword: str | None = None) -> type[StepForm]:
+    """A step form with one text area ``name``, handed to the service as ``keyword``
+    (default: the same name)."""
     field = forms.CharField(label=label, max_length=max_length, required=required,
                             widget=forms.Textarea(attrs={"rows": 5, "cols": 70}))
 
     class TextForm(StepForm):
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
-            if initial:
+            if initial and self.obj is not None:
                 self.fields[name].initial = initial(self.obj)
+
+        def service_kwargs(self) -> dict[str, Any]:
+            return {keyword or name: self.cleaned_data[name]}
 
     TextForm.base_fields = {name: field}
     return TextForm
