@@ -52,9 +52,9 @@ def _claim_steps():
 
 
 def _review_steps():
-    from reviews.api.views import STEPS
+    from reviews.steps import CASE_STEPS
 
-    return STEPS
+    return CASE_STEPS
 
 
 INST = ("institution_user", "apikey")
