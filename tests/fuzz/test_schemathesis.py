@@ -61,8 +61,8 @@ from boards.kernel.scoping import board_scope
 from policies.api.views import AWARD_STEPS, CLAIM_STEPS
 from policies.models import Award, GuaranteeClaim, Policy
 from reviews import services as review_services
-from reviews.api.views import STEPS as CASE_STEPS
 from reviews.models import ReviewCase
+from reviews.steps import CASE_STEPS
 from risksharing.models import FinancingCase
 
 pytestmark = [pytest.mark.postgres]
