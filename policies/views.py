@@ -2,7 +2,6 @@
 the staff's award desk, the Ordos programme dashboard with its ledger export and filing, and
 each lead unit's quarterly ledger report. Bad input re-renders the page with a 4xx and why."""
 
-from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +14,10 @@ from django.views.decorators.http import require_POST
 from boards.enterprises.tiers import tier_names
 from boards.kernel.access import STAFF_ROLES, has_role, require_role
 from boards.kernel.errors import DomainError
-from boards.kernel.workflow import allowed_transitions
+from boards.kernel.steps import available, refuse_unless_available, run
 from policies import exports, ordos, selectors, services
 from policies.models import Award, AwardState, ReportState
+from policies.steps import AWARD_STEPS
 
 PAGE_SIZE = 50
 
@@ -76,7 +76,8 @@ def _awards_page(request, error="", status=200):
         awards = awards.filter(year=int(year))
     page = Paginator(awards.order_by("-applied_at", "-pk"), PAGE_SIZE).get_page(request.GET.get("page"))
     for award in page.object_list:
-        award.steps = allowed_transitions(award)
+        award.steps = [(name, AWARD_STEPS[name].label, AWARD_STEPS[name].form(obj=award))
+                       for name in available(AWARD_STEPS, award)]
     return render(request, "policies/awards.html", {
         "page": page, "states": AwardState.choices, "state": state, "year": year, "error": error,
         "this_year": timezone.localdate().year}, status=status)
@@ -88,40 +89,24 @@ def awards(request, board):
     return _awards_page(request)
 
 
-STEPS = {
-    "verify": lambda award, post, user: services.verify_award(award, actor=user,
-                                                              amount=_amount(post.get("amount", ""))),
-    "approve": lambda award, post, user: services.approve_award(award, actor=user),
-    "disburse": lambda award, post, user: services.disburse_award(award, actor=user,
-                                                                  reference=post.get("reference", "")),
-    "reject": lambda award, post, user: services.reject_award(award, actor=user,
-                                                              reason=post.get("reason", "")),
-}
-STEP_MESSAGES = {"verify": "已核验", "approve": "已批准", "disburse": "已登记拨付", "reject": "已驳回"}
-
-
-def _amount(text):
-    """A typed amount in yuan; None when left empty."""
-    if not text.strip():
-        return None
-    try:
-        return Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        raise DomainError(f"金额「{text}」不是数字，请填写以元为单位的金额，如 300000.00。") from None
-
-
 @login_required
 @require_POST
 def award_step(request, board, pk, step):
+    """One step from the award desk (policies/steps.py); a refusal, a wrong input or a step
+    not available now (409, with the steps that are) re-draws the desk with the reason."""
     _staff(request)
     award = get_object_or_404(Award.objects.filter(board=request.board), pk=pk)
-    if step not in STEPS:
+    if step not in AWARD_STEPS:
         return _awards_page(request, f"没有「{step}」这个操作。", 404)
+    form = AWARD_STEPS[step].form(request.POST, obj=award)
     try:
-        STEPS[step](award, request.POST, request.user)
+        refuse_unless_available(AWARD_STEPS, step, award)
+        if not form.is_valid():
+            raise DomainError("；".join(error for errors in form.errors.values() for error in errors))
+        result = run(AWARD_STEPS, step, award, request.user, form.service_kwargs())
     except DomainError as exc:
         return _awards_page(request, exc.message, exc.status)
-    messages.success(request, f"{award.enterprise}「{award.policy}」{STEP_MESSAGES[step]}。")
+    messages.success(request, AWARD_STEPS[step].done_message(result))
     return redirect("policies-awards", board=request.board.slug)
 
 

@@ -1,8 +1,9 @@
 from rest_framework import serializers
 
-from boards.kernel.workflow import allowed_transitions
+from boards.kernel.steps import available
 from policies.matching import describe
 from policies.models import Award, GuaranteeClaim, Policy
+from policies.steps import AWARD_STEPS
 
 
 class PolicySerializer(serializers.ModelSerializer):
@@ -73,21 +74,12 @@ class AwardSerializer(serializers.ModelSerializer):
                   "rejection_reason", "allowed_steps"]
 
     def get_allowed_steps(self, award) -> list[str]:
-        return allowed_transitions(award) if self.context.get("staff") else []
+        return sorted(available(AWARD_STEPS, award)) if self.context.get("staff") else []
 
 
 class ApplySerializer(serializers.Serializer):
     enterprise = serializers.IntegerField(help_text="企业编号")
     policy = serializers.CharField(help_text="政策代码")
-
-
-class AwardStepSerializer(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2, required=False, min_value=0,
-                                      help_text="verify：主管部门核定金额的政策填写")
-    reference = serializers.CharField(required=False, allow_blank=True, max_length=100,
-                                      help_text="disburse：拨付凭证号")
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                   help_text="reject：驳回理由")
 
 
 class GuaranteeClaimSerializer(serializers.ModelSerializer):
@@ -112,8 +104,3 @@ class DeclareSerializer(serializers.Serializer):
                                                 help_text="新增科技型小微企业融资担保（再担保）额，元")
     enterprise_count = serializers.IntegerField(min_value=1, help_text="服务企业户数")
     institution = serializers.CharField(required=False, help_text="担保机构代码（工作人员代为申报时填写）")
-
-
-class ClaimStepSerializer(serializers.Serializer):
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000,
-                                   help_text="reject：驳回理由")

@@ -14,10 +14,12 @@ from boards.enterprises.tiers import tier_names
 from boards.kernel.access import STAFF_ROLES, membership_institution
 from boards.kernel.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission, caller_roles
 from boards.kernel.models import Institution, Role
+from boards.kernel.steps.api import StepEndpointMixin, step_schema
 from policies import selectors, services
 from policies.api import serializers as s
 from policies.models import Award, GuaranteeClaim, Policy
 from policies.services import GUARANTEE_KINDS
+from policies.steps import AWARD_STEPS, CLAIM_STEPS
 
 READER_ROLES = (*STAFF_ROLES, Role.LOCAL_BUREAU, Role.ENTERPRISE_USER, Role.INSTITUTION_USER,
                 Role.CREDIT_ENHANCER, Role.REGULATOR)
@@ -33,17 +35,6 @@ class PoliciesView(BoardScopedViewMixin):
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, role, throttle
         selectors.require_module(request.board, "policies")
-
-
-def _steps(view, request, steps, body_serializer):
-    """Run ``steps[step]`` on the object with the validated body; answer the object."""
-    step = view.kwargs["step"]
-    if step not in steps:
-        raise NotFound("没有这个操作。")
-    obj = view.get_object()
-    body = body_serializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    return steps[step](obj, body.validated_data, request.user)
 
 
 class PolicyList(PoliciesView, generics.ListAPIView):
@@ -123,27 +114,17 @@ class AwardList(AwardsView, generics.ListCreateAPIView):
         return Response(self.get_serializer(award).data, status=201)
 
 
-AWARD_STEPS = {
-    "verify": lambda award, data, user: services.verify_award(award, actor=user, amount=data.get("amount")),
-    "approve": lambda award, data, user: services.approve_award(award, actor=user),
-    "disburse": lambda award, data, user: services.disburse_award(award, actor=user,
-                                                                  reference=data.get("reference", "")),
-    "reject": lambda award, data, user: services.reject_award(award, actor=user,
-                                                              reason=data.get("reason", "")),
-}
-
-
-class AwardStep(AwardsView, generics.GenericAPIView):
+class AwardStep(StepEndpointMixin, AwardsView, generics.GenericAPIView):
     """Staff run one step of an award: ``verify`` {amount when the paying body sets it},
-    ``approve``, ``disburse`` {reference}, ``reject`` {reason}. Answers the award."""
+    ``approve``, ``disburse`` {reference}, ``reject`` {reason}. Answers the award; a step not
+    available now answers 409 with the steps that are."""
 
     permission_classes = [board_role_permission(*STAFF_ROLES)]
+    steps = AWARD_STEPS
 
-    @extend_schema(operation_id="policies_awards_step", request=s.AwardStepSerializer,
-                   responses={200: s.AwardSerializer})
-    def post(self, request, *args, **kwargs):
-        award = _steps(self, request, AWARD_STEPS, s.AwardStepSerializer)
-        return Response(self.get_serializer(award).data)
+    @step_schema(AWARD_STEPS, "AwardStep", "policies_awards_step", s.AwardSerializer)
+    def post(self, request, *args, step, **kwargs):
+        return self.run_step(request, step)
 
 
 class ClaimsView(PoliciesView):
@@ -190,21 +171,15 @@ class GuaranteeClaimList(ClaimsView, generics.ListCreateAPIView):
         return Response(self.get_serializer(claim).data, status=201)
 
 
-CLAIM_STEPS = {
-    "approve": lambda claim, data, user: services.approve_guarantee_claim(claim, actor=user),
-    "disburse": lambda claim, data, user: services.disburse_guarantee_claim(claim, actor=user),
-    "reject": lambda claim, data, user: services.reject_guarantee_claim(claim, actor=user,
-                                                                        reason=data.get("reason", "")),
-}
-
-
-class GuaranteeClaimStep(ClaimsView, generics.GenericAPIView):
+class GuaranteeClaimStep(StepEndpointMixin, ClaimsView, generics.GenericAPIView):
     """Staff ``approve``, ``disburse`` or ``reject`` {reason} a claim; a rejected claim gives
-    back what it counted against the firm's yearly cap. Answers the claim."""
+    back what it counted against the firm's yearly cap. Answers the claim; a step not
+    available now answers 409 with the steps that are."""
 
     permission_classes = [board_role_permission(*STAFF_ROLES)]
+    steps = CLAIM_STEPS
 
-    @extend_schema(operation_id="policies_guarantee_claims_step", request=s.ClaimStepSerializer,
-                   responses={200: s.GuaranteeClaimSerializer})
-    def post(self, request, *args, **kwargs):
-        return Response(self.get_serializer(_steps(self, request, CLAIM_STEPS, s.ClaimStepSerializer)).data)
+    @step_schema(CLAIM_STEPS, "GuaranteeClaimStep", "policies_guarantee_claims_step",
+                 s.GuaranteeClaimSerializer)
+    def post(self, request, *args, step, **kwargs):
+        return self.run_step(request, step)
