@@ -110,3 +110,20 @@ def test_staff_manage_the_committee_with_employment_history(staff_client, board)
         expert = Expert.objects.get(name="钱学明")
         job = ExpertEmployment.objects.get(expert=expert)
     assert expert.board == board and job.board == board and job.ended_on is None
+
+
+def test_decide_is_offered_once_every_opinion_is_in_and_shows_the_votes(staff_client, board, flow,
+                                                                        enterprise):
+    committee(board, 5)
+    case = flow.met(enterprise)
+    decide = _step(case, "decide")
+    assert decide not in staff_client.get(f"{CASES}{case.pk}/change/").content.decode()
+    refused = staff_client.get(decide)
+    assert refused.status_code == 409 and "尚未提交评审意见" in refused.content.decode()
+    flow.vote(case, ["pass", "pass", "pass", "fail", "abstain"], at=START + dt.timedelta(days=5))
+    assert decide in staff_client.get(f"{CASES}{case.pk}/change/").content.decode()
+    page = staff_client.get(decide).content.decode()
+    assert 'id="step-preview"' in page and "已提交意见 5 份" in page and "同意 3 票" in page
+    assert "结论为「通过」" in page and "<th>表决意见</th>" in page
+    assert staff_client.post(decide).status_code == 302
+    assert flow.reload(case).state == "decided" and flow.reload(case).passed
