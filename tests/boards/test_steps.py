@@ -81,7 +81,7 @@ def test_mark_eligible_shows_the_suggested_tier_and_its_rules_before_confirming(
         page = client.get(f"{ADMIN}/{application.pk}/act/mark_eligible/")
     html = page.content.decode()
     assert page.status_code == 200 and 'id="step-preview"' in html
-    assert "确认后将：" in html and "<th>层级</th><th>条件</th><th>结论</th><th>依据</th>" in html
+    assert "确认后将：" in html and ">层级</th>" in html and ">依据</th>" in html
     assert "拟纳入" in html or "不能给出分层建议" in html
 
 

@@ -86,7 +86,12 @@ def test_staff_admit_an_enterprise_through_the_admin(live_server, new_page, forw
     expect(page.locator(".field-documents")).to_contain_text("2025年度审计报告（第 1 轮补充）")
     expect(page.locator(".field-supplement_rounds .readonly")).to_have_text("1")
 
-    _step(page, "认定符合条件（按分层建议）")
+    # The step page shows what confirming will do: the suggested tier with its rule table.
+    page.locator("a.button", has_text="认定符合条件（按分层建议）").click()
+    expect(page.locator("#step-preview")).to_contain_text("拟纳入规范层")
+    expect(page.locator("#step-preview table")).to_contain_text("满足")
+    shot(page, "admin_step_mark_eligible_preview")
+    page.locator('input[type=submit][value="确认：认定符合条件（按分层建议）"]').click()
     expect(page.locator(".messagelist")).to_contain_text("已办理：认定符合条件（按分层建议）。")
     expect(page.locator(".field-check_table")).to_contain_text("拟纳入规范层")
     _step(page, "纳入分层方案")
@@ -132,6 +137,12 @@ def test_staff_admit_an_enterprise_through_the_admin(live_server, new_page, forw
     _step(page, "公示期满，确认入板")
     expect(page.locator("#step-error")).to_contain_text(
         f"公示期至 {plan.publicity_ends_on} 结束，结束后方可入板。")
+    shot(page, "admin_step_refused_too_early")
+    # A step page drawn earlier (开始初核) is no longer available: 409 with the steps that are.
+    page.goto(application_url.replace("/change/", "/act/start_check/"))
+    expect(page.locator("#step-error")).to_contain_text("不能执行「start_check」")
+    expect(page.locator(".step-allowed")).to_contain_text("公示期满，确认入板")
+    shot(page, "admin_step_unavailable_409")
 
     # The day after publicity ends (the clock moves on, in the live server too).
     after = dt.datetime.combine(plan.publicity_ends_on + dt.timedelta(days=1), dt.time(10, 0),
