@@ -11,19 +11,19 @@ from alliance.models import (
     Product,
     ProductType,
     ProgressReport,
-    ReasonCategory,
     Recommendation,
     SelectionRound,
     ServiceApplication,
 )
 from alliance.service_institutions import SELF_ASSESSMENT
+from alliance.steps import MATCH_STEPS
 from boards.enterprises.models import FinancingRound, QualificationKind
 from boards.kernel.api.serializers import (  # noqa: F401 (s.ErrorSerializer)
     ChoiceLabelField,
     ErrorSerializer,
     InstitutionBriefSerializer,
 )
-from boards.kernel.workflow import allowed_transitions
+from boards.kernel.steps import available
 
 # --- Products --------------------------------------------------------------------------------------
 
@@ -141,21 +141,10 @@ class MatchmakingSerializer(ConsentedEnterpriseMixin, serializers.ModelSerialize
         return self.enterprise_name(matchmaking.enterprise)
 
     def get_allowed_steps(self, matchmaking) -> list[str]:
-        return allowed_transitions(matchmaking)
+        return sorted(available(MATCH_STEPS, matchmaking))
 
     def get_value_report_ready(self, matchmaking) -> bool:
         return matchmaking.value_report_id is not None
-
-
-class ReasonInput(serializers.Serializer):
-    reason_category = serializers.ChoiceField(choices=ReasonCategory.choices)
-    reason_text = serializers.CharField(max_length=2000)
-
-
-class FinanceInput(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
-    instrument = serializers.ChoiceField(choices=ProductType.choices)
-    financed_on = serializers.DateField()
 
 
 # --- Memberships ----------------------------------------------------------------------------------------

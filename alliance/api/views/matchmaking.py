@@ -23,9 +23,12 @@ from alliance.models import (
     NeedState,
     Recommendation,
 )
+from alliance.steps import MATCH_STEPS
 from boards.enterprises.api.enterprises import InstitutionEnterpriseViewSet
 from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.files import serve_file
+from boards.kernel.steps import serializer_for
+from boards.kernel.steps.api import StepEndpointMixin
 
 # --- Interest profile --------------------------------------------------------------------------------
 
@@ -119,52 +122,34 @@ class MatchmakingDetail(MatchmakingMixin, generics.RetrieveAPIView):
     pass
 
 
-class MatchmakingStep(IdempotentPostMixin, MatchmakingMixin, generics.GenericAPIView):
-    """One step of the funnel; an illegal one is 409 with the allowed steps."""
+class MatchmakingStep(StepEndpointMixin, IdempotentPostMixin, MatchmakingMixin, generics.GenericAPIView):
+    """One step of the funnel (alliance/steps.py); one not available now is 409 with the
+    allowed steps."""
 
     step = None
-    input_serializer = None
+    steps = MATCH_STEPS
 
     def handle_post(self, request, *args, **kwargs):
-        matchmaking = self.get_object()
-        data = {}
-        if self.input_serializer is not None:
-            payload = self.input_serializer(data=request.data)
-            payload.is_valid(raise_exception=True)
-            data = payload.validated_data
-        if self.step == "request_value_report":
-            matchmaking = services.request_value_report(matchmaking, actor=request.user)
-        else:
-            matchmaking = services.move_matchmaking(matchmaking, self.step, actor=request.user, **data)
-        return Response(self.get_serializer(matchmaking).data)
+        return self.run_step(request, self.step)
 
 
 STEPS = {
-    "interest": (None, "表示有意向", "已推送 → 有意向。", None),
-    "decline": (s.ReasonInput, "表示无意向", "已推送 → 无意向，须给出原因类别和说明。", examples.DECLINE),
-    "engage": (None, "进入深度对接", "有意向 → 深度对接。", None),
-    "request_value_report": (None, "申请初步价值报告", "深度对接阶段可申请交易中心出具初步价值报告。", None),
-    "due_diligence": (None, "进入尽职调查", "深度对接 → 尽职调查。", None),
-    "finance": (
-        s.FinanceInput,
-        "登记融资结果",
-        "尽职调查 → 已融资：金额、融资工具、日期。",
-        examples.FINANCE,
-    ),
-    "fail": (
-        s.ReasonInput,
-        "对接失败",
-        "有意向、深度对接或尽职调查 → 对接失败，须给出原因类别和说明。",
-        examples.FAIL,
-    ),
+    "interest": ("表示有意向", "已推送 → 有意向。", None),
+    "decline": ("表示无意向", "已推送 → 无意向，须给出原因类别和说明。", examples.DECLINE),
+    "engage": ("进入深度对接", "有意向 → 深度对接。", None),
+    "request_value_report": ("申请初步价值报告", "深度对接阶段可申请交易中心出具初步价值报告。", None),
+    "due_diligence": ("进入尽职调查", "深度对接 → 尽职调查。", None),
+    "finance": ("登记融资结果", "尽职调查 → 已融资：金额、融资工具、日期。", examples.FINANCE),
+    "fail": ("对接失败", "有意向、深度对接或尽职调查 → 对接失败，须给出原因类别和说明。", examples.FAIL),
 }
 
 
-def _step_view(step, input_serializer, summary, description, request_example):
-    view = type(f"Matchmaking_{step}", (MatchmakingStep,),
-                {"step": step, "input_serializer": input_serializer})
-    schema = _post(summary, description, input_serializer, s.MatchmakingSerializer,
-                   request_example=request_example, response_example=examples.MATCHMAKING)
+def _step_view(step, summary, description, request_example):
+    view = type(f"Matchmaking_{step}", (MatchmakingStep,), {"step": step})
+    form = MATCH_STEPS[step].form
+    schema = _post(summary, description, serializer_for(form) if form.base_fields else None,
+                   s.MatchmakingSerializer, request_example=request_example,
+                   response_example=examples.MATCHMAKING)
     return extend_schema_view(post=schema)(view)
 
 

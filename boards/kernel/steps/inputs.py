@@ -85,11 +85,13 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
         return serializers.DateTimeField(**common)
     if isinstance(field, forms.DateField):
         return serializers.DateField(**common)
+    bounds = {name: getattr(field, name) for name in ("min_value", "max_value")
+              if getattr(field, name, None) is not None}
     if isinstance(field, forms.DecimalField):
         return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places,
-                                        coerce_to_string=True, **common)
+                                        coerce_to_string=True, **bounds, **common)
     if isinstance(field, forms.IntegerField):
-        return serializers.IntegerField(**common)
+        return serializers.IntegerField(**bounds, **common)
     return serializers.CharField(max_length=getattr(field, "max_length", None),
                                  allow_blank=not field.required, **common)
 
