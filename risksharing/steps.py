@@ -2,9 +2,11 @@
 by step through their states, the checker's approval of contract terms and loss allocations
 (services refuse the maker), deposits into a compensation fund."""
 
-from boards.kernel.steps import Step, text_form
+from django import forms as django_forms
+
+from boards.kernel.steps import Step, StepForm, text_form
 from risksharing import forms, services
-from risksharing.models import ApprovalState, CaseState
+from risksharing.models import ApprovalState, CaseState, RequestState
 
 
 def _text(label, keyword="text"):
@@ -65,3 +67,22 @@ LOSS_STEPS = {
 }
 FUND_STEPS = {"deposit": Step("注资", services.deposit_to_fund, form=forms.DepositForm,
                               success="注资已入账。")}
+
+
+class AnswerForm(StepForm):
+    intent = django_forms.NullBooleanField(label="融资意向",
+                                           help_text="true：有融资意向；false：不予融资（须说明理由）")
+    amount = django_forms.DecimalField(label="意向金额（元）", required=False, min_value=0,
+                                       **forms.MONEY_FIELD)
+    conditions = django_forms.CharField(label="意向条件", required=False, max_length=2000)
+    reasons = django_forms.CharField(label="不予融资的理由", required=False, max_length=2000)
+
+    def clean_intent(self):
+        if self.cleaned_data.get("intent") is None:
+            raise django_forms.ValidationError("请说明是否有融资意向（true 或 false）。")
+        return self.cleaned_data["intent"]
+
+
+# A funder answers the request sent to it (the endpoint acts on that request, not the case).
+FUNDER_STEPS = {"answer": Step("答复融资意向", services.answer_request, states=(RequestState.SENT,),
+                               form=AnswerForm, success="已答复。")}

@@ -75,11 +75,3 @@ class FinancingCaseSerializer(serializers.ModelSerializer):
     def get_letters(self, case) -> LetterSerializer(many=True):
         letters = [case.recommendation_letter, *(view.letter for view in case.guarantee_views)]
         return LetterSerializer([f for f in letters if f is not None], many=True, context={"case": case}).data
-
-
-class AnswerSerializer(serializers.Serializer):
-    intent = serializers.BooleanField(help_text="true：有融资意向；false：不予融资（须说明理由）")
-    amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0, required=False,
-                                      allow_null=True, help_text="意向金额（元）")
-    conditions = serializers.CharField(required=False, allow_blank=True, help_text="意向条件")
-    reasons = serializers.CharField(required=False, allow_blank=True, help_text="不予融资的理由")

@@ -5,7 +5,6 @@ a caller without the institution role, answers 404; an answer not allowed now an
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
-from rest_framework.response import Response
 
 from boards.kernel.access import membership_institution
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission
@@ -13,9 +12,12 @@ from boards.kernel.api.serializers import ErrorSerializer
 from boards.kernel.errors import Conflict
 from boards.kernel.filings import pdf_response
 from boards.kernel.models import ApiKey, FilingState, Role
-from risksharing import selectors, services
-from risksharing.api.serializers import AnswerSerializer, FinancingCaseSerializer
+from boards.kernel.steps import serializer_for
+from boards.kernel.steps.api import StepEndpointMixin
+from risksharing import selectors
+from risksharing.api.serializers import FinancingCaseSerializer
 from risksharing.models import FinancingCase
+from risksharing.steps import FUNDER_STEPS, AnswerForm
 
 
 def caller_institution(request):
@@ -43,17 +45,22 @@ class CaseDetail(FunderCaseMixin, generics.RetrieveAPIView):
     """One case sent to the caller's institution."""
 
 
-class CaseAnswer(FunderCaseMixin, generics.GenericAPIView):
+class CaseAnswer(StepEndpointMixin, FunderCaseMixin, generics.GenericAPIView):
     """Answer with the intent letter: ``{"intent": true, "amount": "3000000", "conditions": "..."}``
-    or ``{"intent": false, "reasons": "..."}``. Answers the case."""
+    or ``{"intent": false, "reasons": "..."}``. Answers the case; an answer not allowed now
+    (already answered, or lapsed) is 409 with the steps allowed."""
 
-    @extend_schema(request=AnswerSerializer, responses=FinancingCaseSerializer)
+    steps = FUNDER_STEPS
+
+    def step_target(self):
+        return self.get_object().mine[0]
+
+    def step_answer(self, request_row, result):
+        return self.get_serializer(self.get_queryset().get(pk=request_row.case_id)).data
+
+    @extend_schema(request=serializer_for(AnswerForm), responses=FinancingCaseSerializer)
     def post(self, request, *args, **kwargs):
-        case = self.get_object()
-        body = AnswerSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        services.answer_request(case.mine[0], actor=request.user, **body.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=case.pk)).data)
+        return self.run_step(request, "answer")
 
 
 class CaseLetter(FunderCaseMixin, generics.GenericAPIView):

@@ -55,12 +55,16 @@ class StepEndpointMixin:
         roles = caller_roles(request)
         if spec is None or (spec.roles and not roles & set(spec.roles)):
             raise NotFound("没有这个操作。")
-        obj = self.get_object()
+        obj = self.step_target()
         refuse_unless_available(self.steps, step, obj)
         body = serializer_for(spec.form)(data=request.data, context={"obj": obj, "files": request.FILES})
         body.is_valid(raise_exception=True)
         result = run(self.steps, step, obj, request.user, body.validated_data)
         return Response(self.step_answer(obj, result))
+
+    def step_target(self) -> Any:
+        """The row the step acts on: the endpoint's object by default."""
+        return self.get_object()
 
     def step_answer(self, obj: Any, result: Any) -> Any:
         """The row after the step, as the endpoint's serializer shows it."""

@@ -77,6 +77,8 @@ def _serializer_field(field: forms.Field) -> serializers.Field:
         if isinstance(field, forms.MultipleChoiceField):
             return serializers.ListField(child=serializers.ChoiceField(choices=list(field.choices)), **common)
         return serializers.ChoiceField(choices=list(field.choices), **common)
+    if isinstance(field, forms.NullBooleanField):
+        return serializers.BooleanField(**common)
     if isinstance(field, forms.BooleanField):
         return serializers.BooleanField(**{**common, "required": False})
     if isinstance(field, forms.FileField):
