@@ -14,9 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models, transaction
+from django.db import transaction
 
 from boards.kernel.errors import IllegalTransition
+from boards.kernel.locking import locked
 from boards.kernel.steps.inputs import StepForm
 from boards.kernel.workflow import allowed_transitions
 
@@ -118,16 +119,12 @@ def refuse_unless_available(steps: Steps, name: str, obj: Any, roles: set[str] |
         raise StepUnavailable(obj, name, steps, allowed)
 
 
-def _locked(obj: models.Model) -> models.Model:
-    return type(obj).objects.select_for_update(of=("self",)).get(pk=obj.pk)
-
-
 def run(steps: Steps, name: str, obj: Any, actor: Any, data: Mapping[str, Any],
         roles: set[str] | None = None) -> Any:
     """Run step ``name`` on ``obj``: availability is checked again on the locked row, then the
     service runs in the same transaction (it takes its own lock too; the first one holds)."""
     step = steps[name]
     with transaction.atomic():
-        locked = _locked(obj)
-        refuse_unless_available(steps, name, locked, roles)
-        return step.service(locked, actor=actor, **step.fixed, **data)
+        row = locked(obj)
+        refuse_unless_available(steps, name, row, roles)
+        return step.service(row, actor=actor, **step.fixed, **data)
