@@ -58,8 +58,8 @@ from boards.kernel.api.authentication import generate_key, hash_secret
 from boards.kernel.api.schema import BoardlessSchemaGenerator
 from boards.kernel.models import ApiKey, Board, Filing, Institution, Notification
 from boards.kernel.scoping import board_scope
-from policies.api.views import AWARD_STEPS, CLAIM_STEPS
 from policies.models import Award, GuaranteeClaim, Policy
+from policies.steps import AWARD_STEPS, CLAIM_STEPS
 from reviews import services as review_services
 from reviews.models import ReviewCase
 from reviews.steps import CASE_STEPS

@@ -34,19 +34,19 @@ class Entry:
 
 
 def _award_steps():
-    from policies.api.views import AWARD_STEPS
+    from policies.steps import AWARD_STEPS
 
     return AWARD_STEPS
 
 
 def _page_award_steps():
-    from policies.views import STEPS
+    from policies.steps import AWARD_STEPS
 
-    return STEPS
+    return AWARD_STEPS
 
 
 def _claim_steps():
-    from policies.api.views import CLAIM_STEPS
+    from policies.steps import CLAIM_STEPS
 
     return CLAIM_STEPS
 
