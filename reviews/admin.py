@@ -67,6 +67,7 @@ class UnavailabilityInline(BoardInline):
 
 @admin.register(Expert)
 class ExpertAdmin(BoardScopedAdmin):
+    module = "reviews"
     list_display = ["name", "field", "source", "institution", "is_active", "is_available"]
     list_filter = ["field", "source", "is_active", "is_available"]
     search_fields = ["name", "institution__name"]
@@ -260,6 +261,7 @@ def available_steps(case):
 
 @admin.register(ReviewCase)
 class ReviewCaseAdmin(BoardScopedAdmin):
+    module = "reviews"
     list_display = ["pk", "enterprise", "kind", "state", "panel_size", "passed", "created_at"]
     list_filter = ["kind", "state", "passed"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
@@ -342,6 +344,7 @@ def _feedback_draft(case):
 
 @admin.register(QualityChallenge)
 class QualityChallengeAdmin(ReadOnlyBoardAdmin):
+    module = "reviews"
     list_display = ["institution", "case", "expert", "created_at"]
     readonly_fields = ["case", "institution", "expert", "text", "created_at"]
     fields = readonly_fields

@@ -53,6 +53,7 @@ class ReadOnlyInline(admin.TabularInline):
 class StepsAdmin(BoardScopedAdmin):
     """Read-only change page with one button per step available now (``available_steps``);
     each step is a small form (or a confirmation) run through a service."""
+    module = "risksharing"
 
     change_form_template = "risksharing/admin/change_form.html"
     steps = {}
@@ -355,6 +356,7 @@ class CompensationFundAdmin(StepsAdmin):
 
 @admin.register(FunderNplReport)
 class FunderNplReportAdmin(BoardScopedAdmin):
+    module = "risksharing"
     list_display = ["funder", "period", "overall_npl_ratio", "reported_on"]
     list_filter = ["period"]
     list_select_related = ["funder"]

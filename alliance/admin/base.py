@@ -57,6 +57,7 @@ def transition(name):
 
 class StepAdmin(ReadOnlyBoardAdmin):
     """Read-only rows changed by ``steps``."""
+    module = "alliance"
 
     steps = {}
 
@@ -111,6 +112,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EvidencedDataAdmin(BoardScopedAdmin):
     """Data on file that staff enter directly; each save is evidenced."""
+    module = "alliance"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

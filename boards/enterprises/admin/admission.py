@@ -50,6 +50,7 @@ class Step:
 class WorkflowAdmin(ReadOnlyBoardAdmin):
     """Read-only rows whose changes are the ``steps`` (name → Step); ``available(obj)`` names
     the steps offered for ``obj``."""
+    module = "admission"
 
     steps = {}
 
