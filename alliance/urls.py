@@ -1,8 +1,9 @@
 from django.urls import path
 
 from alliance import views
+from boards.kernel.modules import module_urls
 
-urlpatterns = [
+urlpatterns = module_urls("alliance", [
     path("<slug:board>/catalogue/", views.catalogue, name="alliance-catalogue"),
     path("<slug:board>/my/financing/", views.my_financing, name="alliance-my-financing"),
     path(
@@ -21,7 +22,8 @@ urlpatterns = [
          {"publish": False}, name="alliance-institution-product-withdraw"),
     path("<slug:board>/institution/products/<int:pk>/publish/", views.institution_product_listing,
          {"publish": True}, name="alliance-institution-product-publish"),
+]) + module_urls("service_institutions", [
     path(
         "<slug:board>/service-institutions/", views.service_institutions, name="alliance-service-institutions"
     ),
-]
+])

@@ -26,6 +26,7 @@ from policies.models import (
 
 @admin.register(Policy)
 class PolicyAdmin(BoardScopedAdmin):
+    module = "policies"
     list_display = ["code", "title", "beneficiary", "benefit_kind", "amount", "cap", "recurrence",
                     "valid_from", "valid_until", "is_active"]
     list_filter = ["beneficiary", "benefit_kind", "recurrence", "is_active"]
@@ -42,6 +43,7 @@ class PolicyAdmin(BoardScopedAdmin):
 
 @admin.register(Award)
 class AwardAdmin(ReadOnlyBoardAdmin):
+    module = "policies"
     list_display = ["enterprise", "policy", "period", "amount", "state", "proposed_automatically",
                     "applied_at", "year"]
     list_filter = ["state", "year", "policy", "proposed_automatically"]
@@ -56,6 +58,7 @@ class AwardAdmin(ReadOnlyBoardAdmin):
 
 @admin.register(GuaranteeClaim)
 class GuaranteeClaimAdmin(ReadOnlyBoardAdmin):
+    module = "policies"
     list_display = ["institution", "year", "period_label", "guarantee_amount", "cut",
                     "granted_risk_compensation", "granted_premium_subsidy", "state"]
     list_filter = ["year", "state"]
@@ -64,17 +67,20 @@ class GuaranteeClaimAdmin(ReadOnlyBoardAdmin):
 
 @admin.register(GuaranteeYear)
 class GuaranteeYearAdmin(ReadOnlyBoardAdmin):
+    module = "policies"
     list_display = ["institution", "year", "capped_total"]
     list_select_related = ["institution"]
 
 
 @admin.register(ProgrammeTarget)
 class ProgrammeTargetAdmin(ReadOnlyBoardAdmin):
+    module = "ordos_ledger"
     list_display = ["title", "kind", "threshold", "unit", "first_year", "last_year", "source"]
 
 
 @admin.register(TargetActual)
 class TargetActualAdmin(BoardScopedAdmin):
+    module = "ordos_ledger"
     list_display = ["target", "year", "value", "note", "recorded_by", "recorded_at"]
     list_filter = ["target", "year"]
     fields = ["target", "year", "value", "note"]
@@ -98,6 +104,7 @@ class TargetActualAdmin(BoardScopedAdmin):
 
 @admin.register(LedgerUnit)
 class LedgerUnitAdmin(BoardScopedAdmin):
+    module = "ordos_ledger"
     list_display = ["name", "contact"]
     fields = ["name", "contact"]
 
@@ -107,6 +114,7 @@ class LedgerUnitAdmin(BoardScopedAdmin):
 
 @admin.register(LedgerTask)
 class LedgerTaskAdmin(ReadOnlyBoardAdmin):
+    module = "ordos_ledger"
     list_display = ["number", "title", "area", "deadline_text", "deadline"]
     fields = ["number", "area", "title", "measure", "lead_units", "cooperating_units", "deadline_text",
               "deadline", "source_note"]
@@ -131,6 +139,7 @@ class ReportEntryInline(admin.TabularInline):
 
 @admin.register(QuarterlyReport)
 class QuarterlyReportAdmin(ReadOnlyBoardAdmin):
+    module = "ordos_ledger"
     list_display = ["unit", "year", "quarter", "state", "submitted_at", "late"]
     list_filter = ["year", "quarter", "state", "late"]
     list_select_related = ["unit"]

@@ -65,6 +65,7 @@ class UnavailabilityInline(BoardInline):
 
 @admin.register(Expert)
 class ExpertAdmin(BoardScopedAdmin):
+    module = "reviews"
     list_display = ["name", "field", "source", "institution", "is_active", "is_available"]
     list_filter = ["field", "source", "is_active", "is_available"]
     search_fields = ["name", "institution__name"]
@@ -154,6 +155,7 @@ class OpenCaseForm(forms.Form):
 
 @admin.register(ReviewCase)
 class ReviewCaseAdmin(StepAdminMixin, BoardScopedAdmin):
+    module = "reviews"
     list_display = ["pk", "enterprise", "kind", "state", "panel_size", "passed", "created_at"]
     list_filter = ["kind", "state", "passed"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
@@ -186,6 +188,7 @@ class ReviewCaseAdmin(StepAdminMixin, BoardScopedAdmin):
 
 @admin.register(QualityChallenge)
 class QualityChallengeAdmin(ReadOnlyBoardAdmin):
+    module = "reviews"
     list_display = ["institution", "case", "expert", "created_at"]
     readonly_fields = ["case", "institution", "expert", "text", "created_at"]
     fields = readonly_fields

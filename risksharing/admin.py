@@ -47,6 +47,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class StepsAdmin(StepAdminMixin, BoardScopedAdmin):
     """Read-only change page with one button per step available now (boards.kernel.steps)."""
+    module = "risksharing"
 
     def has_change_permission(self, request, obj=None):
         return _on_board(request) and obj is None  # the changelist only: changes are steps
@@ -242,6 +243,7 @@ class CompensationFundAdmin(StepsAdmin):
 
 @admin.register(FunderNplReport)
 class FunderNplReportAdmin(BoardScopedAdmin):
+    module = "risksharing"
     list_display = ["funder", "period", "overall_npl_ratio", "reported_on"]
     list_filter = ["period"]
     list_select_related = ["funder"]

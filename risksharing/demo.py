@@ -118,8 +118,9 @@ class CaseSeeder:
                                         reasons="该行业授信集中度已达上限，本年度暂不新增。")
             else:
                 continue
-            services.send_feedback(request, actor=self.staff,
-                                   text=f"{request.funder.name}已出具意向函，请按约定准备材料。")
+            services.send_feedback(request, actor=self.staff, text=(
+                "请按意向函的条件准备授信材料。" if request.state == "agreed"
+                else "建议补充知识产权质押等增信措施后另行推荐。"))
         if target == CaseState.WITH_FUNDERS:
             self._propose(case, SHARES[case.mode])
 

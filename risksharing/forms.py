@@ -9,7 +9,7 @@ from boards.kernel.models import Institution
 from boards.kernel.steps import StepForm
 from risksharing import selectors
 from risksharing.models import RequestState, ZeroShareAdvantage
-from risksharing.services import OUTCOME_STATES
+from risksharing.services import OUTCOME_STATES, funder_decision
 
 MONEY_FIELD = {"max_digits": 18, "decimal_places": 2}
 SHARE_FIELD = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
@@ -95,12 +95,15 @@ class LapseForm(StepForm):
 
 class FeedbackForm(StepForm):
     request = forms.ModelChoiceField(label="答复哪一资金方的结果", queryset=None)
-    text = forms.CharField(label="答复企业的内容", widget=forms.Textarea(attrs={"rows": 6}))
+    text = forms.CharField(label="补充说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 6}),
+                           help_text="反馈函自动写明资金方的决定；不予融资的，写明其理由。此处只填补充内容。")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["request"].queryset = self.obj.funder_requests.filter(
             state__in=OUTCOME_STATES, feedback_letter=None).select_related("funder")
+        # The label of each choice is the decision the letter will state.
+        self.fields["request"].label_from_instance = funder_decision
 
 
 class TermsForm(StepForm):

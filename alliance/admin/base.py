@@ -16,6 +16,7 @@ def _rows(rows):
 
 class StepAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     """Read-only rows changed by ``steps`` (boards.kernel.steps)."""
+    module = "alliance"
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -31,6 +32,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class EvidencedDataAdmin(BoardScopedAdmin):
     """Data on file that staff enter directly; each save is evidenced."""
+    module = "alliance"
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -37,6 +37,7 @@ class CaseForm(StepForm):
 
 @admin.register(Product)
 class ProductAdmin(ReadOnlyBoardAdmin):
+    module = "alliance"
     list_display = ["name", "institution", "product_type", "amount_min", "amount_max", "rate_min", "rate_max",
                     "approval_days", "for_tech_enterprises", "is_published"]
     list_filter = ["product_type", "is_published", "for_tech_enterprises"]
@@ -66,6 +67,7 @@ class FinancingNeedAdmin(StepAdmin):
 
 @admin.register(InterestProfile)
 class InterestProfileAdmin(ReadOnlyBoardAdmin):
+    module = "alliance"
     list_display = ["institution", "industries", "tiers", "stages", "amount_min", "amount_max", "updated_at"]
     list_select_related = ["institution"]
 
@@ -105,6 +107,7 @@ class MatchmakingAdmin(StepAdmin):
 
 @admin.register(Recommendation)
 class RecommendationAdmin(ReadOnlyBoardAdmin):
+    module = "alliance"
     list_display = ["enterprise", "institution", "invested", "created_at"]
     list_filter = ["invested"]
     list_select_related = ["enterprise", "institution"]
@@ -112,6 +115,7 @@ class RecommendationAdmin(ReadOnlyBoardAdmin):
 
 @admin.register(IdempotencyKey)
 class IdempotencyKeyAdmin(ReadOnlyBoardAdmin):
+    module = "alliance"
     list_display = ["key", "caller", "status_code", "created_at"]
 
 
@@ -134,6 +138,7 @@ class ReportForm(forms.ModelForm):
 @admin.register(ReportRun)
 class ReportRunAdmin(ReadOnlyBoardAdmin):
     """Staff start a build by adding a run (the period); the list shows its progress as it goes."""
+    module = "alliance"
 
     form = ReportForm
     list_display = ["period", "state", "progress_bar", "step", "filing_links", "created_at", "finished_at"]

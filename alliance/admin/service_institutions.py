@@ -70,6 +70,7 @@ class OverrideForm(StepForm):
 
 @admin.register(BlacklistRecord)
 class BlacklistRecordAdmin(EvidencedDataAdmin):
+    module = "service_institutions"
     list_display = ["institution", "source", "listed_on", "lifted_on"]
     list_select_related = ["institution"]
 
@@ -99,6 +100,7 @@ class RoundForm(forms.ModelForm):
 
 @admin.register(SelectionRound)
 class SelectionRoundAdmin(StepAdmin):
+    module = "service_institutions"
     form = RoundForm
     list_display = ["title", "review_mode", "opens_on", "closes_on", "state", "publicity_ends_on"]
     list_filter = ["state"]
@@ -145,6 +147,7 @@ def _reviewable(obj):
 
 @admin.register(ServiceApplication)
 class ServiceApplicationAdmin(StepAdmin):
+    module = "service_institutions"
     list_display = ["institution", "round", "state", "submitted_at"]
     list_filter = ["state", "round"]
     list_select_related = ["institution", "round"]
@@ -183,6 +186,7 @@ class FormInline(ReadOnlyInline):
 
 @admin.register(Appointment)
 class AppointmentAdmin(StepAdmin):
+    module = "service_institutions"
     list_display = ["institution", "appointed_on", "state", "removed_on"]
     list_filter = ["state"]
     list_select_related = ["institution"]
@@ -197,6 +201,7 @@ class AppointmentAdmin(StepAdmin):
 
 @admin.register(PerformanceForm)
 class PerformanceFormAdmin(ReadOnlyBoardAdmin):
+    module = "service_institutions"
     list_display = ["appointment", "month", "submitted_at", "overdue", "enterprises_served",
                     "matchmaking_sessions", "policy_sessions", "partner_banks", "financing_amount",
                     "jcg_startups_served"]
@@ -210,18 +215,21 @@ class PerformanceFormAdmin(ReadOnlyBoardAdmin):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyBoardAdmin):
+    module = "service_institutions"
     list_display = ["appointment", "period", "submitted_at", "deadline"]
     list_select_related = ["appointment__institution", "deadline"]
 
 
 @admin.register(FeeAttestation)
 class FeeAttestationAdmin(ReadOnlyBoardAdmin):
+    module = "service_institutions"
     list_display = ["appointment", "year", "attested_by", "attested_at"]
     list_select_related = ["appointment__institution", "attested_by"]
 
 
 @admin.register(AnnualAssessment)
 class AnnualAssessmentAdmin(StepAdmin):
+    module = "service_institutions"
     list_display = ["appointment", "year", "proposed_grade", "final_grade", "decided_at"]
     list_filter = ["year", "proposed_grade", "final_grade"]
     list_select_related = ["appointment__institution"]

@@ -1,10 +1,11 @@
 from django.urls import path
 
 from alliance.api import views
+from boards.kernel.modules import module_urls
 
 P = "<slug:board>/alliance/"
 
-urlpatterns = [
+urlpatterns = module_urls("alliance", [
     path(f"{P}catalogue/", views.CatalogueList.as_view(), name="api-alliance-catalogue"),
     path(f"{P}catalogue/<int:pk>/", views.CatalogueDetail.as_view(), name="api-alliance-catalogue-detail"),
     path(f"{P}memberships/", views.MembershipList.as_view(), name="api-alliance-memberships"),
@@ -37,6 +38,7 @@ urlpatterns = [
     path(f"{P}financing-needs/<int:pk>/", views.NeedDetail.as_view(), name="api-alliance-need"),
     path(f"{P}exit-cases/", views.ExitCaseList.as_view(), name="api-alliance-exit-cases"),
     path(f"{P}exit-cases/<int:pk>/answer/", views.ExitCaseAnswer.as_view(), name="api-alliance-exit-answer"),
+]) + module_urls("service_institutions", [
     path(f"{P}service/rounds/", views.RoundList.as_view(), name="api-alliance-rounds"),
     path(f"{P}service/applications/", views.ApplicationList.as_view(), name="api-alliance-applications"),
     path(f"{P}service/performance-forms/", views.PerformanceFormList.as_view(), name="api-alliance-forms"),
@@ -54,4 +56,4 @@ urlpatterns = [
     path(
         f"{P}service/fee-attestations/", views.FeeAttestationList.as_view(), name="api-alliance-attestations"
     ),
-]
+])

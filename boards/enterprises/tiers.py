@@ -347,6 +347,9 @@ class TierSuggestion:
     tier: str  # '' when no tier is met or the entry requirement fails
     name: str
     criteria: list  # [{tier, tier_name, criterion, met, reason}], JSON-serialisable
+    # The verdict in words, naming the cause when there is no tier: an enterprise whose tier
+    # rows are met but that fails the board's entry requirement is told so, not "no tier met".
+    verdict: str = ""
 
 
 def check_entry(enterprise, on=None):
@@ -387,6 +390,10 @@ def suggest_tier(enterprise, on=None):
         rows += results
         if ok:
             met_tiers.append(tier)
-    if not met_tiers or (entry and not entry["met"]):
-        return TierSuggestion("", "", rows)
-    return TierSuggestion(met_tiers[0]["code"], met_tiers[0]["name"], rows)
+    if entry and not entry["met"]:
+        conditionally = f"（按分层条件可归入{met_tiers[0]['name']}）" if met_tiers else ""
+        return TierSuggestion("", "", rows, f"不满足本专板入板条件：{entry['reason']}{conditionally}，"
+                                            "建议清退或不予入板")
+    if not met_tiers:
+        return TierSuggestion("", "", rows, "不符合任何层级（建议清退或不予入板）")
+    return TierSuggestion(met_tiers[0]["code"], met_tiers[0]["name"], rows, met_tiers[0]["name"])

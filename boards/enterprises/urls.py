@@ -5,16 +5,19 @@ from django.urls import path
 from boards.enterprises.views import admission as views_admission
 from boards.enterprises.views import enterprise as views_enterprise
 from boards.enterprises.views import staff as views_staff
+from boards.kernel.modules import module_urls
 
-urlpatterns = [
+urlpatterns = module_urls("boards", [
     path("<slug:board>/enterprises/<int:pk>/", views_staff.enterprise_profile, name="enterprise-profile"),
-    path("<slug:board>/enterprises/<int:pk>/disclosures/", views_enterprise.enterprise_disclosures,
-         name="enterprise-disclosures"),
-    path("<slug:board>/disclosures/<int:pk>/file/", views_enterprise.disclosure_file, name="disclosure-file"),
     path("<slug:board>/my/consents/", views_enterprise.my_consents, name="my-consents"),
     path("<slug:board>/my/consents/<int:pk>/revoke/", views_enterprise.my_consent_revoke,
          name="my-consent-revoke"),
+]) + module_urls("disclosure", [
+    path("<slug:board>/enterprises/<int:pk>/disclosures/", views_enterprise.enterprise_disclosures,
+         name="enterprise-disclosures"),
+    path("<slug:board>/disclosures/<int:pk>/file/", views_enterprise.disclosure_file, name="disclosure-file"),
     path("<slug:board>/my/disclosures/", views_enterprise.my_disclosures, name="my-disclosures"),
+]) + module_urls("admission", [
     # Admission (入板申报): applicants, bureaus, serving institutions, approving bodies, publicity.
     path("<slug:board>/my/applications/", views_admission.my_applications, name="admission-mine"),
     path("<slug:board>/my/applications/<int:pk>/", views_admission.application_detail,
@@ -34,4 +37,4 @@ urlpatterns = [
     path("<slug:board>/plans/<int:pk>/approve/<slug:body>/", views_admission.plan_approve,
          name="admission-approve"),
     path("<slug:board>/publicity/", views_admission.publicity, name="admission-publicity"),
-]
+])

@@ -5,6 +5,8 @@
 - ``/admin/``: the board chosen with the admin's board switcher, among the boards where the
   user is staff.
 - anything else runs without a scope: tenant queries there raise.
+
+A URL of a module the board has not enabled answers 404 (boards.kernel.modules).
 """
 
 from django.http import Http404
@@ -12,6 +14,7 @@ from django.urls import Resolver404, resolve
 
 from boards.kernel.access import staff_boards
 from boards.kernel.models import Board
+from boards.kernel.modules import module_closed
 from boards.kernel.scoping import board_scope
 
 ADMIN_BOARD_SESSION_KEY = "admin_board_id"
@@ -31,9 +34,11 @@ class BoardScopeMiddleware:
 
     def __call__(self, request):
         request.board = None
-        board = self._board_for(request)
+        board, match = self._board_for(request)
         if board is None:
             return self.get_response(request)
+        if module_closed(board, match):
+            raise Http404("本专板未开通该功能。")
         request.board = board
         with board_scope(board):
             return self.get_response(request)
@@ -42,14 +47,14 @@ class BoardScopeMiddleware:
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return None
+            return None, None
         slug = match.kwargs.get("board")
         if slug:
             board = Board.objects.filter(slug=slug, is_active=True).first()
             if board is None:
                 raise Http404("没有这个专板。")
-            return board
+            return board, match
         if match.namespace == "admin" or request.path_info.startswith("/admin/"):
             if request.user.is_authenticated:
-                return admin_board(request)
-        return None
+                return admin_board(request), match
+        return None, match

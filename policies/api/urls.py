@@ -1,8 +1,9 @@
 from django.urls import path
 
+from boards.kernel.modules import module_urls
 from policies.api import views
 
-urlpatterns = [
+urlpatterns = module_urls("policies", [
     path("<slug:board>/policies/", views.PolicyList.as_view(), name="api-policy-list"),
     path("<slug:board>/enterprises/<int:pk>/policy-matches/", views.EnterprisePolicyMatches.as_view(),
          name="api-enterprise-policy-matches"),
@@ -13,4 +14,4 @@ urlpatterns = [
          name="api-guarantee-claim-list"),
     path("<slug:board>/policies/guarantee-claims/<int:pk>/<slug:step>/", views.GuaranteeClaimStep.as_view(),
          name="api-guarantee-claim-step"),
-]
+])

@@ -1,8 +1,9 @@
 from django.urls import path
 
+from boards.kernel.modules import module_urls
 from risksharing.api import views
 
-urlpatterns = [
+urlpatterns = module_urls("risksharing", [
     path("<slug:board>/financing-cases/", views.CaseList.as_view(), name="api-financing-case-list"),
     path("<slug:board>/financing-cases/<int:pk>/", views.CaseDetail.as_view(),
          name="api-financing-case-detail"),
@@ -10,4 +11,4 @@ urlpatterns = [
          name="api-financing-case-answer"),
     path("<slug:board>/financing-cases/<int:pk>/letters/<int:letter>/", views.CaseLetter.as_view(),
          name="api-financing-case-letter"),
-]
+])

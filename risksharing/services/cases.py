@@ -248,18 +248,39 @@ def lapse_request(request, *, actor):
     return request
 
 
+def funder_decision(request):
+    """The funder's decision in the words of its own answer: agreed with amount and conditions,
+    refused with its reasons, or lapsed. 风险分担流程: 资金方出具意向函（不予融资须说明理由）,
+    交易中心据此答复企业."""
+    funder = request.funder.name
+    if request.state == RequestState.AGREED:
+        amount = f"，意向金额 {format_yuan(request.amount)}" if request.amount is not None else ""
+        conditions = f"；融资条件：{request.conditions}" if request.conditions else ""
+        return f"{funder}同意融资{amount}{conditions}。"
+    if request.state == RequestState.REFUSED:
+        return f"{funder}不予融资。理由：{request.reasons}"
+    return f"{funder}未在答复期限内出具意向函。"
+
+
 @transaction.atomic
-def send_feedback(request, *, text, actor):
-    """The organiser's answer to the enterprise on one funder's outcome, with its letter."""
+def send_feedback(request, *, text="", actor):
+    """The organiser's answer to the enterprise on one funder's outcome, with its letter. The
+    letter states the funder's decision (and a refusal's reasons) from the funder's own answer;
+    staff may add to it, never replace it."""
     request = locked(request, *REQUEST_JOINS)
     case = request.case
     if request.state not in OUTCOME_STATES or request.feedback_letter_id:
         raise Conflict(f"「{request.funder}」的意向{request.get_state_display()}，"
                        + ("已答复企业。" if request.feedback_letter_id else "尚无结果可答复企业。"),
                        code="no_outcome")
-    request.feedback = _text(text, "请填写答复企业的内容。")
+    if request.state == RequestState.REFUSED and not (request.reasons or "").strip():
+        raise DomainError(f"「{request.funder}」不予融资但没有说明理由，不能答复企业；请资金方补充理由。",
+                          code="reasons_required")
+    decision = funder_decision(request)
+    request.feedback = "\n".join(part for part in (decision, (text or "").strip()) if part)
     request.feedback_letter = _letter(case, "feedback", f"融资项目反馈函（{case.enterprise.name}）", {
-        "outcome": f"{request.funder.name}：{request.get_state_display()}", "text": request.feedback}, actor)
+        "outcome": f"{request.funder.name}：{request.get_state_display()}", "decision": decision,
+        "text": (text or "").strip()}, actor)
     request.save()
     _stop(request.feedback_deadline)
     _notify_enterprise(case, "feedback", f"融资项目反馈：{request.funder}", request.feedback)

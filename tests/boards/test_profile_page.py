@@ -134,3 +134,24 @@ def test_query_count_does_not_grow_with_data(client, xj_board, xj_staff, enterpr
     # session user, board, roles, RLS settings, the enterprise and its nine relations
     with django_assert_max_num_queries(16):
         assert client.get(_url(xj_board, big)).status_code == 200
+
+
+def test_the_verdict_names_the_entry_requirement_instead_of_contradicting_the_table(
+        client, board, staff_user):
+    """Seed 002: 科技型、创新型中小企业 enter the board. An enterprise without any of those
+    recognitions meets 基础层's row but not the entry requirement: the page says so instead of
+    "不符合任何层级" beside a table that marks 基础层 as met."""
+    board.config["tiers"] = copy.deepcopy(TIER_SCHEMES["nmg-kcb"])
+    board.save()
+    with board_scope(board):
+        enterprise = EnterpriseFactory(board=board, name="内蒙古某无资质企业", tier="basic")
+    client.force_login(staff_user)
+    response = client.get(_url(board, enterprise))
+    page = response.content.decode()
+    suggestion = response.context["suggestion"]
+    assert suggestion.tier == ""
+    assert "不符合任何层级" not in page
+    assert ("不满足本专板入板条件：无科技型中小企业、高新技术企业、科技标杆企业、"
+            "创新型企业（专家评审认定）记录（按分层条件可归入基础层），建议清退或不予入板") in page
+    rows = {(row["tier_name"], row["met"]) for row in suggestion.criteria}
+    assert ("入板条件", False) in rows and ("基础层", True) in rows

@@ -93,7 +93,7 @@ def test_a_lapsed_answer_is_an_outcome_too(board, flow, parties, enterprise, ent
     assert request.feedback_letter.kind == "risksharing.feedback" and request.feedback_deadline.state == "met"
     with board_scope(board):
         assert Notification.objects.get(user=enterprise_user, verb="risksharing.feedback").body == \
-            "内蒙古银行逾期未答复，已另行推荐。"
+            "内蒙古银行股份有限公司未在答复期限内出具意向函。\n内蒙古银行逾期未答复，已另行推荐。"
 
 
 def test_signing_withdraws_the_other_open_requests(board, flow, parties, enterprise):

@@ -56,6 +56,7 @@ def suggestion_preview(application):
 
 class WorkflowAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     """Read-only rows whose changes are the ``steps`` (boards.kernel.steps)."""
+    module = "admission"
 
 
 # --- Campaigns -------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ class HoldingChangeForm(forms.Form):
 
 @admin.register(ShareRegister)
 class ShareRegisterAdmin(BoardScopedAdmin):
+    module = "custody"
     list_display = ["enterprise", "total_shares", "confirmed", "required", "due", "custody_responsible_party"]
     list_filter = [OverdueFilter]
     search_fields = ["enterprise__name", "enterprise__credit_code", "custody_responsible_party"]
@@ -217,6 +218,7 @@ class ShareRegisterAdmin(BoardScopedAdmin):
 
 @admin.register(ShareChange)
 class ShareChangeAdmin(ReadOnlyBoardAdmin):
+    module = "custody"
     list_display = ["occurred_at", "register", "holding", "kind", "delta", "balance_after", "actor"]
     list_filter = ["kind"]
     search_fields = ["register__enterprise__name", "holding__holder_name"]
@@ -226,6 +228,7 @@ class ShareChangeAdmin(ReadOnlyBoardAdmin):
 @admin.register(Disclosure)
 class DisclosureAdmin(ReadOnlyBoardAdmin):
     """Enterprises publish on their own page; staff see every disclosure, whatever its audience."""
+    module = "disclosure"
 
     list_display = ["title", "enterprise", "audience", "is_periodic", "period", "published_at"]
     list_filter = ["audience", "is_periodic"]
@@ -252,6 +255,7 @@ class ConsentStateFilter(admin.SimpleListFilter):
 @admin.register(DataConsent)
 class DataConsentAdmin(ReadOnlyBoardAdmin):
     """Enterprises grant and revoke on their own page, with evidence; staff look."""
+    module = "boards"
 
     list_display = ["enterprise", "institution", "categories", "granted_at", "expires_at", "revoked_at"]
     list_filter = [ConsentStateFilter]

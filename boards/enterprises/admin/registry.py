@@ -166,6 +166,7 @@ class ImportForm(forms.Form):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
+    module = "boards"
     resource_classes = [EnterpriseResource]
     change_list_template = "boards/admin/enterprise_change_list.html"
     list_display = ("name", "credit_code", "prefecture", "industry", "status", "tier_name", "admitted_on",
@@ -248,6 +249,7 @@ class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
 class RecordListAdmin(ReadOnlyAdminMixin, XlsxExportMixin, BoardScopedAdmin):
     """A read-only list of one kind of record across the board's enterprises (for search and
     export); records are added on the enterprise's page."""
+    module = "boards"
 
     list_select_related = ("enterprise",)
     search_fields = ("enterprise__name", "enterprise__credit_code")
@@ -296,6 +298,7 @@ class TierChangeAdmin(RecordListAdmin):
 @admin.register(RetierRun)
 class RetierRunAdmin(XlsxExportMixin, BoardScopedAdmin):
     """Adding a run builds its proposals; the action confirms runs whose proposals are all decided."""
+    module = "boards"
 
     resource_classes = [RetierRunResource]
     list_display = ("year", "created_at", "confirmed_at", "proposals")
@@ -360,6 +363,7 @@ class RetierProposalForm(forms.ModelForm):
 @admin.register(RetierProposal)
 class RetierProposalAdmin(XlsxExportMixin, BoardScopedAdmin):
     """One proposal per enterprise: keep (action) or change (form, with a reason)."""
+    module = "boards"
 
     resource_classes = [RetierProposalResource]
     form = RetierProposalForm

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from boards.kernel.access import boards_for, has_role, staff_boards
 from boards.kernel.calendar import PACKAGE_YEARS
-from boards.kernel.config import validate_board_config
+from boards.kernel.config import module_enabled, validate_board_config
 from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
 from boards.kernel.models import (
     ApiKey,
@@ -79,23 +79,29 @@ class BoardScopedAdmin(MissingIs404Mixin, admin.ModelAdmin):
     Invariants: rows of the current board only; no permission at all without a current board
     (staff of the current board may do everything a subclass does not restrict); a new row
     belongs to the current board, which is shown but cannot be changed; user choices list
-    the current board's members only, never another tenant's accounts.
+    the current board's members only, never another tenant's accounts; a model of a module the
+    current board has not enabled (``module``, see boards.kernel.modules) does not exist for it.
     """
 
+    module: str | None = None  # None: a kernel model, on every board
+
+    def _open(self, request):
+        return _on_board(request) and (self.module is None or module_enabled(request.board, self.module))
+
     def has_module_permission(self, request):
-        return _on_board(request)
+        return self._open(request)
 
     def has_view_permission(self, request, obj=None):
-        return _on_board(request)
+        return self._open(request)
 
     def has_add_permission(self, request):
-        return _on_board(request)
+        return self._open(request)
 
     def has_change_permission(self, request, obj=None):
-        return _on_board(request)
+        return self._open(request)
 
     def has_delete_permission(self, request, obj=None):
-        return _on_board(request)
+        return self._open(request)
 
     def get_queryset(self, request):
         if request.board is None:
