@@ -16,10 +16,11 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils import timezone
 
+from boards.enterprises.listing_standards import PERCENT_METRICS, measure
 from boards.enterprises.models import ROUND_ORDER, FinancingKind, FinancingRound, QualificationKind
 from boards.kernel.config import read_decimal
 
-CRITERION_TYPES = ("qualification", "financing_round_at_least", "financial_ratio", "listing_reserve",
+CRITERION_TYPES = ("qualification", "financing_round_at_least", "listing_standards", "listing_reserve",
                    "ipo_tutoring", "neeq_delisted")
 # Criterion types that are a qualification of a fixed kind.
 QUALIFICATION_CRITERIA = {
@@ -27,36 +28,16 @@ QUALIFICATION_CRITERIA = {
     "ipo_tutoring": QualificationKind.IPO_TUTORING,
     "neeq_delisted": QualificationKind.NEEQ_DELISTED_IPO,
 }
-METRICS = {"revenue": "营业收入", "net_profit": "净利润"}
 # Qualifications that record a PE/VC or government-fund investment with its round.
 INVESTMENT_KINDS = (QualificationKind.PEVC_INVESTMENT, QualificationKind.GOV_FUND_INVESTMENT)
 
-LISTING_REFERENCES = {
-    "bse": {
-        "name": "北京证券交易所上市标准",
-        "source": "《北京证券交易所股票上市规则（试行）》第2.1.3条：最近两年营业收入平均不低于1亿元"
-                  "（第二套标准）；最近两年净利润均不低于1500万元（第一套标准）",
-        "revenue": "100000000",
-        "net_profit": "15000000",
-    },
-    "neeq_innovation": {
-        "name": "全国股转系统创新层标准",
-        "source": "《全国中小企业股份转让系统分层管理办法》（2022年修订）第十一条：最近两年营业收入平均"
-                  "不低于8000万元（第二项）；最近两年净利润均不低于1000万元（第一项）",
-        "revenue": "80000000",
-        "net_profit": "10000000",
-    },
-}
-
-
 def _cultivation_criteria(*leading):
     """培育层 of the national guideline (证监办函〔2022〕840号 三(五)3), after ``leading``."""
-    ratio = {"type": "financial_ratio", "metrics": ["revenue", "net_profit"], "min_pct": 50}
     return [
         *leading,
         {"type": "listing_reserve"},
-        {**ratio, "reference": "bse"},
-        {**ratio, "reference": "neeq_innovation"},
+        # Financial indicators at 50 % of any one listing standard (ListingStandard rows).
+        {"type": "listing_standards", "min_pct": 50},
         {"type": "ipo_tutoring"},
         {"type": "neeq_delisted"},
     ]
@@ -83,7 +64,6 @@ DEFAULT_RETIER_MONTH = 5
 DEFAULT_TIERS = {
     "scheme": guideline_scheme("B"),
     "entry_requires_any": [],
-    "listing_references": LISTING_REFERENCES,
     "retier_month": DEFAULT_RETIER_MONTH,
 }
 
@@ -117,7 +97,7 @@ TIER_SCHEMES = {
 # --- Validation of the config section ---------------------------------------------------------
 
 
-def _criterion_errors(where, criterion, references):
+def _criterion_errors(where, criterion):
     kinds = set(QualificationKind.values)
     if not isinstance(criterion, dict) or criterion.get("type") not in CRITERION_TYPES:
         return [f"{where} 的 type 必须是 {', '.join(CRITERION_TYPES)} 之一"]
@@ -128,17 +108,10 @@ def _criterion_errors(where, criterion, references):
             return [f"{where} 的 kinds 必须是非空的资质类型列表，可选: {', '.join(sorted(kinds))}"]
     elif kind == "financing_round_at_least" and criterion.get("round") not in ROUND_ORDER:
         return [f"{where} 的 round 必须是 {', '.join(ROUND_ORDER)} 之一"]
-    elif kind == "financial_ratio":
-        errors = []
-        if criterion.get("reference") not in references:
-            errors.append(f"{where} 的 reference 必须是 listing_references 中的代码")
-        metrics = criterion.get("metrics")
-        if not isinstance(metrics, list) or not metrics or not set(metrics) <= set(METRICS):
-            errors.append(f"{where} 的 metrics 必须是 {', '.join(METRICS)} 的非空列表")
+    elif kind == "listing_standards":
         pct = read_decimal(criterion.get("min_pct"))
-        if pct is None or pct <= 0:
-            errors.append(f"{where} 的 min_pct 必须是正数")
-        return errors
+        if pct is None or pct <= 0 or pct > 100:
+            return [f"{where} 的 min_pct 必须是 0 到 100 之间的正数"]
     return []
 
 
@@ -147,18 +120,8 @@ def validate_tiers(value):
     if not isinstance(value, dict):
         return ["必须是键值对象"]
     errors = []
-    references = value.get("listing_references")
-    if not isinstance(references, dict):
-        errors.append("listing_references 必须是键值对象")
-        references = {}
-    for code, ref in references.items():
-        if not isinstance(ref, dict) or not ref.get("name") or not ref.get("source"):
-            errors.append(f"listing_references.{code} 需要 name 和 source（依据文件）")
-            continue
-        for metric in METRICS:
-            number = read_decimal(ref.get(metric)) if ref.get(metric) is not None else Decimal(1)
-            if number is None or number <= 0:
-                errors.append(f"listing_references.{code}.{metric} 必须是正数或 null")
+    if "listing_references" in value:
+        errors.append("listing_references 已改为「上市标准」数据（后台 上市标准 菜单），请从配置中删除")
     scheme = value.get("scheme")
     if not isinstance(scheme, list) or not scheme:
         return errors + ["scheme 必须是非空的层级列表"]
@@ -185,7 +148,7 @@ def validate_tiers(value):
         if not criteria and not tier.get("fallback") and not tier.get("requires_permit"):
             errors.append(f"{where}（{tier['name']}）没有条件、评审要求，也不是兜底层级，无法判断")
         for position, criterion in enumerate(criteria):
-            errors += _criterion_errors(f"{where}.criteria[{position}]", criterion, references)
+            errors += _criterion_errors(f"{where}.criteria[{position}]", criterion)
     if fallbacks > 1:
         errors.append("最多只能有一个兜底层级（fallback）")
     entry = value.get("entry_requires_any")
@@ -272,27 +235,23 @@ def _financing_round(enterprise, on, minimum):
     return met, f"已获{_round_label(best)}私募股权融资（{where}），{wanted}"
 
 
-def _financial_ratio(enterprise, on, criterion, references):
-    reference = references[criterion["reference"]]
+def _listing_standards(enterprise, on, criterion):
+    """培育层's financial test: every indicator of any one standard in force at ``min_pct`` % or
+    more (see boards/enterprises/listing_standards.py), and the qualitative conditions."""
     min_pct = Decimal(str(criterion["min_pct"]))
-    years = [f for f in enterprise.financials.all() if f.year <= on.year]
-    parts, met = [], True
-    if years:
-        latest = max(years, key=lambda f: f.year)
-        parts.append(f"{latest.year} 年度")
-        for metric in criterion["metrics"]:
-            if reference.get(metric) is None:
-                continue
-            threshold, value = Decimal(str(reference[metric])), getattr(latest, metric)
-            pct = value * 100 / threshold
-            ok = pct >= min_pct
-            met &= ok
-            parts.append(f"{METRICS[metric]} {format_yuan(value)}，为{reference['name']} "
-                         f"{format_yuan(threshold)}的 {plain(pct, '0.01')}%，"
-                         f"{'≥' if ok else '＜'} {min_pct}%")
+    years = sorted((f for f in enterprise.financials.all() if f.year <= on.year), key=lambda f: -f.year)
+    standards = [s for s in board_standards(enterprise.board) if s.in_force_on(on)]
+    results = [_standard(standard, years, min_pct) for standard in standards]
+    met_standard = next((text for ok, text in results if ok), None)
+    if not years:
+        parts, met = ["无年度财务数据"], False
+    elif not standards:
+        parts, met = ["本专板未设置有效的上市标准"], False
+    elif met_standard:
+        parts, met = [f"{years[0].year} 年度起：达到{met_standard}"], True
     else:
-        met = False
-        parts.append("无年度财务数据")
+        parts, met = [f"{years[0].year} 年度起：未达到任一标准的 {min_pct}%（"
+                      + "；".join(text for _, text in results) + "）"], False
     for ok, yes, no in (
         (bool(enterprise.main_business.strip()), "主营业务明确", "主营业务未填写"),
         (enterprise.going_concern, "具有持续经营能力", "不具备持续经营能力"),
@@ -303,7 +262,43 @@ def _financial_ratio(enterprise, on, criterion, references):
     return met, "；".join(parts)
 
 
-def _describe(criterion, references):
+def board_standards(board):
+    """The board's listing standards, read once per board object."""
+    from boards.enterprises.models import ListingStandard
+
+    if "_listing_standards" not in board.__dict__:
+        board.__dict__["_listing_standards"] = list(ListingStandard.objects.filter(board=board))
+    return board.__dict__["_listing_standards"]
+
+
+def _standard(standard, years, min_pct):
+    parts, met = [], True
+    for indicator in standard.indicators:
+        value, label = measure(indicator, years)
+        threshold = Decimal(str(indicator.get("threshold") or 0))
+        percent = indicator["metric"] in PERCENT_METRICS
+
+        def shown(x, percent=percent):
+            return f"{plain(x, '0.01')}%" if percent else format_yuan(x)
+
+        if value is None:
+            met = False
+            parts.append(f"{label}：财务数据不足")
+            continue
+        if indicator.get("positive"):  # "净利润为正": half of positive is still positive
+            ok = value > 0
+            met &= ok
+            parts.append(f"{label} {shown(value)}（须为正，{'满足' if ok else '不满足'}）")
+            continue
+        share = value * 100 / threshold
+        ok = share >= min_pct
+        met &= ok
+        parts.append(f"{label} {shown(value)}，为标准（{shown(threshold)}）的 {plain(share, '0.01')}%"
+                     f"（{'≥' if ok else '＜'} {min_pct}%）")
+    return met, f"「{standard.name}」：" + "，".join(parts)
+
+
+def _describe(criterion):
     kind = criterion["type"]
     if kind == "qualification":
         return "、".join(_kind_label(k) for k in criterion["kinds"])
@@ -311,13 +306,11 @@ def _describe(criterion, references):
         return _kind_label(QUALIFICATION_CRITERIA[kind])
     if kind == "financing_round_at_least":
         return f"获得{_round_label(criterion['round'])}及以后私募股权融资"
-    reference = references[criterion["reference"]]
-    metrics = "、".join(METRICS[m] for m in criterion["metrics"])
-    return (f"{metrics}达到{reference['name']}的 {criterion['min_pct']}% 以上，主营业务明确、"
-            f"持续经营、具备上市潜力或规划（依据：{reference['source']}）")
+    return (f"营业收入、净利润等财务指标达到任一上市标准（沪深北交易所或新三板创新层）相应指标的 "
+            f"{criterion['min_pct']}% 以上，主营业务明确、持续经营、具备上市潜力或规划")
 
 
-def _evaluate(enterprise, on, criterion, references):
+def _evaluate(enterprise, on, criterion):
     kind = criterion["type"]
     if kind == "qualification":
         return _qualification(enterprise, on, criterion["kinds"])
@@ -325,7 +318,7 @@ def _evaluate(enterprise, on, criterion, references):
         return _qualification(enterprise, on, [QUALIFICATION_CRITERIA[kind]])
     if kind == "financing_round_at_least":
         return _financing_round(enterprise, on, criterion["round"])
-    return _financial_ratio(enterprise, on, criterion, references)
+    return _listing_standards(enterprise, on, criterion)
 
 
 def _permit(enterprise, tier):
@@ -369,14 +362,13 @@ def suggest_tier(enterprise, on=None):
     """The highest tier ``enterprise`` meets on ``on`` (default today), with every criterion."""
     on = on or timezone.localdate()
     board = enterprise.board
-    references = board.setting("tiers.listing_references", {})
     entry = check_entry(enterprise, on) if board.setting("tiers.entry_requires_any") else None
     rows, met_tiers = [entry] if entry else [], []
     for tier in reversed(scheme(board)):
         results = []
         for criterion in tier.get("criteria", []):
-            met, reason = _evaluate(enterprise, on, criterion, references)
-            results.append(_row(tier, _describe(criterion, references), met, reason))
+            met, reason = _evaluate(enterprise, on, criterion)
+            results.append(_row(tier, _describe(criterion), met, reason))
         if tier.get("fallback"):
             higher = "、".join(t["name"] for t in met_tiers)
             results.append(_row(tier, "尚未达到更高层级标准的专板企业", not met_tiers,

@@ -2,11 +2,15 @@
 sections, and its receivers of ``tier_changed`` (called by BoardsConfig.ready)."""
 
 
+from django.db.models.signals import post_save
+
+
 def ready() -> None:
     from boards.enterprises import scoring, tiers
     from boards.enterprises.services import admission, custody, disclosure
     from boards.enterprises.signals import tier_changed
     from boards.kernel.config import register_config_section, register_module
+    from boards.kernel.models import Board
 
     register_module("boards", "企业库")
     register_module("admission", "入板申报")
@@ -19,3 +23,14 @@ def ready() -> None:
     register_config_section("disclosure", disclosure.DEFAULT_CONFIG, disclosure.validate_config)
     tier_changed.connect(custody.on_tier_changed, dispatch_uid="custody_tier_changed")
     tier_changed.connect(disclosure.on_tier_changed, dispatch_uid="disclosure_tier_changed")
+    post_save.connect(_new_board_gets_listing_standards, sender=Board, dispatch_uid="listing_standards")
+
+
+def _new_board_gets_listing_standards(sender, instance, created, raw=False, **kwargs) -> None:
+    """A new board starts with the default listing standards, which its staff then keep."""
+    from boards.enterprises.listing_standards import seed_standards
+    from boards.kernel.scoping import board_scope
+
+    if created and not raw:
+        with board_scope(instance):
+            seed_standards(instance)

@@ -9,9 +9,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from boards.enterprises.models import FinancialYear, FinancingEvent, Qualification, TierEntryPermit
+from boards.enterprises.listing_standards import DEFAULT_STANDARDS
+from boards.enterprises.models import (
+    FinancialYear,
+    FinancingEvent,
+    ListingStandard,
+    Qualification,
+    TierEntryPermit,
+)
 from boards.enterprises.services import registry as services
 from boards.enterprises.tiers import DEFAULT_TIERS, TIER_SCHEMES, check_entry, suggest_tier
+from boards.kernel.models import Board
 from boards.kernel.scoping import board_scope
 from tests.factories import BoardFactory, EnterpriseFactory
 
@@ -29,8 +37,8 @@ def equity(financing_round, kind="equity", occurred_on=datetime.date(2024, 3, 1)
                   "amount": "30000000", "investor_name": "天山创业投资"})
 
 
-def year(revenue, net_profit, year=2024):
-    return ("y", {"year": year, "revenue": revenue, "net_profit": net_profit})
+def year(revenue, net_profit, year=2024, rd_expense="0"):
+    return ("y", {"year": year, "revenue": revenue, "net_profit": net_profit, "rd_expense": rd_expense})
 
 
 def permit(tier, review_kind):
@@ -65,23 +73,39 @@ CASES = [
      ("上市后备企业资源库", True, "有效")),
     ("xj-ipo-tutoring", "xj", {}, [q("ipo_tutoring")], "cultivation", ("上市辅导备案", True, "有效")),
     ("xj-neeq-delisted", "xj", {}, [q("neeq_delisted_ipo")], "cultivation", ("新三板摘牌", True, "有效")),
-    ("xj-ratio-50-neeq", "xj", PLAN, [year("40000000", "5000000")], "cultivation",
-     ("全国股转系统创新层", True, "营业收入 4000 万元，为全国股转系统创新层标准 8000 万元的 50%，≥ 50%")),
-    ("xj-ratio-49.99", "xj", PLAN, [year("39992000", "5000000")], "incubation",
-     ("全国股转系统创新层", False, "的 49.99%，＜ 50%")),
-    ("xj-ratio-bse-120", "xj", PLAN, [year("120000000", "20000000")], "cultivation",
-     ("北京证券交易所", True, "营业收入 1.2 亿元，为北京证券交易所上市标准 1 亿元的 120%，≥ 50%")),
-    ("xj-ratio-profit-short", "xj", PLAN, [year("120000000", "4000000")], "incubation",
-     ("全国股转系统创新层", False, "净利润 400 万元，为全国股转系统创新层标准 1000 万元的 40%，＜ 50%")),
-    ("xj-ratio-no-listing-plan", "xj", {}, [year("120000000", "20000000")], "incubation",
-     ("北京证券交易所", False, "无上市潜力或上市规划")),
-    ("xj-ratio-not-going-concern", "xj", {**PLAN, "going_concern": False}, [year("120000000", "20000000")],
-     "incubation", ("北京证券交易所", False, "不具备持续经营能力")),
-    ("xj-ratio-no-main-business", "xj", {**PLAN, "main_business": ""}, [year("120000000", "20000000")],
-     "incubation", ("北京证券交易所", False, "主营业务未填写")),
-    ("xj-ratio-no-financials", "xj", PLAN, [], "incubation", ("北京证券交易所", False, "无年度财务数据")),
+    # 培育层's financial test: 50 % of every indicator of any ONE listing standard (840号 三(五)3).
+    ("xj-revenue-standard-without-profit", "xj", PLAN,
+     [year("40000000", "0", 2023), year("48000000", "500000")],
+     "cultivation", ("任一上市标准", True, "达到「创新层第二套标准（营业收入与增长）」：最近两年平均营业收入 "
+                     "4400 万元，为标准（8000 万元）的 55%（≥ 50%），"
+                     "最近一年营业收入增长率 20%，为标准（30%）的 66.66%（≥ 50%）")),
+    ("xj-profit-standard", "xj", PLAN, [year("1000000", "5000000", 2023), year("1000000", "6000000")],
+     "cultivation", ("任一上市标准", True, "「创新层第一套标准（净利润）」：最近两年均净利润 500 万元，"
+                     "为标准（1000 万元）的 50%（≥ 50%）")),
+    ("xj-profit-49.99", "xj", PLAN, [year("1000000", "4999000", 2023), year("1000000", "6000000")],
+     "incubation", ("任一上市标准", False, "为标准（1000 万元）的 49.99%（＜ 50%）")),
+    ("xj-rd-standard", "xj", PLAN, [year("1000000", "0", 2023, rd_expense="6000000"),
+                                    year("1000000", "0", rd_expense="7000000")],
+     "cultivation", ("任一上市标准", True,
+                     "「创新层第三套标准（研发投入）」：最近两年合计研发投入 1300 万元")),
+    ("xj-one-year-is-enough-for-a-latest-year-standard", "xj", PLAN, [year("200000000", "20000000")],
+     "cultivation", ("任一上市标准", True, "达到「创业板第二套标准（净利润与营业收入）」：最近一年净利润 "
+                     "2000 万元（须为正，满足），最近一年营业收入 2 亿元，为标准（4 亿元）的 50%（≥ 50%）")),
+    ("xj-a-loss-fails-a-positive-profit-rule", "xj", PLAN, [year("400000000", "-1")],
+     "incubation", ("任一上市标准", False, "最近一年净利润 -1 元（须为正，不满足）")),
+    ("xj-two-year-standards-need-two-years", "xj", PLAN, [year("1000000", "90000000")],
+     "incubation", ("任一上市标准", False, "最近两年均净利润：财务数据不足")),
+    ("xj-ratio-no-listing-plan", "xj", {}, [year("1000000", "5000000", 2023), year("1000000", "6000000")],
+     "incubation", ("任一上市标准", False, "无上市潜力或上市规划")),
+    ("xj-ratio-not-going-concern", "xj", {**PLAN, "going_concern": False},
+     [year("1000000", "5000000", 2023), year("1000000", "6000000")],
+     "incubation", ("任一上市标准", False, "不具备持续经营能力")),
+    ("xj-ratio-no-main-business", "xj", {**PLAN, "main_business": ""},
+     [year("1000000", "5000000", 2023), year("1000000", "6000000")],
+     "incubation", ("任一上市标准", False, "主营业务未填写")),
+    ("xj-ratio-no-financials", "xj", PLAN, [], "incubation", ("任一上市标准", False, "无年度财务数据")),
     ("xj-ratio-latest-year-counts", "xj", PLAN, [year("120000000", "20000000", 2023), year("1000000", "0")],
-     "incubation", ("北京证券交易所", False, "2024 年度")),
+     "incubation", ("任一上市标准", False, "2024 年度起：未达到任一标准的 50%")),
     ("im-entry-refused", "im", {}, [q("little_giant")], "", ("具备以下资质之一", False, "无科技型中小企业")),
     ("im-tech-sme-basic", "im", {}, [q("tech_sme")], "basic", ("尚未达到更高层级", True, "")),
     ("im-high-tech-expired", "im", {}, [q("high_tech", datetime.date(2024, 12, 31))], "",
@@ -126,7 +150,7 @@ def test_tier_table(boards, case):
     assert any(r["met"] is met and reason in r["reason"] for r in rows), rows
 
 
-@pytest.mark.parametrize("scheme,count", [("national", 9), ("xj", 10), ("im", 4)])
+@pytest.mark.parametrize("scheme,count", [("national", 8), ("xj", 9), ("im", 4)])
 def test_every_criterion_of_every_tier_is_reported(boards, scheme, count):
     board = boards[scheme]
     with board_scope(board):
@@ -171,17 +195,66 @@ def _scheme_with(**changes):
     (_scheme_with(scheme=[{"code": "a", "name": "甲", "rank": 1, "criteria": [
         {"type": "financing_round_at_least", "round": "Z"}]}]), "round 必须是"),
     (_scheme_with(scheme=[{"code": "a", "name": "甲", "rank": 1, "criteria": [
-        {"type": "financial_ratio", "reference": "nyse", "metrics": ["revenue"], "min_pct": 50}]}]),
-     "reference 必须是 listing_references 中的代码"),
+        {"type": "listing_standards", "min_pct": 0}]}]), "min_pct 必须是 0 到 100 之间的正数"),
     (_scheme_with(scheme=[{"code": "a", "name": "甲", "rank": 1, "criteria": [{"type": "magic"}]}]),
      "type 必须是"),
     (_scheme_with(scheme=[{"code": "a", "name": "甲", "rank": 1, "criteria": []}]), "无法判断"),
-    (_scheme_with(listing_references={"bse": {"name": "北交所", "revenue": 1}}), "需要 name 和 source"),
+    (_scheme_with(listing_references={"bse": {"name": "北交所", "revenue": 1}}),
+     "listing_references 已改为「上市标准」数据"),
 ])
 def test_invalid_tier_config_is_refused_with_the_reason(db, config, message):
     with pytest.raises(ValidationError) as error:
         BoardFactory(slug="bad-tiers", config={"tiers": config})
     assert message in str(error.value)
+
+
+PROFIT_ONLY = [year("1000000", "5000000", 2023), year("1000000", "6000000")]
+
+
+def _cultivated(board):
+    with board_scope(board):
+        return suggest_tier(_enterprise(board, PLAN, PROFIT_ONLY), on=ON).tier == "cultivation"
+
+
+def test_staff_keep_the_standards_a_raised_threshold_changes_the_outcome(boards):
+    board = boards["xj"]
+    assert _cultivated(board)
+    with board_scope(board):
+        standard = ListingStandard.objects.get(board=board, name="创新层第一套标准（净利润）")
+        standard.indicators = [{"metric": "net_profit", "basis": "each_2y", "threshold": "12000000"}]
+        standard.save()
+    assert not _cultivated(Board.objects.get(pk=board.pk))  # a fresh board object reads them again
+
+
+@pytest.mark.parametrize("dates", [{"retired_on": datetime.date(2025, 1, 1)},
+                                   {"effective_on": datetime.date(2025, 7, 1)}])
+def test_a_standard_not_in_force_on_the_day_does_not_count(boards, dates):
+    board = boards["xj"]
+    with board_scope(board):
+        ListingStandard.objects.filter(board=board, name="创新层第一套标准（净利润）").update(**dates)
+    assert not _cultivated(board)
+
+
+def test_a_new_board_starts_with_every_default_standard(db):
+    board = BoardFactory(slug="fresh")
+    with board_scope(board):
+        names = set(ListingStandard.objects.filter(board=board).values_list("name", flat=True))
+    assert names == {standard["name"] for standard in DEFAULT_STANDARDS}
+    assert {"北交所第二套标准（营业收入与增长）", "创新层第三套标准（研发投入）"} <= names
+
+
+@pytest.mark.parametrize(("indicators", "message"), [
+    ([], "至少需要一项财务指标"),
+    ([{"metric": "market_value", "basis": "latest", "threshold": "1"}], "metric 必须是"),
+    ([{"metric": "revenue", "basis": "ever", "threshold": "1"}], "basis 必须是"),
+    ([{"metric": "revenue", "basis": "latest", "threshold": "-5"}], "threshold 必须是正数"),
+])
+def test_a_malformed_standard_is_refused_with_the_reason(boards, indicators, message):
+    board = boards["xj"]
+    standard = ListingStandard(board=board, market="bse", name="测试标准", source="测试",
+                               indicators=indicators, effective_on=ON)
+    with board_scope(board), pytest.raises(ValidationError, match=message):
+        standard.full_clean()
 
 
 def test_scheme_without_fallback_gives_no_tier(db):

@@ -27,6 +27,8 @@ from boards.enterprises.models.registry import (
     ServiceRecordKind,
 )
 from boards.enterprises.models.tiers import (
+    ListingMarket,
+    ListingStandard,
     RetierProposal,
     RetierRun,
     TierChange,
@@ -35,6 +37,8 @@ from boards.enterprises.models.tiers import (
 )
 
 __all__ = [
+    "ListingMarket",
+    "ListingStandard",
     "QualificationKind",
     "FinancingRound",
     "ROUND_ORDER",

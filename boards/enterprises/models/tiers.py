@@ -86,3 +86,50 @@ class RetierProposal(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["run", "enterprise"], name="uniq_retier_enterprise")
         ]
+
+
+class ListingMarket(models.TextChoices):
+    SSE_STAR = "sse_star", _("上海证券交易所科创板")
+    SZSE_CHINEXT = "szse_chinext", _("深圳证券交易所创业板")
+    BSE = "bse", _("北京证券交易所")
+    NEEQ_INNOVATION = "neeq_innovation", _("全国股转系统创新层")
+
+
+class ListingStandard(TenantModel):
+    """One listing (or NEEQ innovation-tier) standard whose financial indicators the 培育层 test
+    measures an enterprise against (证监办函〔2022〕840号 三(五)3: 营业收入、净利润等财务指标达到
+    上海、深圳、北京证券交易所或全国股转系统创新层相应指标 50% 以上). Each exchange publishes
+    several alternative standards; reaching the share of **any one** qualifies. Staff keep them
+    current per board: ``indicators`` lists the financial-statement indicators (see
+    boards/enterprises/listing_standards.py for the shape); market value, ROE and cash flow are
+    named in ``source`` but not measured, as an unlisted company has no market value on file."""
+
+    market = models.CharField(_("市场"), max_length=20, choices=ListingMarket.choices)
+    name = models.CharField(_("标准名称"), max_length=80)
+    source = models.TextField(_("依据"), help_text=_("规则名称、条款及原文"))
+    indicators = models.JSONField(_("财务指标"), default=list)
+    effective_on = models.DateField(_("生效日期"))
+    retired_on = models.DateField(_("废止日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("上市标准")
+        verbose_name_plural = _("上市标准（培育层财务指标参照）")
+        ordering = ["market", "name"]
+        constraints = [models.UniqueConstraint(fields=["board", "name"], name="uniq_listing_standard_name")]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from boards.enterprises.listing_standards import indicator_errors
+
+        errors = indicator_errors(self.indicators)
+        if errors:
+            raise ValidationError({"indicators": errors})
+        if self.retired_on and self.effective_on and self.retired_on <= self.effective_on:
+            raise ValidationError({"retired_on": "废止日期必须晚于生效日期。"})
+
+    def in_force_on(self, on):
+        return self.effective_on <= on and (self.retired_on is None or on < self.retired_on)
