@@ -12,7 +12,9 @@ import random
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from weasyprint import HTML
 
 from alliance import rules, service_institutions, services
 from alliance.models import (
@@ -37,6 +39,7 @@ from alliance.models import (
     PerformanceForm,
     Product,
     ProductType,
+    ProgressReport,
     Recommendation,
     ReviewMode,
     RoundState,
@@ -333,6 +336,19 @@ def _completed_round(board, staff):
                                        application=application, appointed_on=selection.appointed_on)
 
 
+def _year_end_summary(board, appointment, year, staff):
+    """The year-end work summary with its evidence (seed 004 第六条3), submitted in December."""
+    summary, _ = ProgressReport.objects.get_or_create(board=board, appointment=appointment,
+                                                      period=service_institutions.summary_period(year))
+    if summary.submitted_at is None:
+        text = f"{year} 年度共服务科技型企业 24 家，组织银企对接会 6 场、政策宣讲 6 场，促成融资 4800 万元。"
+        page = f"<h1>{year} 年度工作总结印证资料</h1><p>{appointment.institution}</p><p>{text}</p>"
+        html = f"<html><body style=\"font-family: 'Noto Sans CJK SC'\">{page}</body></html>"
+        evidence = HTML(string=html).write_pdf()
+        service_institutions.submit_progress_report(
+            summary, summary=text, upload=ContentFile(evidence, name="年度工作总结印证资料.pdf"), actor=staff)
+
+
 def _duties(board, staff, today):
     year = today.year - 1 if today.month < 12 else today.year
     for i, appointment in enumerate(Appointment.objects.filter(board=board, state=AppointmentState.ACTIVE)
@@ -346,6 +362,7 @@ def _duties(board, staff, today):
         if i == 0:
             FeeAttestation.objects.get_or_create(board=board, appointment=appointment, year=year, defaults={
                 "statement": board.setting("service_institutions.fee_statement"), "attested_by": staff})
+            _year_end_summary(board, appointment, year, staff)
         if not appointment.assessments.filter(year=year).exists():
             service_institutions.propose_assessment(appointment, year=year, actor=staff)
     service_institutions.open_obligations(board)

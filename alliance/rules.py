@@ -114,9 +114,11 @@ def _number(value):
     return Decimal(str(value))
 
 
-def propose_grade(figures, grades, *, attested, attestation_required):
+def propose_grade(figures, grades, *, attested, attestation_required, summary_submitted_on=None):
     """``(grade, rows)``: the lowest grade any metric reaches; without the no-fee attestation
-    (when the board requires it) the proposal is 不合格."""
+    (when the board requires it) the proposal is 不合格. The grade is given on the year-end work
+    summary and its evidence (seed 004 第六条3: 根据全年工作总结及印证资料评定等次), so without a
+    submitted summary (``summary_submitted_on`` None) the proposal is 不合格 too."""
     rows, reached = [], []
     for key, label in METRICS:
         value, excellent, qualified = (_number(figures[key]), _number(grades["excellent"][key]),
@@ -148,4 +150,12 @@ def propose_grade(figures, grades, *, attested, attestation_required):
                 "reason": "已提交不向服务对象收费的承诺" if attested else "未提交不向服务对象收费的承诺",
             }
         )
+    reached.append(Grade.EXCELLENT if summary_submitted_on else Grade.UNQUALIFIED)
+    rows.append({
+        "rule": "annual_summary",
+        "met": summary_submitted_on is not None,
+        "level": (Grade.EXCELLENT if summary_submitted_on else Grade.UNQUALIFIED).value,
+        "reason": f"已于 {summary_submitted_on} 报送年度工作总结及印证资料" if summary_submitted_on
+        else "未报送年度工作总结及印证资料",
+    })
     return min(reached, key=GRADE_ORDER.index), rows

@@ -311,6 +311,19 @@ def _clock(board, subject, kind, title, due_on, institution):
                          assignee_role="" if users else Role.EXCHANGE_STAFF, url=admin_change_url(subject))
 
 
+def summary_period(year):
+    """The period code of a year-end work summary (a ProgressReport beside the half years)."""
+    return f"{year}FY"
+
+
+def _summary_due(year):
+    """"每年12月底前" (seed 004 第六条3): 31 December, or the last working day before it."""
+    day = dt.date(year, 12, 31)
+    while not calendar.is_workday(day):
+        day -= calendar.ONE_DAY
+    return day
+
+
 def _month_start(day):
     return day.replace(day=1)
 
@@ -322,8 +335,10 @@ def _previous_month(day):
 @transaction.atomic
 def open_obligations(board, *, today=None):
     """Idempotent daily job: for each active institution, the previous month's performance form
-    (due on ``form_due_day``) and, in January and July, the previous half-year's progress report
-    (due ``progress_due_days`` after the half ends). Returns the rows created."""
+    (due on ``form_due_day``); in January and July, the previous half-year's progress report (due
+    ``progress_due_days`` after the half ends); in December, the year-end work summary with its
+    evidence (seed 004 第六条3: 每年12月底前报送全年工作总结及印证资料, due on the last working day
+    of December). Returns the rows created."""
     today = today or timezone.localdate()
     month = _previous_month(today)
     half_end = _month_start(today) - calendar.ONE_DAY
@@ -351,6 +366,15 @@ def open_obligations(board, *, today=None):
                                          appointment.institution)
                 report.save(update_fields=["deadline"])
                 created.append(report)
+        if today.month == 12:
+            summary, new = ProgressReport.objects.get_or_create(board=board, appointment=appointment,
+                                                                period=summary_period(today.year))
+            if new:
+                title = f"报送 {today.year} 年度工作总结及印证资料：{appointment.institution}"
+                summary.deadline = _clock(board, summary, "alliance.annual_summary", title,
+                                          _summary_due(today.year), appointment.institution)
+                summary.save(update_fields=["deadline"])
+                created.append(summary)
     return created
 
 
@@ -444,11 +468,14 @@ def propose_assessment(appointment, *, year, actor=None):
                        code="already_decided")
     figures = year_figures(appointment, year)
     attested = FeeAttestation.objects.filter(appointment=appointment, year=year).exists()
+    summary = ProgressReport.objects.filter(appointment=appointment, period=summary_period(year),
+                                            submitted_at__isnull=False).first()
     grade, criteria = rules.propose_grade(
         figures,
         _setting(appointment.board, "grades"),
         attested=attested,
         attestation_required=_setting(appointment.board, "fee_attestation_required"),
+        summary_submitted_on=timezone.localdate(summary.submitted_at) if summary else None,
     )
     values = {"figures": evidence.jsonable(figures), "criteria": criteria, "proposed_grade": grade}
     assessment, _ = AnnualAssessment.objects.update_or_create(board=appointment.board,

@@ -216,7 +216,11 @@ class PerformanceFormAdmin(ReadOnlyBoardAdmin):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(ReadOnlyBoardAdmin):
     module = "service_institutions"
-    list_display = ["appointment", "period", "submitted_at", "deadline"]
+    list_display = ["appointment", "period_name", "submitted_at", "deadline"]
+
+    @admin.display(description="报告期", ordering="period")
+    def period_name(self, report):
+        return report.period_label
     list_select_related = ["appointment__institution", "deadline"]
 
 

@@ -246,7 +246,7 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ProgressReport
-        fields = ["id", "period", "summary", "submitted_at", "due_at", "evidence_sha256"]
+        fields = ["id", "period", "period_label", "summary", "submitted_at", "due_at", "evidence_sha256"]
 
 
 class ProgressInput(serializers.Serializer):

@@ -269,6 +269,16 @@ class ProgressReport(TenantModel):
         ordering = ["-period"]
         constraints = [models.UniqueConstraint(fields=["appointment", "period"], name="uniq_progress_period")]
 
+    def __str__(self):
+        return f"{self.appointment.institution} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        """2026H1 上半年工作进展, 2026H2 下半年工作进展, 2026FY 年度工作总结."""
+        year, part = self.period[:4], self.period[4:]
+        return {"H1": f"{year}年上半年工作进展", "H2": f"{year}年下半年工作进展",
+                "FY": f"{year}年度工作总结"}.get(part, self.period)
+
 
 class FeeAttestation(TenantModel):
     """The institution's yearly statement that it charges the enterprises it serves nothing."""

@@ -142,6 +142,23 @@ def _minus_one(figures, key):
     return {**figures, key: figures[key] - step}
 
 
+SUBMITTED = dt.date(2026, 12, 28)
+
+
+def test_december_opens_the_year_end_summary_due_by_the_last_working_day(board, appointed):
+    """Seed 004 第六条3: 每年12月底前报送全年工作总结及印证资料."""
+    with board_scope(board):
+        with at(2026, 12, 1, 9):
+            november, summary = si.open_obligations(board)
+            assert si.open_obligations(board) == []
+        with at(2028, 12, 1, 9):  # 31 December 2028 is a Sunday
+            _, summary_2028 = si.open_obligations(board)
+    assert november.month == dt.date(2026, 11, 1)
+    assert (summary.period, summary.deadline.due_at.isoformat()) == ("2026FY", "2026-12-31T23:59:59+08:00")
+    assert summary.deadline.kind == "alliance.annual_summary" and summary.deadline.assignee == appointed.user
+    assert (summary_2028.period, summary_2028.deadline.due_at.date()) == ("2028FY", dt.date(2028, 12, 29))
+
+
 @pytest.mark.parametrize(("figures", "attested", "grade"), [
     (EXCELLENT, True, "excellent"),
     (QUALIFIED, True, "qualified"),  # every figure exactly at the 合格 threshold
@@ -151,9 +168,24 @@ def _minus_one(figures, key):
     (EXCELLENT, False, "unqualified"),  # no no-fee attestation
 ])
 def test_grade_proposal_on_boundary_figures(figures, attested, grade):
-    proposed, rows = rules.propose_grade(figures, GRADES, attested=attested, attestation_required=True)
-    assert proposed == grade and len(rows) == 7
+    proposed, rows = rules.propose_grade(figures, GRADES, attested=attested, attestation_required=True,
+                                         summary_submitted_on=SUBMITTED)
+    assert proposed == grade and len(rows) == 8
     assert all(row["met"] for row in rows) == (grade != "unqualified")
+
+
+def test_without_the_year_end_summary_even_excellent_figures_are_unqualified():
+    proposed, rows = rules.propose_grade(EXCELLENT, GRADES, attested=True, attestation_required=True)
+    assert proposed == "unqualified"
+    assert rows[-1] == {"rule": "annual_summary", "met": False, "level": "unqualified",
+                        "reason": "未报送年度工作总结及印证资料"}
+
+
+def _submit_summary(board, appointment, user):
+    with board_scope(board), at(2026, 12, 28, 10):
+        summary = ProgressReport.objects.create(board=board, appointment=appointment, period="2026FY")
+        si.submit_progress_report(summary, summary="全年服务企业 52 家，组织对接会 14 场",
+                                  upload=pdf_upload(), actor=user)
 
 
 def _year_of_forms(board, appointment, monthly):
@@ -172,7 +204,11 @@ def test_assessment_sums_the_year_and_staff_confirm_or_override(board, appointed
         "financing_amount": Decimal(1000000), "jcg_startups_served": 1})
     with board_scope(board):
         si.attest_no_fees(appointed.appointment, year=2026, actor=appointed.user)
+        assert si.propose_assessment(appointed.appointment, year=2026).proposed_grade == "unqualified"
+    _submit_summary(board, appointed.appointment, appointed.user)
+    with board_scope(board):
         assessment = si.propose_assessment(appointed.appointment, year=2026, actor=staff_user)
+        assert assessment.criteria[-1]["reason"] == "已于 2026-12-28 报送年度工作总结及印证资料"
         assert assessment.figures == {"enterprises_served": 12, "matchmaking_sessions": 12,
                                       "policy_sessions": 12, "partner_banks": 2,
                                       "financing_amount": "12000000.00", "jcg_startups_served": 12}
