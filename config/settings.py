@@ -35,8 +35,12 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "import_export",
     "boards",
+    "boards.accounts",
     "alliance",
     "reviews",
     "risksharing",
@@ -52,11 +56,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "boards.accounts.middleware.SessionLifetimeMiddleware",  # idle and absolute session expiry
+    "django_otp.middleware.OTPMiddleware",
     "boards.kernel.ratelimits.AnonymousThrottleMiddleware",  # anonymous callers, before any other work
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "boards.accounts.middleware.SecondFactorMiddleware",  # before any board scope opens
     "boards.kernel.middleware.BoardScopeMiddleware",
 ]
 
@@ -154,6 +161,7 @@ PERIODIC_TASKS = {
                                       "seconds": 86400},
     "reviews.replace_silent_experts": {"task": "reviews.tasks.replace_silent_experts_everywhere",
                                        "seconds": 600},
+    "accounts.purge_auth_log": {"task": "boards.accounts.tasks.purge_auth_log", "seconds": 86400},
     "boards.open_due_disclosure_deadlines": {
         "task": "boards.enterprises.tasks.open_due_disclosure_deadlines",
         "seconds": 86400,
@@ -165,10 +173,29 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password policy (boards/accounts/passwords.py): 12+ characters, 3 of 4 character classes, none of
+# the last PASSWORD_HISTORY_COUNT passwords.
+PASSWORD_HISTORY_COUNT = env_int("PASSWORD_HISTORY_COUNT", 5, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "boards.accounts.passwords.MinimumLengthChineseValidator",
+     "OPTIONS": {"min_length": env_int("PASSWORD_MIN_LENGTH", 12, minimum=12)}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "boards.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "boards.accounts.passwords.PasswordHistoryValidator"},
 ]
+# Second factor (boards/accounts/secondfactor.py): TOTP for privileged accounts. The demo switch
+# ZHUANBAN_DEMO_SKIP_2FA lets `make run` and the tests skip it, and only with DJANGO_DEBUG on: a
+# production start (DEBUG off) ignores it.
+ZHUANBAN_DEMO_SKIP_2FA = DEBUG and env_bool("ZHUANBAN_DEMO_SKIP_2FA", False)
+OTP_TOTP_ISSUER = "专板服务平台"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions (boards/accounts/middleware.py): logged out after SESSION_IDLE_TIMEOUT seconds without a
+# request, and SESSION_ABSOLUTE_LIFETIME seconds after the login whatever the activity.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 30 * 60, minimum=60)
+SESSION_ABSOLUTE_LIFETIME = env_int("SESSION_ABSOLUTE_LIFETIME", 12 * 3600, minimum=300)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+# The authentication log (boards/accounts/authlog.py) keeps rows at least 6 months.
+AUTH_LOG_RETENTION_DAYS = env_int("AUTH_LOG_RETENTION_DAYS", 183, minimum=183)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz/", board_views.healthz, name="healthz"),
     path("admin/switch-board/", admin.site.admin_view(switch_board), name="admin-switch-board"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("boards.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its init script as a file: CSP allows no inline script.

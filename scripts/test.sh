@@ -9,6 +9,9 @@ eval "$(.venv/bin/python scripts/services.py)"
 export DJANGO_DEBUG=1 DJANGO_SECRET_KEY=test-secret-key-not-for-production-0123456789abcdef
 export DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+# Privileged test users log in without a TOTP code (honoured only with DJANGO_DEBUG=1); the tests of
+# the second factor itself turn it off and type real codes (tests/accounts/).
+export ZHUANBAN_DEMO_SKIP_2FA="${ZHUANBAN_DEMO_SKIP_2FA:-1}"
 # Thousands of anonymous requests from 127.0.0.1 (isolation probes, fuzzing): the throttle tests
 # set their own rates (tests/deploy/test_throttles.py).
 export ANON_THROTTLE_RATE="${ANON_THROTTLE_RATE:-1000000/m}" ANON_POST_THROTTLE_RATE="${ANON_POST_THROTTLE_RATE:-1000000/m}"
