@@ -8,6 +8,7 @@ reset service call ``record`` themselves. Rows are kept AUTH_LOG_RETENTION_DAYS 
 """
 
 import datetime
+import ipaddress
 
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -21,6 +22,16 @@ from boards.kernel.ratelimits import client_ip
 LOGOUT_REASON_ATTR = "_zb_logout_reason"
 
 
+def _address(request):
+    """The caller's address, or None when it is not one (the column is inet: never a 500 at login)."""
+    if request is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(client_ip(request)))
+    except ValueError:
+        return None
+
+
 def record(kind, request=None, *, user=None, username="", detail=""):
     """Append one event. ``request`` gives the address and browser; ``user`` the account, if known."""
     if user is not None and not username:
@@ -28,7 +39,7 @@ def record(kind, request=None, *, user=None, username="", detail=""):
     meta = request.META if request is not None else {}
     return AuthEvent.objects.create(
         kind=kind, user=user, username=username[:150],
-        ip_address=(client_ip(request) or None) if request is not None else None,
+        ip_address=_address(request),
         user_agent=meta.get("HTTP_USER_AGENT", "")[:255].replace("\x00", ""),
         detail=detail[:255],
     )

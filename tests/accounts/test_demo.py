@@ -17,6 +17,7 @@ from tests.deploy.test_public_surface import address
 
 
 @pytest.mark.django_db
+@pytest.mark.timeout(900)  # the whole demo seed: slow on a loaded machine
 def test_seed_demo_enrols_privileged_accounts_and_prints_their_secrets(settings):
     settings.DEBUG = True
     out = io.StringIO()

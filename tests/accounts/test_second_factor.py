@@ -15,6 +15,7 @@ from boards.accounts.models import AuthEvent, AuthEventKind
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
 from tests.accounts.conftest import at, code, enrolled, logged_in, member
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +174,23 @@ def test_staff_may_not_reset_a_platform_admin_or_themselves(board, staff_user):
     assert TOTPDevice.objects.filter(user__in=[admin_user, staff_user]).count() == 2
     with scopes_disabled():
         assert not EvidenceEntry.objects.filter(action=secondfactor.RESET_ACTION).exists()
+
+
+def test_an_account_shared_with_another_board_is_reset_only_by_a_platform_admin(board, other_board,
+                                                                              staff_user):
+    staff_user.set_password("Zhuanban-Test-2026")
+    staff_user.save()
+    shared = member("shared-expert", board, "expert")
+    MembershipFactory(user=shared, board=other_board, role="expert")
+    enrolled(shared)
+    client = _verified_client(staff_user, 45)
+    here = shared.board_memberships.get(board=board)
+    assert "无权重置：shared-expert" in _reset(client, here).content.decode()
+    assert TOTPDevice.objects.filter(user=shared).count() == 1
+    padmin = member("padmin-2", board, "platform_admin", is_staff=True)
+    admin_client = _verified_client(padmin, 55)
+    assert "已重置 1 个账号" in _reset(admin_client, here).content.decode()
+    assert not TOTPDevice.objects.filter(user=shared).exists()
 
 
 def test_another_boards_staff_cannot_reset(board, other_board, other_staff_user):
