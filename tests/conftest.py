@@ -126,6 +126,14 @@ def real_worker(celery_queue):
 
 
 @pytest.fixture(autouse=True)
+def _sessions_outlive_time_travel(settings):
+    """Tests move the clock by days with a logged-in client (publicity periods, deadlines): the idle
+    and absolute session expiry would log them out. tests/accounts/test_sessions.py sets the real
+    timeouts and checks them."""
+    settings.SESSION_IDLE_TIMEOUT = settings.SESSION_ABSOLUTE_LIFETIME = 10 * 365 * 86400
+
+
+@pytest.fixture(autouse=True)
 def _calendar_cache():
     # A rolled-back test fires no signal: the calendar's per-year cache must not outlive it.
     from boards.kernel.calendar import clear_cache
