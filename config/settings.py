@@ -149,6 +149,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Periodic jobs: run by celery beat with Redis, by `manage.py runperiodic` without.
 PERIODIC_TASKS = {
     "boards.sweep_deadlines": {"task": "boards.kernel.tasks.sweep_deadlines", "seconds": 60},
+    "boards.sequence_evidence": {"task": "boards.kernel.tasks.sequence_evidence",
+                                 "seconds": env_int("EVIDENCE_SEQUENCE_SECONDS", 5, minimum=1)},
     "boards.recompute_provisional_deadlines": {
         "task": "boards.kernel.tasks.recompute_provisional_deadlines",
         "seconds": 3600,
@@ -351,6 +353,22 @@ HEALTHZ_TOKEN = env_str("HEALTHZ_TOKEN", "")
 
 # --- Filings ------------------------------------------------------------------------------
 FILING_FONT_FAMILY = "Noto Sans CJK SC"
+
+# --- Evidence log (boards/kernel/evidence_tree.py; README "Operations") -----------------------
+# Tree hash and checkpoint signature: sha256 + ed25519, or sm3 + sm2 (国密). Choose before the
+# first entry: a tree is hashed with one function for good.
+EVIDENCE_HASH = env_str("EVIDENCE_HASH", "sha256")
+EVIDENCE_SIGNATURE = env_str("EVIDENCE_SIGNATURE", "ed25519")
+# The signing key (64 hex digits) from EVIDENCE_SIGNING_KEY, or else from the file
+# EVIDENCE_SIGNING_KEY_FILE; with DJANGO_DEBUG a missing file is generated (demo only).
+EVIDENCE_SIGNING_KEY = env_str("EVIDENCE_SIGNING_KEY", "")
+EVIDENCE_SIGNING_KEY_GENERATE = env_bool("EVIDENCE_SIGNING_KEY_GENERATE", DEBUG)
+EVIDENCE_SIGNING_KEY_FILE = env_str("EVIDENCE_SIGNING_KEY_FILE", str(VAR_DIR / "evidence-signing.key"))
+# Leaves taken per sequencer transaction.
+EVIDENCE_SEQUENCE_BATCH = env_int("EVIDENCE_SEQUENCE_BATCH", 5000, minimum=1)
+# Without a broker (the SQLite demo) entries are sequenced right after their transaction commits;
+# with one, by the periodic task above.
+EVIDENCE_SEQUENCE_AFTER_COMMIT = env_bool("EVIDENCE_SEQUENCE_AFTER_COMMIT", CELERY_TASK_ALWAYS_EAGER)
 
 LOGGING = {
     "version": 1,

@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from boards.kernel import evidence, filing_tasks  # module imports: the two import each other
+from boards.kernel import evidence, evidence_tree, filing_tasks  # module imports: filing_tasks imports this
 from boards.kernel.access import STAFF_ROLES, require_role
 from boards.kernel.errors import DomainError
 from boards.kernel.files import removed_on_error, serve_field_file
@@ -66,7 +66,11 @@ def render_pdf(filing):
 
 def render_filing_now(filing_id):
     """Render a queued filing (the Celery task's body, inside the board's scope). The row is
-    locked and a rendered filing left alone, so a retried task does not render twice."""
+    locked and a rendered filing left alone, so a retried task does not render twice. The board's
+    queued evidence is sequenced first (in its own transaction), so the filing's own entry is in
+    the tree the filing is built under."""
+    board_id = Filing.objects.values_list("board_id", flat=True).get(pk=filing_id)
+    evidence_tree.sequence_all(board_id)
     with transaction.atomic():
         filing = Filing.objects.select_for_update(of=("self",)).select_related("board").get(pk=filing_id)
         if filing.state == FilingState.RENDERED:

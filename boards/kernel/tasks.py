@@ -4,7 +4,7 @@ recomputation. Periodic ones are listed in settings.PERIODIC_TASKS."""
 from celery import shared_task
 from django.utils import timezone
 
-from boards.kernel import deadlines, files, notifications
+from boards.kernel import deadlines, evidence_tree, files, notifications
 from boards.kernel.models import Board
 from boards.kernel.scoping import board_scope
 from boards.kernel.taskbase import BoardTask
@@ -52,3 +52,9 @@ def sweep_orphan_files():
             deleted += len(files.sweep_orphan_files(board))
     return deleted
 
+
+
+@shared_task
+def sequence_evidence():
+    """Sequence every board's queued evidence and sign its new checkpoint (every few seconds)."""
+    return sum(evidence_tree.sequence_all(board) for board in Board.objects.order_by("id"))

@@ -1,11 +1,12 @@
-"""Pages of the kernel: the public home and the filings."""
+"""Pages of the kernel: the public home, the evidence public key and the filings."""
 
 from django.urls import path
 
-from boards.kernel.views import filings, site
+from boards.kernel.views import evidence, filings, site
 
 urlpatterns = [
     path("", site.home, name="home"),
+    path("evidence/public-key/", evidence.public_key, name="evidence-public-key"),
     path("<slug:board>/filings/", filings.filing_list, name="filing-list"),
     path("<slug:board>/filings/<int:pk>/download/", filings.filing_download, name="filing-download"),
 ]

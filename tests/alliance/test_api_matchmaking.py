@@ -73,7 +73,7 @@ def test_funnel_to_financing_and_the_case(client, board, bank, staff_user, match
     with board_scope(board):
         case = services.mark_case(matchmaking, title="知识产权质押助力量产",
                                   summary="发明专利质押贷款 500 万元。", actor=staff_user)
-        steps = list(EvidenceEntry.objects.filter(subject_type="alliance.matchmaking").order_by("seq")
+        steps = list(EvidenceEntry.objects.filter(subject_type="alliance.matchmaking").order_by("id")
                      .values_list("action", flat=True))
     assert case.is_case and case.financed_tier == "standard"
     assert steps == ["alliance.matchmaking.interested", "alliance.matchmaking.deep_engagement",

@@ -36,7 +36,7 @@ def test_create_read_update_delete(client, board, bank, django_assert_max_num_qu
     assert client.delete(url, **headers).status_code == 204
     with board_scope(board):
         assert not Product.objects.exists()
-        actions = list(EvidenceEntry.objects.filter(subject_type="alliance.product").order_by("seq")
+        actions = list(EvidenceEntry.objects.filter(subject_type="alliance.product").order_by("id")
                        .values_list("action", flat=True))
     assert actions == ["alliance.product.created", "alliance.product.updated", "alliance.product.deleted"]
 

@@ -50,7 +50,7 @@ def challenged(board, staff_user, enterprise, firm, django_capture_on_commit_cal
 def _actions(board, case):
     with board_scope(board):
         return list(EvidenceEntry.objects.filter(subject_type="alliance.exitcase", subject_id=str(case.pk))
-                    .order_by("seq").values_list("action", flat=True))
+                    .order_by("id").values_list("action", flat=True))
 
 
 def test_a_quality_challenge_opens_the_exit_case_and_revocation_follows_notice_and_answer(

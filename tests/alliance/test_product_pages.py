@@ -57,7 +57,7 @@ def test_publish_edit_withdraw_and_republish(client, board, bank):
     assert client.post(f"{_base(board)}{product.pk}/publish/").status_code == 302
     with board_scope(board):
         assert Product.objects.get().is_published
-        actions = list(EvidenceEntry.objects.filter(subject_type="alliance.product").order_by("seq")
+        actions = list(EvidenceEntry.objects.filter(subject_type="alliance.product").order_by("id")
                        .values_list("action", "actor__username"))
     assert actions == [("alliance.product.created", bank.user.username)] + [
         ("alliance.product.updated", bank.user.username)] * 3

@@ -98,7 +98,7 @@ def _detail(board, enterprise):
 
 def _reads(board):
     with board_scope(board):
-        return list(EvidenceEntry.objects.filter(action=READ).order_by("seq"))
+        return list(EvidenceEntry.objects.filter(action=READ).order_by("id"))
 
 
 def _api_key(board, institution, user):

@@ -60,7 +60,7 @@ def enterprise(board, owner):
 
 def _evidence(board, action):
     with board_scope(board):
-        return list(EvidenceEntry.objects.filter(action=action).order_by("seq"))
+        return list(EvidenceEntry.objects.filter(action=action).order_by("id"))
 
 
 def test_grant_to_one_institution_is_evidenced_and_read_back(board, bank, fund, enterprise, owner):

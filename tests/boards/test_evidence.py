@@ -1,4 +1,5 @@
-"""The evidence log: hash chain, append-only in Python and in the database, tamper detection."""
+"""The evidence log: queued leaves, the sequencer, the hash chain, append-only in Python and in the
+database, tamper detection. (The tree, checkpoints and proofs: test_evidence_tree.py.)"""
 
 import datetime
 import threading
@@ -12,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django_scopes import ScopeError
 
-from boards.kernel import evidence
-from boards.kernel.models import EvidenceEntry
+from boards.kernel import evidence, evidence_tree
+from boards.kernel.models import EvidenceEntry, EvidenceHead
 from boards.kernel.rls import install_database_guards
 from boards.kernel.scoping import RLS_SETTING, board_scope
 from tests.support import owner_connection
@@ -22,7 +23,24 @@ TABLE = "boards_evidenceentry"
 
 
 def _append(board, n, **kwargs):
-    return [evidence.record(board, "tests.item.recorded", payload={"i": i}, **kwargs) for i in range(n)]
+    """``n`` entries, sequenced, as stored."""
+    queued = [evidence.record(board, "tests.item.recorded", payload={"i": i}, **kwargs) for i in range(n)]
+    evidence_tree.sequence_all(board)
+    return [EvidenceEntry.objects.get(pk=entry.pk) for entry in queued]
+
+
+def test_record_is_one_insert_and_queues_the_entry(in_board, django_assert_num_queries):
+    with django_assert_num_queries(1) as captured:
+        entry = evidence.record(in_board, "tests.item.recorded", payload={"i": 1})
+    assert captured.captured_queries[0]["sql"].startswith("INSERT")
+    assert "FOR UPDATE" not in captured.captured_queries[0]["sql"]
+    assert (entry.seq, entry.prev_hash, entry.hash) == (None, "", "")
+    assert not EvidenceHead.objects.exists()  # no shared row touched
+    # Queued entries are not in the chain yet; the chain so far is fine.
+    assert evidence.verify_chain(in_board) == (True, None, "OK，共 0 条记录")
+    assert evidence_tree.sequence_board(in_board) == 1
+    assert evidence_tree.sequence_board(in_board) == 0
+    assert EvidenceEntry.objects.get().seq == 1
 
 
 def test_entries_chain_in_order(in_board, staff_user):
@@ -45,7 +63,7 @@ def test_each_board_has_its_own_chain(board, other_board):
     with board_scope(board):
         _append(board, 2)
     with board_scope(other_board):
-        entry = evidence.record(other_board, "tests.item.recorded")
+        (entry,) = _append(other_board, 1)
     assert entry.seq == 1 and entry.prev_hash == evidence.GENESIS_HASH
 
 
@@ -94,6 +112,7 @@ def test_canonical_json_refuses_ambiguous_values(bad):
 def test_payload_survives_the_database_round_trip(in_board):
     evidence.record(in_board, "risksharing.claim.paid",
                     payload={"金额": Decimal("123456.78"), "说明": "代偿款（首期）", "n": 10**17})
+    evidence_tree.sequence_all(in_board)
     stored = EvidenceEntry.objects.get()
     assert stored.payload == {"金额": "123456.78", "说明": "代偿款（首期）", "n": 10**17}
     assert evidence.compute_hash(stored) == stored.hash
@@ -106,6 +125,16 @@ def test_a_nul_character_is_stored_as_a_replacement_not_refused(in_board):
     stored = EvidenceEntry.objects.get()
     assert stored.payload == {"query": {"a\ufffdb": "x\ufffd"}}
     assert evidence.verify_chain(in_board)[0]
+
+
+@pytest.mark.parametrize("sql", [f"UPDATE {TABLE} SET seq = 7", f"UPDATE {TABLE} SET hash = 'x'",
+                                 f"UPDATE {TABLE} SET payload = '{{}}' WHERE seq IS NULL"])
+def test_a_sequenced_entry_is_never_changed_again(in_board, sql):
+    _append(in_board, 1)
+    evidence.record(in_board, "tests.item.recorded", payload={"queued": True})
+    with pytest.raises(DatabaseError, match="permission denied for table|append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
 
 
 def test_python_refuses_update_and_delete(in_board):
@@ -183,16 +212,18 @@ def test_verify_evidence_unknown_board(db):
 
 
 @pytest.mark.postgres
-def test_concurrent_appends_are_gapless(committed_db, board):
-    """Two connections append at once, starting from a board with no chain head yet."""
-    per_thread, start = 15, threading.Barrier(2)
-    errors = []
+def test_concurrent_appends_and_sequencers_lose_and_duplicate_nothing(committed_db, board, settings):
+    """Eight connections append at once while two sequencers run in small batches, starting from a
+    board with no head yet: every entry gets exactly one index, 1..N without a gap."""
+    settings.EVIDENCE_SEQUENCE_BATCH = 7
+    writers, per_writer = 8, 25
+    start, done, errors = threading.Barrier(writers + 2), threading.Event(), []
 
-    def worker():
+    def writer():
         try:
             with board_scope(board):
                 start.wait()
-                for i in range(per_thread):
+                for i in range(per_writer):
                     with transaction.atomic():
                         evidence.record(board, "tests.item.recorded", payload={"i": i})
         except Exception as exc:  # reported to the main thread below
@@ -200,13 +231,29 @@ def test_concurrent_appends_are_gapless(committed_db, board):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
+    def sequencer():
+        try:
+            start.wait()
+            while not done.is_set():
+                evidence_tree.sequence_board(board)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(writers)]
+    sequencers = [threading.Thread(target=sequencer) for _ in range(2)]
+    for thread in threads + sequencers:
         thread.start()
     for thread in threads:
         thread.join()
+    done.set()
+    for thread in sequencers:
+        thread.join()
     assert errors == []
+    evidence_tree.sequence_all(board)
     with board_scope(board):
         seqs = list(EvidenceEntry.objects.order_by("seq").values_list("seq", flat=True))
-        assert seqs == list(range(1, 2 * per_thread + 1))
+        assert seqs == list(range(1, writers * per_writer + 1))
+        assert EvidenceHead.objects.get().last_seq == writers * per_writer
         assert evidence.verify_chain(board)[0]

@@ -22,7 +22,7 @@ DATA = {"name": "内蒙古华瑞稀土功能材料有限公司", "credit_code": 
 
 
 def _actions(board):
-    return list(EvidenceEntry.objects.filter(board=board).order_by("seq").values_list("action", flat=True))
+    return list(EvidenceEntry.objects.filter(board=board).order_by("id").values_list("action", flat=True))
 
 
 def test_model_names_the_expected_check_character(in_board):
@@ -67,7 +67,7 @@ def test_create_and_update_through_services_with_evidence(in_board, staff_user):
     services.update_enterprise(enterprise, data=change, actor=staff_user)
     enterprise.refresh_from_db()
     assert (enterprise.credit_code, enterprise.industry, enterprise.listing_plan) == (GOOD, *change.values())
-    created, updated = EvidenceEntry.objects.filter(board=in_board).order_by("seq")
+    created, updated = EvidenceEntry.objects.filter(board=in_board).order_by("id")
     assert (created.action, created.actor, created.payload["credit_code"]) == (
         "boards.enterprise.created", staff_user, GOOD)
     assert updated.payload == {"changes": {"industry": ["稀土功能材料", "新材料科技"],
@@ -94,7 +94,7 @@ def test_record_services_validate_and_log(in_board, staff_user):
     assert Qualification.objects.filter(enterprise=enterprise).count() == 1
     assert FinancialYear.objects.get(enterprise=enterprise).revenue == Decimal("1200")
     assert enterprise.service_records.get().staff == staff_user
-    entries = list(EvidenceEntry.objects.filter(board=in_board).order_by("seq"))
+    entries = list(EvidenceEntry.objects.filter(board=in_board).order_by("id"))
     assert [e.action for e in entries] == [
         "boards.enterprise.qualification_added", "boards.enterprise.financials_recorded",
         "boards.enterprise.financials_recorded", "boards.enterprise.financing_recorded",

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from alliance.models import Matchmaking, MatchState
+from boards.kernel import evidence_tree
 from boards.kernel.evidence import verify_chain
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
@@ -39,7 +40,7 @@ def test_fifty_concurrent_steps_one_wins_the_rest_get_409(case, processes):
     web = processes.gunicorn(workers=2, threads=25)
     url = f"{web.url}/api/v1/{board.slug}/alliance/matchmakings/{matchmaking.pk}/interest/"
     with board_scope(board):
-        evidence_before = EvidenceEntry.objects.count()
+        last_before = EvidenceEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     barrier = threading.Barrier(CALLERS)
 
     def fire(_):
@@ -67,9 +68,10 @@ def test_fifty_concurrent_steps_one_wins_the_rest_get_409(case, processes):
     with board_scope(board):
         matchmaking.refresh_from_db()
         assert matchmaking.state == MatchState.INTERESTED
-        entries = list(EvidenceEntry.objects.filter(board=board, seq__gt=evidence_before).values_list(
+        entries = list(EvidenceEntry.objects.filter(board=board, id__gt=last_before).values_list(
             "action", "subject_type", "subject_id"))
     assert entries == [("alliance.matchmaking.interested", "alliance.matchmaking", str(matchmaking.pk))]
+    evidence_tree.sequence_all(board)
     ok, _, message = verify_chain(board)
     assert ok, message
     assert "Traceback" not in processes.log(web)

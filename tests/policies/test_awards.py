@@ -142,7 +142,7 @@ def test_the_steps_in_order_and_what_each_needs(nmg, listed, staff_user):
         other = services.reject_award(other, actor=staff_user, reason="超出年度预算")
         assert (other.state, other.rejection_reason) == (AwardState.REJECTED, "超出年度预算")
         actions = list(EvidenceEntry.objects.filter(action__startswith="policies.award.")
-                       .order_by("seq").values_list("action", flat=True))
+                       .order_by("id").values_list("action", flat=True))
     assert actions == ["policies.award.applied", "policies.award.verified", "policies.award.approved",
                        "policies.award.disbursed", "policies.award.applied", "policies.award.verified",
                        "policies.award.rejected"]

@@ -67,7 +67,7 @@ def test_the_cap_holds_across_the_years_claims_to_the_fen(nmg, guarantor, staff_
     assert _granted(fourth) == (D("123000.00"), D("45000.00"), D("123000.00"), D("0.00"), D("45000.00"))
     with board_scope(nmg):
         assert GuaranteeYear.objects.get(institution=firm, year=YEAR).capped_total == D("5000000.00")
-        entries = EvidenceEntry.objects.filter(action="policies.guarantee_claim.declared").order_by("seq")
+        entries = EvidenceEntry.objects.filter(action="policies.guarantee_claim.declared").order_by("id")
         payload = entries.last().payload
     assert (payload["cut"], payload["cap_used_after"]) == ("123000.00", "5000000.00")
 

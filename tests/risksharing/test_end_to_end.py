@@ -15,7 +15,7 @@ from tests.risksharing.conftest import START, D, case_filings
 
 def _actions(board, case):
     with board_scope(board):
-        return list(EvidenceEntry.objects.filter(payload__case=case.pk).order_by("seq")
+        return list(EvidenceEntry.objects.filter(payload__case=case.pk).order_by("id")
                     .values_list("action", flat=True))
 
 

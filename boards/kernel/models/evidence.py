@@ -11,9 +11,10 @@ from boards.kernel.models.tenant import TenantModel
 
 
 class EvidenceEntry(TenantModel):
-    """Append-only, hash-chained per board (区块链存证). Never updated or deleted."""
+    """Append-only (区块链存证): recorded as a queued leaf (no ``seq``), then sequenced once by the
+    sequencer, which fills ``seq``, ``prev_hash`` and ``hash``; nothing else ever changes."""
 
-    seq = models.PositiveBigIntegerField(_("序号"))
+    seq = models.PositiveBigIntegerField(_("序号"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -24,15 +25,20 @@ class EvidenceEntry(TenantModel):
     subject_type = models.CharField(_("对象类型"), max_length=100, blank=True)
     subject_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     payload = models.JSONField(_("内容"), default=dict)
-    prev_hash = models.CharField(_("前一哈希"), max_length=64)
-    hash = models.CharField(_("哈希"), max_length=64)
+    prev_hash = models.CharField(_("前一哈希"), max_length=64, blank=True)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("存证记录")
         verbose_name_plural = _("存证记录")
         ordering = ["board", "seq"]
         constraints = [models.UniqueConstraint(fields=["board", "seq"], name="uniq_evidence_seq")]
-        indexes = [models.Index(fields=["board", "subject_type", "subject_id"])]
+        indexes = [
+            models.Index(fields=["board", "subject_type", "subject_id"]),
+            # The sequencer's queue: the board's entries not yet in the tree, oldest first.
+            models.Index(fields=["board", "id"], condition=models.Q(seq__isnull=True),
+                         name="evidence_queued"),
+        ]
 
     def __str__(self):
         return f"#{self.seq} {self.action}"
@@ -47,7 +53,7 @@ class EvidenceEntry(TenantModel):
 
 
 class EvidenceHead(TenantModel):
-    """The last sequence and hash of a board's chain; locked to append in order."""
+    """The board's tree size (``last_seq``) and last entry hash; only the sequencer locks it."""
 
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
@@ -56,3 +62,36 @@ class EvidenceHead(TenantModel):
         verbose_name = _("存证链头")
         verbose_name_plural = _("存证链头")
         constraints = [models.UniqueConstraint(fields=["board"], name="uniq_evidence_head")]
+
+
+class EvidenceNode(TenantModel):
+    """A perfect subtree of the board's Merkle tree (RFC 9162): leaves
+    ``[index * 2**level, (index + 1) * 2**level)``; level 0 holds the leaf hashes. Append-only."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.PositiveBigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["board", "level", "index"], name="uniq_evidence_node")]
+
+
+class EvidenceCheckpoint(TenantModel):
+    """A signed tree head: ``body`` (canonical JSON of board, size, root, time, algorithms, key id)
+    and its signature. Filings carry one; anyone holding it can later check the log against it."""
+
+    size = models.PositiveBigIntegerField(_("树大小"))
+    root = models.CharField(_("树根"), max_length=64)
+    signed_at = models.DateTimeField(_("签名时间"))
+    key_id = models.CharField(_("密钥标识"), max_length=16)
+    body = models.TextField(_("签名内容"))
+    signature = models.TextField(_("签名"))
+
+    class Meta:
+        verbose_name = _("存证检查点")
+        verbose_name_plural = _("存证检查点")
+        ordering = ["board", "-size"]
+        constraints = [models.UniqueConstraint(fields=["board", "size"], name="uniq_evidence_checkpoint")]
+
+    def __str__(self):
+        return f"{self.size} {self.root[:16]}"

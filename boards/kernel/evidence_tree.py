@@ -1,0 +1,174 @@
+"""The evidence log as a transparency log (RFC 9162): sequencing, the board's Merkle tree, signed
+checkpoints and proofs.
+
+Invariants:
+- ``evidence.record`` inserts one queued entry (``seq`` NULL) and locks nothing shared;
+- ``sequence_board`` alone extends a board's tree: under the board's EvidenceHead lock it takes the
+  queued entries oldest first, gives each ``seq`` = index + 1 and the chain fields (``prev_hash``,
+  ``hash``: the entry content and its canonical JSON are as before), stores the leaf
+  ``H(0x00 || canonical JSON)`` and every perfect subtree completed (EvidenceNode), and signs a
+  checkpoint of the new tree head; entries, nodes and checkpoints are append-only in the database;
+- a proof is read from at most O(log² n) stored nodes, never by rehashing the log.
+"""
+
+import functools
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
+from django.utils import timezone
+
+from boards.kernel import evidence, merkle, signing
+from boards.kernel.models import Board, EvidenceCheckpoint, EvidenceEntry, EvidenceHead, EvidenceNode
+from boards.kernel.scoping import board_scope
+
+CHECKPOINT_FORMAT = "zhuanban-checkpoint/1"
+
+
+def tree_hash():
+    return merkle.hash_function(settings.EVIDENCE_HASH)
+
+
+@functools.cache
+def _signer(algorithm, key, path, generate):
+    if not key:
+        file = Path(path)
+        if generate and not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            try:  # O_EXCL: two processes generating at once keep the first key
+                fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w") as out:
+                    out.write(signing.generate_private_hex() + "\n")
+            except FileExistsError:
+                pass
+        try:
+            key = file.read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(
+                f"no evidence signing key: set EVIDENCE_SIGNING_KEY or EVIDENCE_SIGNING_KEY_FILE ({exc})"
+            ) from exc
+    return signing.Signer(algorithm, key)
+
+
+def signer():
+    """The deployment's checkpoint signer (settings EVIDENCE_SIGNATURE and EVIDENCE_SIGNING_KEY*)."""
+    return _signer(settings.EVIDENCE_SIGNATURE, settings.EVIDENCE_SIGNING_KEY,
+                   settings.EVIDENCE_SIGNING_KEY_FILE, settings.EVIDENCE_SIGNING_KEY_GENERATE)
+
+
+def leaf_data(entry):
+    return evidence.canonical_json(evidence.entry_content(entry)).encode()
+
+
+def _edge(board, size):
+    keys = merkle.Frontier.edge_nodes(size)
+    found = fetch_nodes(board, keys)
+    return {level: found[(level, index)] for level, index in keys}
+
+
+def fetch_nodes(board, keys):
+    """{(level, index): hash} of the stored perfect subtrees ``keys`` (one query)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    with connection.cursor() as cursor:
+        placeholders = ",".join(["(%s, %s)"] * len(keys))
+        cursor.execute(
+            f'SELECT level, "index", hash FROM {EvidenceNode._meta.db_table} WHERE board_id = %s AND '
+            f'(level, "index") IN (VALUES {placeholders})',
+            [board.pk if hasattr(board, "pk") else board, *(v for key in keys for v in key)])
+        found = {(level, index): bytes(value) for level, index, value in cursor.fetchall()}
+    missing = keys - found.keys()
+    if missing:
+        raise merkle.ProofError(f"树节点缺失：{sorted(missing)[:3]}…（存证树被改动）")
+    return found
+
+
+def sequence_board(board, batch=None):
+    """Sequence ``board``'s queued entries (one batch) and sign the new tree head. Returns the number
+    of entries sequenced. Any number of sequencers may run: they serialise on the board's head."""
+    board = board if isinstance(board, Board) else Board.objects.get(pk=board)
+    batch = batch or settings.EVIDENCE_SEQUENCE_BATCH
+    h = tree_hash()
+    with board_scope(board), transaction.atomic():
+        head = evidence.locked_row(EvidenceHead, board=board)
+        queued = list(EvidenceEntry.objects.filter(board=board, seq__isnull=True).order_by("id")[:batch])
+        if not queued:  # a chain migrated into the tree gets its first checkpoint here
+            size = head.last_seq
+            if size and not EvidenceCheckpoint.objects.filter(board=board, size=size).exists():
+                sign_checkpoint(board, size, merkle.Frontier(h, size, _edge(board, size)).root())
+            return 0
+        frontier = merkle.Frontier(h, head.last_seq, _edge(board, head.last_seq))
+        nodes, rows, prev = [], [], head.last_hash
+        for entry in queued:
+            entry.seq, entry.prev_hash = frontier.size + 1, prev
+            entry.hash = prev = evidence.compute_hash(entry)
+            rows.append((entry.seq, entry.prev_hash, entry.hash, entry.pk))
+            nodes += [EvidenceNode(board=board, level=level, index=index, hash=value)
+                      for level, index, value in frontier.append(merkle.leaf_hash(h, leaf_data(entry)))]
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {EvidenceEntry._meta.db_table} SET seq = %s, prev_hash = %s, "
+                               "hash = %s WHERE id = %s", rows)
+        EvidenceNode.objects.bulk_create(nodes, batch_size=2000)
+        head.last_seq, head.last_hash = frontier.size, prev
+        head.save(update_fields=["last_seq", "last_hash"])
+        sign_checkpoint(board, frontier.size, frontier.root())
+    return len(queued)
+
+
+def sequence_all(board):
+    """Sequence until ``board``'s queue is empty (before a filing is built, before verifying)."""
+    total = 0
+    while True:
+        done = sequence_board(board)
+        total += done
+        if done < settings.EVIDENCE_SEQUENCE_BATCH:
+            return total
+
+
+def sign_checkpoint(board, size, root):
+    key, now = signer(), timezone.now().replace(microsecond=0)
+    body = evidence.canonical_json({
+        "format": CHECKPOINT_FORMAT, "board": board.slug, "size": size, "root": root.hex(),
+        "time": now, "hash": settings.EVIDENCE_HASH,
+        "signature_algorithm": key.algorithm, "key_id": key.key_id,
+    })
+    return EvidenceCheckpoint.objects.create(
+        board=board, size=size, root=root.hex(), signed_at=now, key_id=key.key_id,
+        body=body, signature=key.sign(body.encode()))
+
+
+def checkpoint_document(checkpoint):
+    """What a witness keeps: the signed body, the signature and the signer's public key id."""
+    return {"checkpoint": checkpoint.body, "signature": checkpoint.signature}
+
+
+def latest_checkpoint(board):
+    return EvidenceCheckpoint.objects.filter(board=board).order_by("-size").first()
+
+
+def inclusion_proof(board, index, size):
+    """The RFC 9162 inclusion proof (hex hashes) of leaf ``index`` in the tree of ``size`` leaves."""
+    ranges = merkle.inclusion_ranges(index, size)
+    found = fetch_nodes(board, [*merkle.nodes_needed(ranges), (0, index)])
+    path = merkle.proof_hashes(tree_hash(), ranges, lambda *key: found[key])
+    return {"index": index, "tree_size": size, "leaf_hash": found[(0, index)].hex(),
+            "path": [value.hex() for value in path]}
+
+
+def consistency_proof(board, first, second):
+    ranges = merkle.consistency_ranges(first, second)
+    found = fetch_nodes(board, merkle.nodes_needed(ranges))
+    path = merkle.proof_hashes(tree_hash(), ranges, lambda *key: found[key])
+    return {"first": first, "second": second, "path": [value.hex() for value in path]}
+
+
+def root_at(board, size):
+    """The root of the first ``size`` leaves, from stored nodes."""
+    if not size:
+        return tree_hash()(b"")
+    keys = merkle.perfect_nodes(0, size)
+    found = fetch_nodes(board, keys)
+    return merkle.fold(tree_hash(), [found[key] for key in keys])
