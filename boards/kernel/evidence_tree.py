@@ -12,6 +12,7 @@ Invariants:
 """
 
 import functools
+import json
 import os
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from boards.kernel import evidence, merkle, signing
+from boards.kernel import evidence, merkle, signing, witness
 from boards.kernel.models import Board, EvidenceCheckpoint, EvidenceEntry, EvidenceHead, EvidenceNode
 from boards.kernel.scoping import board_scope
 
@@ -172,3 +173,39 @@ def root_at(board, size):
     keys = merkle.perfect_nodes(0, size)
     found = fetch_nodes(board, keys)
     return merkle.fold(tree_hash(), [found[key] for key in keys])
+
+
+WITNESS_FILENAME = "evidence-witness.json"
+
+
+def witness_for(board, subject, action):
+    """What a document about ``subject`` carries so that whoever keeps it witnesses the log: the
+    latest signed checkpoint, the entry ``action`` of ``subject`` (its canonical JSON) and that
+    entry's inclusion proof in the checkpoint's tree. None while the entry is not sequenced."""
+    entry = (EvidenceEntry.objects.filter(board=board, action=action, subject_type=subject._meta.label_lower,
+                                          subject_id=str(subject.pk), seq__isnull=False)
+             .order_by("seq").first())
+    checkpoint = latest_checkpoint(board)
+    if entry is None or checkpoint is None or checkpoint.size < entry.seq:
+        return None
+    return {
+        "format": witness.WITNESS_FORMAT,
+        "checkpoint": checkpoint.body,
+        "signature": checkpoint.signature,
+        "public_key": signer().public_key() if signer().key_id == checkpoint.key_id else None,
+        "entry": leaf_data(entry).decode(),
+        "inclusion": inclusion_proof(board, entry.seq - 1, checkpoint.size),
+    }
+
+
+def witness_qr_svg(document):
+    """A QR code (inline SVG) of the checkpoint the document was built under: board, size, root,
+    key id and the entry's index, enough to ask the log for a consistency proof later."""
+    import qrcode
+    import qrcode.image.svg
+
+    body = json.loads(document["checkpoint"])
+    text = (f"ZB-EVIDENCE board={body['board']} size={body['size']} root={body['root']} "
+            f"key={body['key_id']} entry={document['inclusion']['index'] + 1}")
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=6, border=2)
+    return image.to_string(encoding="unicode")

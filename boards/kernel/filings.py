@@ -9,6 +9,7 @@ Invariants:
 """
 
 import hashlib
+import json
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,7 +17,8 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML
+from django.utils.safestring import mark_safe
+from weasyprint import HTML, Attachment
 
 from boards.kernel import evidence, evidence_tree, filing_tasks  # module imports: filing_tasks imports this
 from boards.kernel.access import STAFF_ROLES, require_role
@@ -55,13 +57,23 @@ def create_filing(board, *, kind, addressee, subject, template_name, context, ac
 
 
 def render_pdf(filing):
+    """The filing's PDF, a witness of the evidence log: it prints the checkpoint it was built under,
+    a QR code of it, and embeds the signed checkpoint with the inclusion proof of the filing's own
+    ``boards.filing.created`` entry (evidence_tree.witness_for; scripts/verify_filing.py checks it)."""
+    witness = evidence_tree.witness_for(filing.board, filing, "boards.filing.created")
+    checkpoint = json.loads(witness["checkpoint"]) if witness else None
     html = render_to_string(filing.template_name, {
         **filing.context,
         "filing": filing,
         "board": filing.board,
         "font_family": settings.FILING_FONT_FAMILY,
+        "witness": witness and {**checkpoint, "entry": witness["inclusion"]["index"] + 1,
+                                "qr_svg": mark_safe(evidence_tree.witness_qr_svg(witness))},  # noqa: S308
     })
-    return HTML(string=html).write_pdf()
+    attachments = [Attachment(string=json.dumps(witness, ensure_ascii=False, indent=1).encode(),
+                              name=evidence_tree.WITNESS_FILENAME,
+                              description="存证检查点与本报备存证记录的包含证明")] if witness else []
+    return HTML(string=html).write_pdf(attachments=attachments)
 
 
 def render_filing_now(filing_id):
