@@ -28,6 +28,7 @@ DATABASE_URL="$($PY scripts/bench/db.py create "$DB_NAME")"
 export ZHUANBAN_BENCH=1 DJANGO_DEBUG=0 DJANGO_SECRET_KEY=bench-secret-key-not-for-production-0123456789abcdef
 export DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 DB_CONN_MAX_AGE=60
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING
+export EVIDENCE_SIGNING_KEY_GENERATE=1  # a throwaway checkpoint key under ZHUANBAN_VAR_DIR
 # The throttle still runs (its Redis round trip is part of the cost), but never refuses.
 export API_THROTTLE_RATE=100000000/min ANON_THROTTLE_RATE=100000000/m
 export CELERY_QUEUE="zhuanban-bench-$$" CACHE_KEY_PREFIX="zhuanban-bench-$$"

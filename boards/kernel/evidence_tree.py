@@ -12,6 +12,7 @@ Invariants:
 """
 
 import functools
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -105,18 +106,36 @@ def sequence_board(board, batch=None):
         nodes, rows, prev = [], [], head.last_hash
         for entry in queued:
             entry.seq, entry.prev_hash = frontier.size + 1, prev
-            entry.hash = prev = evidence.compute_hash(entry)
-            rows.append((entry.seq, entry.prev_hash, entry.hash, entry.pk))
-            nodes += [EvidenceNode(board=board, level=level, index=index, hash=value)
-                      for level, index, value in frontier.append(merkle.leaf_hash(h, leaf_data(entry)))]
-        with connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {EvidenceEntry._meta.db_table} SET seq = %s, prev_hash = %s, "
-                               "hash = %s WHERE id = %s", rows)
-        EvidenceNode.objects.bulk_create(nodes, batch_size=2000)
+            data = leaf_data(entry)  # the canonical JSON: its SHA-256 is the chain hash, as before
+            entry.hash = prev = hashlib.sha256(data).hexdigest()
+            rows.append((entry.pk, entry.seq, entry.prev_hash, entry.hash))
+            nodes += frontier.append(merkle.leaf_hash(h, data))
+        _write(board, rows, nodes)
         head.last_seq, head.last_hash = frontier.size, prev
         head.save(update_fields=["last_seq", "last_hash"])
         sign_checkpoint(board, frontier.size, frontier.root())
     return len(queued)
+
+
+def _write(board, rows, nodes):
+    """Sequence ``rows`` (id, seq, prev_hash, hash) and insert ``nodes`` (level, index, hash): one
+    statement each on PostgreSQL (arrays unnested), row by row on SQLite."""
+    entries, table = EvidenceEntry._meta.db_table, EvidenceNode._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {entries} AS e SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash FROM "
+                "unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS v(id, seq, prev_hash, hash) "
+                "WHERE e.id = v.id", [list(column) for column in zip(*rows, strict=True)])
+            cursor.execute(
+                f'INSERT INTO {table} (board_id, level, "index", hash) SELECT %s, * FROM '
+                "unnest(%s::smallint[], %s::bigint[], %s::bytea[])",
+                [board.pk, *(list(column) for column in zip(*nodes, strict=True))])
+            return
+        cursor.executemany(f"UPDATE {entries} SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                           [(seq, prev, value, pk) for pk, seq, prev, value in rows])
+        cursor.executemany(f'INSERT INTO {table} (board_id, level, "index", hash) VALUES (%s, %s, %s, %s)',
+                           [(board.pk, *node) for node in nodes])
 
 
 def sequence_all(board):

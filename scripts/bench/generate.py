@@ -282,5 +282,5 @@ def build(small_size=1000, large_size=100_000, products_per_institution=300, dea
     BoardMembership.objects.create(user=staff, board=deadline_board, role=Role.EXCHANGE_STAFF)
     rows["deadlines"] = deadlines(deadline_board, deadline_count, due=deadline_due)
     log(f"  {deadline_board.slug}: {rows['deadlines']} open deadlines, {deadline_due} due")
-    analyze()
+    transaction.on_commit(analyze)  # as the owner, which needs a login outside the transaction
     return World(callers["small"], callers["large"], other, deadline_board, rows)

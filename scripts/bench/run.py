@@ -120,6 +120,28 @@ def throughput(world, base_url, duration, threads, connections):
     return result
 
 
+def evidence_phase(world, base_url, duration, threads, leaves):
+    """Issue 14: appends before/after, 64-connection reads with evidence vs the floor while a
+    sequencer runs as beat would, and the sequencer's leaves/s (scripts/bench/evidence.py)."""
+    from scripts.bench import evidence as bench_evidence
+
+    result = bench_evidence.appends()
+    log(f"  appends/s: queued {result['queued']:.0f}, locking head {result['locking']:.0f}")
+    running = bench_evidence.Sequencer(world.small.board)
+    running.start()
+    _, path, floor, _ = endpoints(world.small)[0]
+    app = wrk(base_url + path, world.small.header, duration, threads, 64)
+    ref = wrk(base_url + floor, world.small.header, duration, threads, 64)
+    running.stop.set()
+    running.join()
+    result["reads"] = (app, ref, running.leaves)
+    log(f"  enterprises at 64 connections: {app['rps']:.0f} req/s, floor {ref['rps']:.0f}; "
+        f"{running.leaves} leaves sequenced meanwhile")
+    result["sequencer"] = bench_evidence.sequencer(result["board"], leaves)
+    log(f"  sequencer: {result['sequencer']}")
+    return result
+
+
 def purge(queue):
     from config.celery import app
 
@@ -307,6 +329,9 @@ def main():
     parser.add_argument("--threads", type=int, default=int(os.environ.get("BENCH_THREADS", 2)))
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 16)))
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
+    parser.add_argument("--evidence-leaves", type=int,
+                        default=int(os.environ.get("BENCH_EVIDENCE_LEAVES", 1_000_000)))
+    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), help="evidence: that phase only")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "latest.md"))
     args = parser.parse_args()
     started = time.perf_counter()
@@ -318,6 +343,11 @@ def main():
                            deadline_due=args.due, log=log)
     generated = time.perf_counter() - t
     vacuum()
+    if args.only == "evidence":
+        log("[bench] evidence log only")
+        ev = evidence_phase(world, args.url.rstrip("/"), args.duration, args.threads, args.evidence_leaves)
+        print(table.render_evidence(ev))
+        return
     log(f"[bench] generated in {generated:.0f} s; queries per request")
     counts = query_counts(world.small)
     log(f"[bench] wrk {args.duration} s per point, {args.threads} threads, {args.connections} connections")
@@ -328,10 +358,12 @@ def main():
     sweeps = sweep(world, args.deadlines_large, args.due)
     log("[bench] filing PDFs")
     pdfs = filings(world)
+    log("[bench] evidence log")
+    ev = evidence_phase(world, args.url.rstrip("/"), args.duration, args.threads, args.evidence_leaves)
     after = conditions()
     markdown = table.render(
         world=world, counts=counts, load=load, rls=rls, sweeps=sweeps, pdfs=pdfs, before=before, after=after,
-        args=args, generated=generated, elapsed=time.perf_counter() - started)
+        args=args, generated=generated, elapsed=time.perf_counter() - started, evidence=ev)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(markdown, encoding="utf-8")
     print(markdown)

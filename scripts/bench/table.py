@@ -12,7 +12,32 @@ def _verdict(ok):
     return "PASS" if ok else "FAIL"
 
 
-def render(*, world, counts, load, rls, sweeps, pdfs, before, after, args, generated, elapsed):
+def evidence_rows(ev):
+    """The evidence log's rows (issue 14): appends before/after, reads with evidence at 64 connections
+    against the floor, the sequencer's throughput."""
+    rows = []
+    ratio = _ratio(ev["queued"], ev["locking"])
+    rows.append(f"| Evidence appends, {ev['writers']} writers × {ev['per_writer']} on one board "
+                "(median of 3) | "
+                f"{ev['queued']:.0f} /s queued insert | {ev['locking']:.0f} /s locking the head (before) | "
+                f"{ratio:.1f}× | ≥ 1× | {_verdict(ratio >= 1)} |")
+    app, ref, leaves = ev["reads"]
+    ratio = _ratio(app["rps"], ref["rps"])
+    rows.append(f"| Enterprise list with evidence, 64 connections, sequencer every 5 s ({leaves} leaves) | "
+                f"{app['rps']:.0f} req/s (p50 {app['p50']:.1f} ms) | floor {ref['rps']:.0f} req/s | "
+                f"{ratio:.0%} | ≥ 80 % | {_verdict(ratio >= 0.80)} |")
+    seq = ev["sequencer"]
+    rows.append(f"| Sequencer, {seq['leaves']:,} queued leaves onto a tree of {seq['tree_before']:,} | "
+                f"{seq['rate']:.0f} leaves/s | {seq['seconds']:.0f} s in all | — | (no target) | |")
+    return rows
+
+
+def render_evidence(ev):
+    head = ["| Measure | Figure | Reference | Ratio | Target | Result |", "|---|---|---|---|---|---|"]
+    return "\n".join([*head, *evidence_rows(ev)]) + "\n"
+
+
+def render(*, world, counts, load, rls, sweeps, pdfs, before, after, args, generated, elapsed, evidence=None):
     rows = []
 
     def row(measure, figure, reference, ratio, target, verdict):
@@ -53,6 +78,8 @@ def render(*, world, counts, load, rls, sweeps, pdfs, before, after, args, gener
     for kind, seconds in pdfs.items():
         row(f"Filing PDF {kind} (median of 3)", f"{seconds * 1000:.0f} ms", "—", "—", "(no target)", "")
 
+    if evidence is not None:
+        rows += evidence_rows(evidence)
     failed = sum(1 for line in rows if line.endswith("| FAIL |"))
     header = [
         f"## `make bench` — {dt.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
