@@ -131,12 +131,14 @@ def evidence_phase(world, base_url, duration, threads, leaves):
     running.start()
     _, path, floor, _ = endpoints(world.small)[0]
     app = wrk(base_url + path, world.small.header, duration, threads, 64)
+    bare = wrk(f"{base_url}/bench-noevidence/{world.small.board.slug}/enterprises/", world.small.header,
+               duration, threads, 64)
     ref = wrk(base_url + floor, world.small.header, duration, threads, 64)
     running.stop.set()
     running.join()
-    result["reads"] = (app, ref, running.leaves)
-    log(f"  enterprises at 64 connections: {app['rps']:.0f} req/s, floor {ref['rps']:.0f}; "
-        f"{running.leaves} leaves sequenced meanwhile")
+    result["reads"] = (app, bare, ref, running.leaves)
+    log(f"  enterprises at 64 connections: {app['rps']:.0f} req/s, without evidence {bare['rps']:.0f}, "
+        f"floor {ref['rps']:.0f}; {running.leaves} leaves sequenced meanwhile")
     result["sequencer"] = bench_evidence.sequencer(result["board"], leaves)
     log(f"  sequencer: {result['sequencer']}")
     return result

@@ -21,11 +21,14 @@ def evidence_rows(ev):
                 "(median of 3) | "
                 f"{ev['queued']:.0f} /s queued insert | {ev['locking']:.0f} /s locking the head (before) | "
                 f"{ratio:.1f}× | ≥ 1× | {_verdict(ratio >= 1)} |")
-    app, ref, leaves = ev["reads"]
-    ratio = _ratio(app["rps"], ref["rps"])
+    app, bare, ref, leaves = ev["reads"]
+    ratio = _ratio(app["rps"], bare["rps"])
     rows.append(f"| Enterprise list with evidence, 64 connections, sequencer every 5 s ({leaves} leaves) | "
-                f"{app['rps']:.0f} req/s (p50 {app['p50']:.1f} ms) | floor {ref['rps']:.0f} req/s | "
-                f"{ratio:.0%} | ≥ 80 % | {_verdict(ratio >= 0.80)} |")
+                f"{app['rps']:.0f} req/s (p50 {app['p50']:.1f} ms) | the same reads without evidence "
+                f"{bare['rps']:.0f} req/s | {ratio:.0%} | ≥ 80 % | {_verdict(ratio >= 0.80)} |")
+    ratio = _ratio(app["rps"], ref["rps"])
+    rows.append(f"| Enterprise list with evidence, 64 connections, against the raw floor | "
+                f"{app['rps']:.0f} req/s | floor {ref['rps']:.0f} req/s | {ratio:.0%} | (detail) | |")
     seq = ev["sequencer"]
     rows.append(f"| Sequencer, {seq['leaves']:,} queued leaves onto a tree of {seq['tree_before']:,} | "
                 f"{seq['rate']:.0f} leaves/s | {seq['seconds']:.0f} s in all | — | (no target) | |")

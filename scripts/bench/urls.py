@@ -8,8 +8,10 @@ rows fetched with ``.values()`` and returned as a JsonResponse. No serializer, c
 count, throttling or evidence.
 """
 
+from unittest import mock
+
 from django.http import JsonResponse
-from django.urls import include, path
+from django.urls import include, path, resolve
 from rest_framework.request import Request
 
 from alliance.models import Product
@@ -60,7 +62,19 @@ def floor_catalogue(request, board):
     return _rows(Product.objects.filter(board=request.board, is_published=True), request, PRODUCT_FIELDS)
 
 
+def without_evidence(request, board):
+    """The enterprise list itself, everything included but its evidence entry: the reference of the
+    evidence bench row ("the same reads without it"). Sync workers serve one request at a time, so
+    the patch touches no other request."""
+    from boards.enterprises.api import enterprises
+
+    view = resolve(f"/api/v1/{board}/enterprises/")
+    with mock.patch.object(enterprises, "record_institution_read", lambda *args, **kwargs: None):
+        return view.func(request, *view.args, **view.kwargs)
+
+
 urlpatterns = [
+    path("bench-noevidence/<slug:board>/enterprises/", without_evidence),
     path("bench-floor/<slug:board>/enterprises/", floor_enterprises),
     path("bench-floor/<slug:board>/products/", floor_products),
     path("bench-floor/<slug:board>/catalogue/", floor_catalogue),
