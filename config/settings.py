@@ -368,6 +368,10 @@ EVIDENCE_SIGNING_KEY_FILE = env_str("EVIDENCE_SIGNING_KEY_FILE", str(VAR_DIR / "
 EVIDENCE_SEQUENCE_BATCH = env_int("EVIDENCE_SEQUENCE_BATCH", 5000, minimum=1)
 # Without a broker (the SQLite demo) entries are sequenced right after their transaction commits;
 # with one, by the periodic task above.
+# The anchoring adapter (boards/kernel/anchoring.py): every checkpoint goes to each publisher listed;
+# the default appends it to a file. A market adds its own business chain's publisher here.
+EVIDENCE_ANCHOR_PUBLISHERS = env_list("EVIDENCE_ANCHOR_PUBLISHERS", ["boards.kernel.anchoring.FilePublisher"])
+EVIDENCE_ANCHOR_FILE = env_str("EVIDENCE_ANCHOR_FILE", str(VAR_DIR / "evidence-checkpoints.jsonl"))
 EVIDENCE_SEQUENCE_AFTER_COMMIT = env_bool("EVIDENCE_SEQUENCE_AFTER_COMMIT", CELERY_TASK_ALWAYS_EAGER)
 
 LOGGING = {

@@ -119,9 +119,9 @@ def record(board, action, *, actor=None, subject=None, payload=None):
         payload=jsonable(payload or {}),
     )
     if settings.EVIDENCE_SEQUENCE_AFTER_COMMIT:  # no broker (the demo): no periodic sequencer either
-        from boards.kernel import evidence_tree  # imports this module
+        from boards.kernel import anchoring  # imports this module
 
-        transaction.on_commit(lambda: evidence_tree.sequence_all(board))
+        transaction.on_commit(lambda: anchoring.sequence_and_anchor(board))
     return entry
 
 

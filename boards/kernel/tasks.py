@@ -4,7 +4,7 @@ recomputation. Periodic ones are listed in settings.PERIODIC_TASKS."""
 from celery import shared_task
 from django.utils import timezone
 
-from boards.kernel import deadlines, evidence_tree, files, notifications
+from boards.kernel import anchoring, deadlines, files, notifications
 from boards.kernel.models import Board
 from boards.kernel.scoping import board_scope
 from boards.kernel.taskbase import BoardTask
@@ -56,5 +56,6 @@ def sweep_orphan_files():
 
 @shared_task
 def sequence_evidence():
-    """Sequence every board's queued evidence and sign its new checkpoint (every few seconds)."""
-    return sum(evidence_tree.sequence_all(board) for board in Board.objects.order_by("id"))
+    """Sequence every board's queued evidence, sign its new checkpoints and hand them to the anchoring
+    publishers (every few seconds)."""
+    return sum(anchoring.sequence_and_anchor(board) for board in Board.objects.order_by("id"))

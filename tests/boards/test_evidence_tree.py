@@ -182,3 +182,41 @@ def test_the_public_key_is_published(client, db, django_assert_num_queries):
     assert response.status_code == 200
     assert response.json() == evidence_tree.signer().public_key()
     assert client.post("/evidence/public-key/").status_code == 405
+
+
+class _FlakyPublisher:
+    """A market's own publisher, down for the first call of each test."""
+
+    name = "market-chain"
+    calls = []
+    down = True
+
+    def publish(self, document):
+        _FlakyPublisher.calls.append(json.loads(document["checkpoint"])["size"])
+        if _FlakyPublisher.down:
+            raise ConnectionError("business chain unreachable")
+        return f"tx-{len(_FlakyPublisher.calls)}"
+
+
+def test_checkpoints_go_to_every_publisher_and_a_failed_one_is_retried(in_board, settings, tmp_path):
+    from boards.kernel import anchoring, tasks
+    from boards.kernel.models import EvidenceAnchor
+
+    settings.EVIDENCE_ANCHOR_FILE = str(tmp_path / "anchors.jsonl")
+    settings.EVIDENCE_ANCHOR_PUBLISHERS = ["boards.kernel.anchoring.FilePublisher",
+                                           f"{__name__}._FlakyPublisher"]
+    settings.EVIDENCE_SEQUENCE_BATCH = 2
+    _FlakyPublisher.calls, _FlakyPublisher.down = [], True
+    _record(in_board, 3)
+    assert tasks.sequence_evidence() == 3  # beat's task: sequence, sign, anchor
+    lines = [json.loads(line) for line in (tmp_path / "anchors.jsonl").read_text().splitlines()]
+    stored = [evidence_tree.checkpoint_document(c) for c in EvidenceCheckpoint.objects.order_by("size")]
+    assert lines == stored and len(stored) == 2  # sizes 2 and 3
+    assert _FlakyPublisher.calls == [2]  # it failed at the first one and stopped
+    assert list(EvidenceAnchor.objects.values_list("publisher", flat=True)) == ["file", "file"]
+    _FlakyPublisher.down = False
+    assert anchoring.anchor_pending(in_board) == 2
+    assert _FlakyPublisher.calls == [2, 2, 3]
+    receipts = EvidenceAnchor.objects.filter(publisher="market-chain").values_list("receipt", flat=True)
+    assert sorted(receipts) == ["tx-2", "tx-3"]
+    assert anchoring.anchor_pending(in_board) == 0

@@ -5,7 +5,13 @@ same tables are fenced by row-level security (boards/kernel/rls.py)."""
 from boards.kernel.models.access import ApiKey, BoardMembership, Institution, InstitutionKind, Role
 from boards.kernel.models.calendar import CalendarYear, HolidayOverride
 from boards.kernel.models.deadlines import DayBasis, Deadline, DeadlineStage, DeadlineState
-from boards.kernel.models.evidence import EvidenceCheckpoint, EvidenceEntry, EvidenceHead, EvidenceNode
+from boards.kernel.models.evidence import (
+    EvidenceAnchor,
+    EvidenceCheckpoint,
+    EvidenceEntry,
+    EvidenceHead,
+    EvidenceNode,
+)
 from boards.kernel.models.files import StoredFile, stored_file_path
 from boards.kernel.models.filings import Filing, FilingCounter, FilingState
 from boards.kernel.models.notifications import Notification
@@ -26,6 +32,7 @@ __all__ = [
     "EvidenceHead",
     "EvidenceNode",
     "EvidenceCheckpoint",
+    "EvidenceAnchor",
     "DayBasis",
     "DeadlineState",
     "DeadlineStage",

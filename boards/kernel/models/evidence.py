@@ -95,3 +95,20 @@ class EvidenceCheckpoint(TenantModel):
 
     def __str__(self):
         return f"{self.size} {self.root[:16]}"
+
+
+class EvidenceAnchor(TenantModel):
+    """A checkpoint handed to one publisher of the anchoring adapter (boards.kernel.anchoring), with
+    the publisher's receipt. Checkpoints without a row for a publisher are its outbox. Append-only."""
+
+    checkpoint = models.ForeignKey(EvidenceCheckpoint, on_delete=models.PROTECT, related_name="anchors")
+    publisher = models.CharField(_("发布方"), max_length=60)
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now)
+    receipt = models.TextField(_("回执"), blank=True)
+
+    class Meta:
+        verbose_name = _("检查点锚定")
+        verbose_name_plural = _("检查点锚定")
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "publisher"], name="uniq_evidence_anchor")
+        ]
