@@ -307,6 +307,12 @@ def build():
                                  kind="deposit", amount=D(100), balance_after=D(100), loss_part=part)
         ReportEntry.objects.create(board=board, report=v.quarterly, task=LedgerTask.objects.get(board=board))
 
+    # The evidence tree, its checkpoints and their anchors (what beat's sequencer does).
+    from boards.kernel import anchoring
+
+    for w in (victim, attacker):
+        anchoring.sequence_and_anchor(w.board)
+
     a = _attackers(attacker)
     a.board = attacker.board
     return SimpleNamespace(victim=v, attacker=a)
