@@ -31,7 +31,7 @@ class EvidenceEntry(TenantModel):
     class Meta:
         verbose_name = _("存证记录")
         verbose_name_plural = _("存证记录")
-        ordering = ["board", "seq"]
+        ordering = ["board", "seq", "id"]  # queued entries (no seq yet) in the order recorded
         constraints = [models.UniqueConstraint(fields=["board", "seq"], name="uniq_evidence_seq")]
         indexes = [
             models.Index(fields=["board", "subject_type", "subject_id"]),
