@@ -155,7 +155,7 @@ def test_the_migration_builds_the_tree_of_an_old_chain(committed_db, board, sett
 
     from boards.kernel.scoping import board_scope
 
-    migration = importlib.import_module("boards.migrations.0004_evidence_tree_from_chains")
+    migration = importlib.import_module("boards.migrations.0005_evidence_tree_from_chains")
     with board_scope(board):
         _record(board, 6)
         evidence_tree.sequence_all(board)

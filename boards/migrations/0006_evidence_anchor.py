@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0004_evidence_tree_from_chains'),
+        ('boards', '0005_evidence_tree_from_chains'),
     ]
 
     operations = [

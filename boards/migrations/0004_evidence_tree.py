@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0002_enterprise_board_name_id'),
+        ('boards', '0003_listing_standards'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

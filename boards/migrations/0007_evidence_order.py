@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0005_evidence_anchor'),
+        ('boards', '0006_evidence_anchor'),
     ]
 
     operations = [

@@ -51,5 +51,5 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("boards", "0003_evidence_tree")]
+    dependencies = [("boards", "0004_evidence_tree")]
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
