@@ -7,7 +7,7 @@ class AllianceConfig(AppConfig):
     verbose_name = _("科创服务联盟")
 
     def ready(self):
-        from alliance import config, services
+        from alliance import config, selectors, services
         from alliance.federation import Federations
         from boards.kernel.config import register_config_section, register_module
         from boards.kernel.providers import FederationDirectory, register_provider
@@ -20,3 +20,13 @@ class AllianceConfig(AppConfig):
                                 config.validate_service_institutions)
         quality_challenge_raised.connect(services.on_quality_challenge, dispatch_uid="alliance_exit_case")
         register_provider(FederationDirectory, Federations())
+        from boards.kernel.models import Role
+        from boards.kernel.workbench import register_entry
+
+        register_entry("金融超市", "alliance-catalogue", module="alliance")
+        register_entry("科技金融服务机构名单", "alliance-service-institutions", module="service_institutions")
+        register_entry("我的融资需求", "alliance-my-financing",
+                       roles=[Role.ENTERPRISE_USER], module="alliance")
+        register_entry("本机构金融产品", "alliance-institution-products",
+                       roles=[Role.INSTITUTION_USER, Role.CREDIT_ENHANCER], module="alliance",
+                       when=selectors.acts_for_member)

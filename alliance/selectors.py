@@ -140,6 +140,12 @@ def member_institution(user, board):
     return institution
 
 
+def acts_for_member(user, board):
+    """Whether ``user`` acts for a member institution on ``board`` (their products page exists)."""
+    institution = membership_institution(user, board, *INSTITUTION_ROLES)
+    return institution is not None and is_member(board, institution)
+
+
 def own_products(board, institution):
     """``institution``'s products on ``board``, published or not."""
     return Product.objects.filter(board=board, institution=institution).order_by("name", "id")

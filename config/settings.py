@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "boards.kernel.context_processors.current_board",
+                "boards.kernel.context_processors.navigation",
             ],
         },
     },
@@ -218,7 +219,7 @@ ANON_THROTTLE_RATE = env_rate("ANON_THROTTLE_RATE", "120/m")
 ANON_POST_THROTTLE_RATE = env_rate("ANON_POST_THROTTLE_RATE", "5/h")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "workbench-landing"  # the workbench of the board last used
 
 SECURE_COOKIES = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_COOKIES

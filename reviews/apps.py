@@ -12,3 +12,10 @@ class ReviewsConfig(AppConfig):
 
         register_module("reviews", "专家评审")
         register_config_section("reviews", config.DEFAULT, config.validate)
+        from boards.kernel.models import Role
+        from boards.kernel.workbench import register_entry
+
+        register_entry("评审任务", "reviews-portal:home",
+                       roles=[Role.EXPERT], module="reviews", with_board=False)
+        register_entry("我的专家评审", "reviews:enterprise-cases",
+                       roles=[Role.ENTERPRISE_USER], module="reviews")

@@ -12,3 +12,12 @@ class RisksharingConfig(AppConfig):
 
         register_module("risksharing", "风险分担")
         register_config_section("risksharing", config.DEFAULT, config.validate)
+        from boards.kernel.access import STAFF_ROLES
+        from boards.kernel.models import Role
+        from boards.kernel.workbench import register_entry
+
+        register_entry("我的融资风险分担", "risksharing:my-cases",
+                       roles=[Role.ENTERPRISE_USER], module="risksharing")
+        register_entry("立项会", "risksharing:meetings", roles=[Role.CREDIT_ENHANCER], module="risksharing")
+        register_entry("风险分担业务总览", "risksharing:portfolio", roles=[*STAFF_ROLES, Role.REGULATOR],
+                       module="risksharing")

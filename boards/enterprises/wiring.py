@@ -9,8 +9,10 @@ def ready() -> None:
     from boards.enterprises import scoring, tiers
     from boards.enterprises.services import admission, custody, disclosure
     from boards.enterprises.signals import tier_changed
+    from boards.enterprises.views import admission as views_admission
     from boards.kernel.config import register_config_section, register_module
-    from boards.kernel.models import Board
+    from boards.kernel.models import Board, Role
+    from boards.kernel.workbench import register_entry
 
     register_module("boards", "企业库")
     register_module("admission", "入板申报")
@@ -23,6 +25,16 @@ def ready() -> None:
     register_config_section("disclosure", disclosure.DEFAULT_CONFIG, disclosure.validate_config)
     tier_changed.connect(custody.on_tier_changed, dispatch_uid="custody_tier_changed")
     tier_changed.connect(disclosure.on_tier_changed, dispatch_uid="disclosure_tier_changed")
+    register_entry("入板公示", "admission-publicity", module="admission")
+    register_entry("我的入板申请", "admission-mine", roles=[Role.ENTERPRISE_USER], module="admission")
+    register_entry("我的信息披露", "my-disclosures", roles=[Role.ENTERPRISE_USER], module="disclosure")
+    register_entry("数据授权", "my-consents", roles=[Role.ENTERPRISE_USER], module="boards")
+    register_entry("辖区入板申请", "admission-bureau", roles=[Role.LOCAL_BUREAU], module="admission",
+                   when=views_admission.bureau_of_a_prefecture)
+    register_entry("代企业申报", "admission-bureau-file", roles=[Role.LOCAL_BUREAU], module="admission",
+                   when=views_admission.bureau_of_a_prefecture)
+    register_entry("服务企业的入板申请", "admission-institution", roles=[Role.INSTITUTION_USER],
+                   module="admission", when=views_admission.files_for_enterprises)
     post_save.connect(_new_board_gets_listing_standards, sender=Board, dispatch_uid="listing_standards")
 
 

@@ -69,6 +69,17 @@ def _filing_institution(request):
     return membership
 
 
+def files_for_enterprises(user, board):
+    """Whether ``user`` acts for an institution that may file applications (their page exists)."""
+    return BoardMembership.objects.filter(user=user, board=board, is_active=True, role=Role.INSTITUTION_USER,
+                                          institution__kind__in=FILING_INSTITUTION_KINDS).exists()
+
+
+def bureau_of_a_prefecture(user, board):
+    return (BoardMembership.objects.filter(user=user, board=board, is_active=True, role=Role.LOCAL_BUREAU)
+            .exclude(prefecture="").exists())
+
+
 def _own_enterprises(request):
     return Enterprise.objects.filter(users=request.user)
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from boards.kernel.models import Board
+from boards.kernel.workbench import public_entries
 
 
 def _check(fn):
@@ -64,4 +65,6 @@ def healthz(request):
 
 
 def home(request):
-    return render(request, "boards/home.html", {"boards": Board.objects.filter(is_active=True)})
+    """The public home: each board with its public pages (publicity, catalogue … where enabled)."""
+    boards = Board.objects.filter(is_active=True).order_by("pk")
+    return render(request, "boards/home.html", {"boards": [(b, public_entries(b)) for b in boards]})
