@@ -107,6 +107,7 @@ PROBES = {
     "risksharing:portfolio": Entry(roles=("regulator",)),
     # --- pages: kernel, custody, disclosure, consent, admission --------------------------------
     "filing-list": Entry(roles=("regulator",)),
+    "workbench": Entry(roles=("enterprise_user", "institution_user", "regulator")),
     "filing-download": Entry("filing", roles=("regulator",)),
     "enterprise-profile": Entry("listed", roles=("local_bureau",)),
     "enterprise-disclosures": Entry("listed", roles=("institution_user", "regulator"),
@@ -199,6 +200,7 @@ PROBES = {
 ALLOWED_PUBLIC = {
     "healthz": "liveness check: no data",
     "home": "landing page: lists the caller's own boards only",
+    "workbench-landing": "redirects to the workbench of one of the caller's own boards",
     "login": "login form",
     "logout": "logout",
     "password_change": "the caller's own password",
