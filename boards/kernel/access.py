@@ -11,17 +11,21 @@ STAFF_ROLES = (Role.EXCHANGE_STAFF, Role.PLATFORM_ADMIN)
 INSTITUTION_ROLES = (Role.INSTITUTION_USER, Role.CREDIT_ENHANCER)
 
 
+def active_memberships(user):
+    """Every active membership of ``user`` with its board, in one query kept on the user object
+    (which lives for one request): role checks and the top bar share it."""
+    if "_zb_memberships" not in user.__dict__:
+        user.__dict__["_zb_memberships"] = list(
+            BoardMembership.objects.filter(user=user, is_active=True).select_related("board")
+            .order_by("board__slug", "role"))
+    return user.__dict__["_zb_memberships"]
+
+
 def user_roles(user, board):
-    """The set of active roles ``user`` holds on ``board`` (cached on the user object)."""
+    """The set of active roles ``user`` holds on ``board``."""
     if user is None or not user.is_authenticated or board is None:
         return frozenset()
-    cache = user.__dict__.setdefault("_board_roles", {})
-    if board.pk not in cache:
-        cache[board.pk] = frozenset(
-            BoardMembership.objects.filter(user=user, board=board, is_active=True)
-            .values_list("role", flat=True)
-        )
-    return cache[board.pk]
+    return frozenset(m.role for m in active_memberships(user) if m.board_id == board.pk)
 
 
 def role_users(board: Board, *roles: str) -> list:

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.kernel import calendar
-from boards.kernel.access import STAFF_ROLES
+from boards.kernel.access import STAFF_ROLES, active_memberships
 from boards.kernel.config import module_enabled
-from boards.kernel.models import BoardMembership, Deadline, DeadlineState, Notification, Role
+from boards.kernel.models import Deadline, DeadlineState, Notification, Role
 
 TASK_LIMIT = 50
 NOTIFICATION_LIMIT = 10
@@ -71,16 +71,13 @@ def public_entries(board) -> list[tuple[str, str]]:
 
 
 def memberships(user) -> dict:
-    """{board: sorted roles} of the user's active memberships on active boards, in one query
-    (kept on the user object, which lives for one request)."""
+    """{board: roles} of the user's active memberships on active boards."""
     if not user.is_authenticated:
         return {}
-    if "_zb_memberships" in user.__dict__:
-        return user.__dict__["_zb_memberships"]
-    result: dict = user.__dict__.setdefault("_zb_memberships", {})
-    for membership in (BoardMembership.objects.filter(user=user, is_active=True, board__is_active=True)
-                       .select_related("board").order_by("board__slug", "role")):
-        result.setdefault(membership.board, []).append(membership.role)
+    result: dict = {}
+    for membership in active_memberships(user):
+        if membership.board.is_active:
+            result.setdefault(membership.board, []).append(membership.role)
     return result
 
 
