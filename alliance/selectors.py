@@ -20,7 +20,13 @@ from alliance.models import (
     ServiceApplicationState,
 )
 from boards.enterprises.models import Enterprise, QualificationKind
-from boards.kernel.access import INSTITUTION_ROLES, STAFF_ROLES, has_role, membership_institution
+from boards.kernel.access import (
+    INSTITUTION_ROLES,
+    STAFF_ROLES,
+    active_memberships,
+    has_role,
+    membership_institution,
+)
 from boards.kernel.models import Institution, Role
 
 
@@ -142,8 +148,9 @@ def member_institution(user, board):
 
 def acts_for_member(user, board):
     """Whether ``user`` acts for a member institution on ``board`` (their products page exists)."""
-    institution = membership_institution(user, board, *INSTITUTION_ROLES)
-    return institution is not None and is_member(board, institution)
+    institutions = [m.institution for m in active_memberships(user)
+                    if m.board_id == board.pk and m.role in INSTITUTION_ROLES and m.institution is not None]
+    return bool(institutions) and is_member(board, institutions[0])
 
 
 def own_products(board, institution):

@@ -16,7 +16,7 @@ def active_memberships(user):
     (which lives for one request): role checks and the top bar share it."""
     if "_zb_memberships" not in user.__dict__:
         user.__dict__["_zb_memberships"] = list(
-            BoardMembership.objects.filter(user=user, is_active=True).select_related("board")
+            BoardMembership.objects.filter(user=user, is_active=True).select_related("board", "institution")
             .order_by("board__slug", "role"))
     return user.__dict__["_zb_memberships"]
 

@@ -11,7 +11,6 @@ from django.utils import timezone
 
 from boards.kernel import workbench
 from boards.kernel.deadlines import meet_deadline, open_deadline
-from boards.kernel.demo import DEMO_PASSWORD
 from boards.kernel.models import BoardMembership, Role
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
@@ -138,7 +137,9 @@ def test_public_home_links_each_boards_public_pages(client, seeded):
 
 
 def test_the_top_bar_switches_boards_for_an_account_on_several(client, seeded):
-    assert client.login(username="inst.boc", password=DEMO_PASSWORD)
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="inst.boc"))
     page = client.get(reverse("workbench", args=["nmg-kcb"])).content.decode()
     assert "切换专板" in page and reverse("workbench", args=["xj-zjtx"]) in page
     assert reverse("alliance-institution-products", args=["nmg-kcb"]) in page

@@ -27,6 +27,7 @@ from boards.enterprises.models import (
     TierPlan,
 )
 from boards.enterprises.services import admission, plans
+from boards.kernel.access import active_memberships
 from boards.kernel.errors import DomainError
 from boards.kernel.files import serve_file
 from boards.kernel.models import BoardMembership, Filing, InstitutionKind, Role
@@ -71,13 +72,13 @@ def _filing_institution(request):
 
 def files_for_enterprises(user, board):
     """Whether ``user`` acts for an institution that may file applications (their page exists)."""
-    return BoardMembership.objects.filter(user=user, board=board, is_active=True, role=Role.INSTITUTION_USER,
-                                          institution__kind__in=FILING_INSTITUTION_KINDS).exists()
+    return any(m.board_id == board.pk and m.role == Role.INSTITUTION_USER and m.institution is not None
+               and m.institution.kind in FILING_INSTITUTION_KINDS for m in active_memberships(user))
 
 
 def bureau_of_a_prefecture(user, board):
-    return (BoardMembership.objects.filter(user=user, board=board, is_active=True, role=Role.LOCAL_BUREAU)
-            .exclude(prefecture="").exists())
+    return any(m.board_id == board.pk and m.role == Role.LOCAL_BUREAU and m.prefecture
+               for m in active_memberships(user))
 
 
 def _own_enterprises(request):
