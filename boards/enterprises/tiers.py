@@ -242,7 +242,10 @@ def _listing_standards(enterprise, on, criterion):
     years = sorted((f for f in enterprise.financials.all() if f.year <= on.year), key=lambda f: -f.year)
     standards = [s for s in board_standards(enterprise.board) if s.in_force_on(on)]
     results = [_standard(standard, years, min_pct) for standard in standards]
-    met_standard = next((text for ok, text in results if ok), None)
+    met_standard = next((text for ok, text, _ in results if ok), None)
+    # Unmet: the nearest standards first (by their weakest indicator), at most three shown.
+    nearest = sorted(results, key=lambda result: -result[2])[:NEAREST_SHOWN]
+    rest = f"；另有 {len(results) - len(nearest)} 项标准差距更大" if len(results) > len(nearest) else ""
     if not years:
         parts, met = ["无年度财务数据"], False
     elif not standards:
@@ -250,8 +253,8 @@ def _listing_standards(enterprise, on, criterion):
     elif met_standard:
         parts, met = [f"{years[0].year} 年度起：达到{met_standard}"], True
     else:
-        parts, met = [f"{years[0].year} 年度起：未达到任一标准的 {min_pct}%（"
-                      + "；".join(text for _, text in results) + "）"], False
+        parts, met = [f"{years[0].year} 年度起：未达到任一标准的 {min_pct}%（最接近的："
+                      + "；".join(text for _, text, _ in nearest) + rest + "）"], False
     for ok, yes, no in (
         (bool(enterprise.main_business.strip()), "主营业务明确", "主营业务未填写"),
         (enterprise.going_concern, "具有持续经营能力", "不具备持续经营能力"),
@@ -271,8 +274,12 @@ def board_standards(board):
     return board.__dict__["_listing_standards"]
 
 
+NEAREST_SHOWN = 3
+
+
 def _standard(standard, years, min_pct):
-    parts, met = [], True
+    """(met, text, weakest share in percent) of one standard."""
+    parts, met, weakest = [], True, None
     for indicator in standard.indicators:
         value, label = measure(indicator, years)
         threshold = Decimal(str(indicator.get("threshold") or 0))
@@ -282,20 +289,22 @@ def _standard(standard, years, min_pct):
             return f"{plain(x, '0.01')}%" if percent else format_yuan(x)
 
         if value is None:
-            met = False
+            met, weakest = False, Decimal(0)
             parts.append(f"{label}：财务数据不足")
             continue
         if indicator.get("positive"):  # "净利润为正": half of positive is still positive
             ok = value > 0
             met &= ok
+            weakest = weakest if ok else Decimal(0)
             parts.append(f"{label} {shown(value)}（须为正，{'满足' if ok else '不满足'}）")
             continue
         share = value * 100 / threshold
         ok = share >= min_pct
         met &= ok
+        weakest = share if weakest is None else min(weakest, share)
         parts.append(f"{label} {shown(value)}，为标准（{shown(threshold)}）的 {plain(share, '0.01')}%"
                      f"（{'≥' if ok else '＜'} {min_pct}%）")
-    return met, f"「{standard.name}」：" + "，".join(parts)
+    return met, f"「{standard.name}」：" + "，".join(parts), weakest if weakest is not None else Decimal(0)
 
 
 def _describe(criterion):
