@@ -12,6 +12,7 @@ from boards.enterprises.models import Enterprise
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
 from boards.kernel.errors import DomainError
 from boards.kernel.models import Institution
+from boards.kernel.participation import institutions_on
 from boards.kernel.steps.admin import StepAdminMixin
 from reviews import draw, selectors, services
 from reviews.models import (
@@ -144,13 +145,14 @@ class OpenCaseForm(forms.Form):
     panel_size = forms.IntegerField(label="专家人数", min_value=1, required=False,
                                     help_text="留空按评审类型的最少人数")
     opened_by_institution = forms.ModelChoiceField(
-        label="发起机构", queryset=Institution.objects.all(), required=False,
+        label="发起机构", queryset=Institution.objects.none(), required=False,
         help_text="投融资联合会成员（已投资该企业）发起优选层评审时选择")
     reason = forms.CharField(label="发起理由", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["enterprise"].queryset = Enterprise.objects.filter(board=board)
+        self.fields["opened_by_institution"].queryset = institutions_on(board)
 
 
 @admin.register(ReviewCase)

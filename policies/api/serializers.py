@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from boards.kernel.participation import BoardInstitutionField
 from boards.kernel.steps import available
 from policies.matching import describe
 from policies.models import Award, GuaranteeClaim, Policy
@@ -103,4 +104,5 @@ class DeclareSerializer(serializers.Serializer):
     guarantee_amount = serializers.DecimalField(max_digits=18, decimal_places=2, min_value=0,
                                                 help_text="新增科技型小微企业融资担保（再担保）额，元")
     enterprise_count = serializers.IntegerField(min_value=1, help_text="服务企业户数")
-    institution = serializers.CharField(required=False, help_text="担保机构代码（工作人员代为申报时填写）")
+    institution = BoardInstitutionField(required=False,
+                                        help_text="担保机构代码（工作人员代为申报时填写）；须为参与本专板的机构")

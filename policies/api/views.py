@@ -13,7 +13,7 @@ from boards.enterprises.models import Enterprise
 from boards.enterprises.tiers import tier_names
 from boards.kernel.access import STAFF_ROLES, membership_institution
 from boards.kernel.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission, caller_roles
-from boards.kernel.models import Institution, Role
+from boards.kernel.models import Role
 from boards.kernel.steps.api import StepEndpointMixin, step_schema
 from policies import selectors, services
 from policies.api import serializers as s
@@ -154,14 +154,13 @@ class GuaranteeClaimList(ClaimsView, generics.ListCreateAPIView):
     @extend_schema(operation_id="policies_guarantee_claims_declare", request=s.DeclareSerializer,
                    responses={201: s.GuaranteeClaimSerializer})
     def post(self, request, *args, **kwargs):
-        data = s.DeclareSerializer(data=request.data)
+        data = s.DeclareSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = data.validated_data
         if _is_staff(request):
-            institution = Institution.objects.filter(code=values.get("institution", "")).first()
+            institution = values.get("institution")
             if institution is None:
-                raise serializers.ValidationError(
-                    {"institution": ["请填写担保机构代码（本系统已登记的机构）。"]})
+                raise serializers.ValidationError({"institution": ["请填写参与本专板的担保机构代码。"]})
         else:
             institution = self.caller_institution()
         claim = services.declare_guarantee_business(

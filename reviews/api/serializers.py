@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from boards.kernel.participation import BoardInstitutionField
 from boards.kernel.steps import available
 from reviews import selectors
 from reviews.models import ReviewCase, ReviewKind, SeatState
@@ -69,7 +70,7 @@ class OpenCaseSerializer(serializers.Serializer):
     enterprise = serializers.IntegerField(help_text="企业编号")
     panel_size = serializers.IntegerField(required=False, min_value=1)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    opened_by_institution = serializers.CharField(
+    opened_by_institution = BoardInstitutionField(
         required=False,
         help_text="发起机构代码（交易中心工作人员代投资机构发起时填写；机构用户自动为本机构）")
 

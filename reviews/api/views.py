@@ -11,7 +11,7 @@ from boards.enterprises.models import Enterprise
 from boards.kernel.access import STAFF_ROLES, membership_institution
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
 from boards.kernel.api.throttling import ApiKeyThrottle
-from boards.kernel.models import Institution, Role
+from boards.kernel.models import Role
 from boards.kernel.steps.api import StepEndpointMixin, step_schema
 from reviews import selectors, services
 from reviews.api import serializers as api_serializers
@@ -55,7 +55,7 @@ class CaseList(CaseViewMixin, generics.ListCreateAPIView):
 
     @extend_schema(request=api_serializers.OpenCaseSerializer)
     def post(self, request, *args, **kwargs):
-        data = api_serializers.OpenCaseSerializer(data=request.data)
+        data = api_serializers.OpenCaseSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values, board = data.validated_data, request.board
         enterprise = Enterprise.objects.filter(board=board, pk=values["enterprise"]).first()
@@ -63,10 +63,7 @@ class CaseList(CaseViewMixin, generics.ListCreateAPIView):
             raise serializers.ValidationError(
                 {"enterprise": [f"本专板没有编号为 {values['enterprise']} 的企业。"]})
         if _is_staff(request):
-            code = values.get("opened_by_institution")
-            institution = Institution.objects.filter(code=code).first() if code else None
-            if code and institution is None:
-                raise serializers.ValidationError({"opened_by_institution": [f"没有代码为 {code} 的机构。"]})
+            institution = values.get("opened_by_institution")
         else:
             institution = membership_institution(request.user, board, Role.INSTITUTION_USER)
             if institution is None:

@@ -136,6 +136,7 @@ def test_staff_see_and_edit_only_their_boards_memberships(staff_client, staff_us
 
 def test_a_new_membership_belongs_to_the_current_board(staff_client, board, other_board):
     expert = UserFactory(username="expert1")
+    MembershipFactory(user=expert, board=board, role="enterprise_user")  # takes part in the board
     response = staff_client.post(f"{MEMBERSHIPS}add/", {
         "user": expert.pk, "role": "expert", "is_active": "on",
         "board": other_board.pk,  # ignored: the board field is disabled

@@ -14,6 +14,7 @@ from django.core.management import CommandError, call_command
 
 from boards.kernel.calendar import SHANGHAI, add_workdays, due_at, is_workday, workdays_between, year_known
 from boards.kernel.models import CalendarYear, HolidayOverride
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,7 +133,7 @@ def test_add_workdays_command():
 # --- Admin ---------------------------------------------------------------------------------
 
 
-def test_staff_enter_a_year_in_the_admin_and_provisional_deadlines_follow(
+def test_platform_admin_enters_a_year_in_the_admin_and_provisional_deadlines_follow(
     celery_eager, client, board, staff_user, django_capture_on_commit_callbacks
 ):
     from boards.kernel.deadlines import open_deadline
@@ -142,7 +143,7 @@ def test_staff_enter_a_year_in_the_admin_and_provisional_deadlines_follow(
         deadline = open_deadline(board, board, "test.answer", "跨年", 3, "working",
                                  starts_at=dt.datetime(2026, 12, 30, 9, tzinfo=SHANGHAI))
     assert deadline.provisional
-    client.force_login(staff_user)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/admin/boards/holidayoverride/add/", {"date": "2027-01-01", "name": "元旦"})
         assert response.status_code == 302

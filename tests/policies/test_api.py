@@ -237,6 +237,7 @@ def test_staff_declare_for_a_named_firm(api, scene):
     assert missing.status_code == 400 and "institution" in missing.json()["error"]["details"]
     assert staff.post(url, _claim_body(institution="GUAR"), format="json").status_code == 201
     bank = InstitutionFactory(code="BANKY", kind="bank")
+    user_with_role(scene.board, "banky", Role.INSTITUTION_USER, bank)  # takes part in the board
     refused = staff.post(url, _claim_body(institution=bank.code), format="json")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "not_guarantor"
 

@@ -96,6 +96,8 @@ def test_staff_manage_the_committee_with_employment_history(staff_client, board)
     user = UserFactory(username="new-expert")
     MembershipFactory(user=user, board=board, role=Role.EXPERT)
     bank = InstitutionFactory(code="BANK7", name="某银行")
+    MembershipFactory(user=UserFactory(username="bank7"), board=board, role=Role.INSTITUTION_USER,
+                      institution=bank)  # takes part in the board: only such institutions are named
     response = staff_client.post("/admin/reviews/expert/add/", {
         "user": user.pk, "name": "钱学明", "field": "finance", "source": "member", "institution": bank.pk,
         "title": "行长", "is_active": "on", "is_available": "on", "joined_on": "2026-01-05",

@@ -7,13 +7,16 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from boards.kernel import invitations
 from boards.kernel.access import boards_for, has_role, staff_boards
 from boards.kernel.calendar import PACKAGE_YEARS
 from boards.kernel.config import module_enabled, validate_board_config
@@ -21,6 +24,7 @@ from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
 from boards.kernel.models import (
     ApiKey,
     Board,
+    BoardInvitation,
     BoardMembership,
     CalendarYear,
     Deadline,
@@ -30,6 +34,7 @@ from boards.kernel.models import (
     Notification,
     Role,
 )
+from boards.kernel.participation import board_limited_form, is_platform_admin, limit_to_board
 
 admin.site.site_header = "专板服务平台管理后台"
 admin.site.site_title = "专板服务平台"
@@ -114,12 +119,14 @@ class BoardScopedAdmin(MissingIs404Mixin, admin.ModelAdmin):
             return CurrentBoardField(request.board, label=db_field.verbose_name)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is get_user_model() and "queryset" not in kwargs:
-            kwargs["queryset"] = get_user_model().objects.filter(
-                board_memberships__board=request.board, board_memberships__is_active=True
-            ).distinct()
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Every choice field, declared or generated: only what takes part in the current board.
+        return board_limited_form(super().get_form(request, obj, change, **kwargs), request.board)
+
+    def get_formsets_with_inlines(self, request, obj=None):
+        for formset, inline in super().get_formsets_with_inlines(request, obj):
+            formset.form = board_limited_form(formset.form, request.board)  # a fresh class per call
+            yield formset, inline
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -217,41 +224,101 @@ class BoardAdmin(MissingIs404Mixin, admin.ModelAdmin):
         return request.user.is_superuser
 
 
+class SharedObjectAdmin(MissingIs404Mixin, admin.ModelAdmin):
+    """Objects shared by every board (institutions, accounts): platform administrators change
+    them; a board's staff see read-only those that take part in the current board, and any
+    other answers the same 404 as a missing one."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_platform_admin(request.user):
+            return queryset
+        return limit_to_board(queryset, getattr(request, "board", None))
+
+    def has_module_permission(self, request):
+        return is_platform_admin(request.user) or _on_board(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request):
+        return is_platform_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_platform_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_platform_admin(request.user)
+
+    def get_deleted_objects(self, objs, request):
+        """Nothing shared is deleted while anything of any board refers to it: the page names
+        the blocking references by kind and count only, never another board's objects."""
+        protected = shared_references(objs)
+        if protected:
+            return [str(obj) for obj in objs], {}, set(), protected
+        return super().get_deleted_objects(objs, request)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (IntegrityError, ProtectedError, RestrictedError):
+            # A reference this request cannot see (another board's row under RLS).
+            messages.error(request, "该对象仍被其他专板或业务记录引用，不能删除。")
+            return redirect(request.path)
+
+    def delete_model(self, request, obj):
+        with transaction.atomic(), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # check the foreign keys now, not at commit
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+def shared_references(objs):
+    """Kinds and counts of rows (of any board) that refer to ``objs``, for the delete page."""
+    lines = []
+    for relation in objs[0]._meta.related_objects if objs else ():
+        if relation.many_to_many or not relation.field.concrete:
+            continue
+        related = relation.related_model
+        count = related._base_manager.filter(**{f"{relation.field.name}__in": list(objs)}).count()
+        if count:
+            lines.append(f"{related._meta.verbose_name}：{count} 条（可能属于其他专板），不能删除")
+    return lines
+
+
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
-    """Institutions serve several boards: staff look them up and add them; only platform
-    admins change or delete one, since that touches every board it serves."""
+class InstitutionAdmin(SharedObjectAdmin):
+    """Institutions serve several boards, so a change touches every board it serves."""
 
     list_display = ["code", "name", "kind", "credit_code"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "credit_code"]
 
-    def has_module_permission(self, request):
-        return _on_board(request)
 
-    def has_view_permission(self, request, obj=None):
-        return _on_board(request)
+admin.site.unregister(get_user_model())
 
-    def has_add_permission(self, request):
-        return _on_board(request)
 
-    def has_change_permission(self, request, obj=None):
-        return _on_board(request) and _is_platform_admin(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return _on_board(request) and _is_platform_admin(request)
+@admin.register(get_user_model())
+class PlatformUserAdmin(SharedObjectAdmin, DjangoUserAdmin):
+    """Accounts belong to the platform: a board's staff look up the accounts that take part in
+    their board (and choose among them when granting a role); nothing else is named to them."""
 
 
 @admin.register(BoardMembership)
 class BoardMembershipAdmin(BoardScopedAdmin):
-    """Memberships of the current board. Only platform admins grant or edit the platform-admin role."""
+    """Memberships of the current board. The account is chosen among those that take part in
+    the board already (an account of another board joins through an invitation it accepts);
+    only platform admins grant or edit the platform-admin role."""
 
     list_display = ["user", "role", "institution", "prefecture", "is_active", "created_at"]
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "institution__name"]
     list_select_related = ["user", "institution", "board"]
-    raw_id_fields = ["user"]
-    autocomplete_fields = ["institution"]
+    autocomplete_fields = ["user", "institution"]
 
     def _grants_platform_admin(self, request):
         return request.user.is_superuser or has_role(request.user, request.board, Role.PLATFORM_ADMIN)
@@ -263,11 +330,10 @@ class BoardMembershipAdmin(BoardScopedAdmin):
 
     has_delete_permission = has_change_permission
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "user":
-            # Granting a role to any existing account; typed by id, never listed.
-            kwargs["queryset"] = get_user_model().objects.filter(is_active=True)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if is_platform_admin(request.user):  # platform admins bring accounts and institutions onto a board
+            return super(BoardScopedAdmin, self).get_form(request, obj, change, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not self._grants_platform_admin(request):
@@ -275,6 +341,40 @@ class BoardMembershipAdmin(BoardScopedAdmin):
                 choice for choice in Role.choices if choice[0] != Role.PLATFORM_ADMIN
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = BoardInvitation
+        fields = ["board", "username", "role", "prefecture", "note"]
+
+
+@admin.register(BoardInvitation)
+class BoardInvitationAdmin(BoardScopedAdmin):
+    """Roles offered to accounts that do not take part in the board yet; the invitee answers on
+    their invitations page (/invitations/). Sent invitations are not edited."""
+
+    form = InvitationForm
+    list_display = ["username", "role", "state", "invited_by", "created_at", "decided_at"]
+    list_filter = ["state", "role"]
+    search_fields = ["username"]
+    list_select_related = ["invited_by"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "role":
+            kwargs["choices"] = [choice for choice in Role.choices if choice[0] != Role.PLATFORM_ADMIN]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        sent = invitations.invite(request.board, username=obj.username, role=obj.role, actor=request.user,
+                                  prefecture=obj.prefecture, note=obj.note)
+        obj.pk, obj._state, obj.invited_by = sent.pk, sent._state, sent.invited_by  # for the log and redirect
 
 
 @admin.register(ApiKey)
@@ -289,23 +389,24 @@ class ApiKeyAdmin(ReadOnlyBoardAdmin):
 
 
 class CalendarAdminMixin:
-    """The calendar is shared by every board: staff of any board edit it. A change triggers
-    the recomputation of provisional deadlines once it is committed."""
+    """The calendar is shared by every board (a holiday moves every board's deadlines): staff
+    look it up, platform administrators edit it. A change triggers the recomputation of
+    provisional deadlines once it is committed."""
 
     def has_module_permission(self, request):
-        return _on_board(request)
+        return is_platform_admin(request.user) or _on_board(request)
 
     def has_view_permission(self, request, obj=None):
-        return _on_board(request)
+        return self.has_module_permission(request)
 
     def has_add_permission(self, request):
-        return _on_board(request)
+        return is_platform_admin(request.user)
 
     def has_change_permission(self, request, obj=None):
-        return _on_board(request)
+        return is_platform_admin(request.user)
 
     def has_delete_permission(self, request, obj=None):
-        return _on_board(request)
+        return is_platform_admin(request.user)
 
     @admin.display(boolean=True, description="内置日历已覆盖该年")
     def in_package(self, obj):

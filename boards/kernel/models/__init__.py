@@ -2,7 +2,15 @@
 filings. Every tenant-owned model derives from ``TenantModel`` (see tenant.py); on PostgreSQL the
 same tables are fenced by row-level security (boards/kernel/rls.py)."""
 
-from boards.kernel.models.access import ApiKey, BoardMembership, Institution, InstitutionKind, Role
+from boards.kernel.models.access import (
+    ApiKey,
+    BoardInvitation,
+    BoardMembership,
+    Institution,
+    InstitutionKind,
+    InvitationState,
+    Role,
+)
 from boards.kernel.models.calendar import CalendarYear, HolidayOverride
 from boards.kernel.models.deadlines import DayBasis, Deadline, DeadlineStage, DeadlineState
 from boards.kernel.models.evidence import (
@@ -25,6 +33,8 @@ __all__ = [
     "InstitutionKind",
     "Institution",
     "BoardMembership",
+    "BoardInvitation",
+    "InvitationState",
     "ApiKey",
     "CalendarYear",
     "HolidayOverride",

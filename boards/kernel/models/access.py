@@ -122,3 +122,40 @@ class ApiKey(models.Model):
 
     def __str__(self):
         return f"{self.prefix}… ({self.institution})"
+
+
+# --- Invitations ---------------------------------------------------------------------------------
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("待答复")
+    ACCEPTED = "accepted", _("已接受")
+    DECLINED = "declined", _("已谢绝")
+
+
+class BoardInvitation(models.Model):
+    """A board's offer of a role to an account that does not take part in it yet. The staff
+    type the account's username (nothing tells them whether it exists); the account's owner
+    accepts or declines on their invitations page. Access data like BoardMembership: not scoped."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="invitations",
+                              verbose_name=_("专板/项目"))
+    username = models.CharField(_("受邀账户用户名"), max_length=150)
+    role = models.CharField(_("角色"), max_length=30, choices=Role.choices)
+    prefecture = models.CharField(_("所辖地州市"), max_length=60, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    state = models.CharField(_("状态"), max_length=10, choices=InvitationState.choices,
+                             default=InvitationState.PENDING)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("邀请人"))
+    created_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("专板角色邀请")
+        verbose_name_plural = _("专板角色邀请")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["username", "state"])]
+
+    def __str__(self):
+        return f"{self.username} @ {self.board.slug}: {self.get_role_display()}"

@@ -1,0 +1,90 @@
+"""Shared objects and the boards they take part in.
+
+Institutions and accounts belong to the platform, not to a board: one bank serves several
+boards, one person may hold roles on several. Invariants:
+- only platform administrators (superusers) add, change or delete them; a board's staff see
+  read-only those that take part in their board and no others (a foreign one is a 404);
+- an institution or account takes part in a board when it holds an active membership there;
+- every write that names a shared or tenant object (a form's or a serializer's choice field)
+  chooses among the objects that take part in the board it writes to: ``limit_to_board`` is
+  applied to every choice field by the admin base, the page forms and the API fields below.
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
+from rest_framework import serializers
+
+from boards.kernel.models import BoardMembership, Institution, TenantModel
+
+
+def is_platform_admin(user):
+    """The platform's own administrators. The PLATFORM_ADMIN role is granted per board, so its
+    holders administer that board only; the shared objects are the superusers' alone."""
+    return bool(user is not None and user.is_authenticated and user.is_superuser)
+
+
+def _active_on(board, **match):
+    return BoardMembership.objects.filter(board=board, is_active=True, **match)
+
+
+def institutions_on(board, queryset=None):
+    """Institutions with an active membership on ``board``."""
+    queryset = Institution.objects.all() if queryset is None else queryset
+    return queryset.filter(Exists(_active_on(board, institution=OuterRef("pk"))))
+
+
+def users_on(board, queryset=None):
+    """Accounts with an active membership on ``board``."""
+    queryset = get_user_model().objects.all() if queryset is None else queryset
+    return queryset.filter(Exists(_active_on(board, user=OuterRef("pk"))))
+
+
+def limit_to_board(queryset, board):
+    """``queryset`` cut to the objects that take part in ``board`` (no board: none)."""
+    if board is None:
+        return queryset.none()
+    model = queryset.model
+    if model is Institution:
+        return institutions_on(board, queryset)
+    if model is get_user_model():
+        return users_on(board, queryset)
+    if issubclass(model, TenantModel):
+        return queryset.filter(board=board)
+    return queryset
+
+
+def limit_form_choices(form, board):
+    """Every model choice of ``form`` among the objects that take part in ``board``."""
+    for field in form.fields.values():
+        if isinstance(field, forms.ModelChoiceField):  # ModelMultipleChoiceField too
+            field.queryset = limit_to_board(field.queryset, board)
+    return form
+
+
+def board_limited_form(form_class, board):
+    """``form_class`` whose instances choose only among ``board``'s objects."""
+
+    def __init__(self, *args, **kwargs):
+        form_class.__init__(self, *args, **kwargs)
+        limit_form_choices(self, board)
+
+    attrs = {"__init__": __init__, "__module__": form_class.__module__}
+    return type(form_class.__name__, (form_class,), attrs)
+
+
+class BoardInstitutionField(serializers.SlugRelatedField):
+    """An institution named by its code in an API write, among those that take part in the
+    request's board. A foreign institution gets the same answer as an unknown code."""
+
+    default_error_messages = {
+        "does_not_exist": "本专板没有代码为 {value} 的机构。",
+        "invalid": "请填写机构代码。",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Institution.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return institutions_on(getattr(request, "board", None)) if request else Institution.objects.none()
