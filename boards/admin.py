@@ -2,4 +2,4 @@
 model admins and the enterprise domain's."""
 
 from boards.enterprises.admin import admission, custody, registry, standards  # noqa: F401
-from boards.kernel.admin import base  # noqa: F401
+from boards.kernel.admin import base, hardening  # noqa: F401

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "boards.accounts.middleware.SessionLifetimeMiddleware",  # idle and absolute session expiry
     "django_otp.middleware.OTPMiddleware",
     "boards.kernel.ratelimits.AnonymousThrottleMiddleware",  # anonymous callers, before any other work
+    "boards.kernel.inputguard.RejectNulMiddleware",  # a NUL anywhere in the input: 400, never a 500
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -263,6 +264,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-is-not-served/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Office files are zip archives: what they inflate to and how many parts they hold is checked
+# before they are stored (a 140 KiB file can inflate to gigabytes).
+OOXML_MAX_INFLATED_BYTES = env_int("OOXML_MAX_INFLATED_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024)
+OOXML_MAX_ENTRIES = env_int("OOXML_MAX_ENTRIES", 5000, minimum=10)
+# Rows an XLSX import reads at most (blank ones included): past it the file is refused.
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000, minimum=10)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # nginx serves protected files when set (X-Accel-Redirect); otherwise Django streams them.
 PROTECTED_FILES_ACCEL_PREFIX = env_str("PROTECTED_FILES_ACCEL_PREFIX", "")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from boards.kernel.exports import neutralise_rows
 from policies import selectors
 
 LEDGER_COLUMNS = [("number", "序号", 6), ("area", "重点任务", 18), ("measure", "工作措施", 50),
@@ -22,7 +23,7 @@ def _sheet(workbook, title, headers, widths, rows):
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = BOLD
-    for row in rows:
+    for row in neutralise_rows(rows):
         sheet.append(row)
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width

@@ -5,6 +5,7 @@ only once every opinion owed is in (the preview shows the votes so far)."""
 
 from django import forms
 
+from boards.kernel.inputguard import plausible_datetime
 from boards.kernel.steps import LinesField, Preview, Step, StepForm
 from reviews import selectors, services
 from reviews.models import CaseState, PanelSeat, SeatState, SupplementRequest
@@ -36,6 +37,7 @@ class SupplementProvidedForm(StepForm):
 
 class MeetingForm(StepForm):
     at = forms.DateTimeField(label="评审会时间", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                             validators=[plausible_datetime],
                              widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     place = forms.CharField(label="地点", max_length=200)
 

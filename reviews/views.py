@@ -43,7 +43,7 @@ def _review_form(seat, opinion, data=None):
                       institution_ids=selectors.service_institution_ids(seat.case))
 
 
-def _seat_page(request, seat, form=None, status=200):
+def _seat_page(request, seat, form=None, status=200, supplement_form=None, decline_form=None):
     opinion = selectors.seat_opinion(seat)
     can_fill = seat.state in (SeatState.RECEIVED, SeatState.SUPPLEMENT_REQUESTED)
     return render(request, "reviews/portal/seat.html", {
@@ -52,7 +52,8 @@ def _seat_page(request, seat, form=None, status=200):
         "can_submit": seat.state == SeatState.RECEIVED and selectors.opinions_open(seat.case, seat),
         "can_supplement": seat.state == SeatState.RECEIVED and seat.case.state == CaseState.MATERIAL_SENT,
         "supplements": seat.supplements.all(),
-        "supplement_form": SupplementForm(), "decline_form": DeclineForm(),
+        "supplement_form": supplement_form or SupplementForm(),
+        "decline_form": decline_form or DeclineForm(),
     }, status=status)
 
 
@@ -73,7 +74,11 @@ def confirm_receipt(request, board, pk):
 @require_POST
 def request_supplement(request, board, pk):
     seat = selectors.access_seat(request.user, request.board, pk)
-    text = request.POST.get("text")
+    form = SupplementForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "补充材料申请填写有误，请按提示修改。")
+        return _seat_page(request, seat, status=400, supplement_form=form)
+    text = form.cleaned_data["text"]
     return _attempt(request, seat, lambda: services.request_supplement(seat, text=text, actor=request.user),
                     "补充材料申请已提交交易中心，等待期间评审期限暂停。")
 
@@ -82,8 +87,12 @@ def request_supplement(request, board, pk):
 @require_POST
 def decline(request, board, pk):
     seat = selectors.access_seat(request.user, request.board, pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "拒绝理由填写有误，请按提示修改。")
+        return _seat_page(request, seat, status=400, decline_form=form)
     try:
-        services.decline_seat(seat, reason=request.POST.get("reason"), actor=request.user)
+        services.decline_seat(seat, reason=form.cleaned_data["reason"], actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(selectors.portal_seat_url(seat))

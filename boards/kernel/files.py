@@ -110,10 +110,36 @@ def _check(upload, allowed):
                  else "无法从内容识别文件类型（可能是改了后缀名的其他文件）")
         raise DomainError(f"文件「{upload.name}」{found}，不能上传。允许的类型：{_allowed_text(allowed)}。",
                           code="file_type", details={"allowed": list(allowed), "found": kind})
+    if kind in OFFICE_MAIN_PARTS:
+        _check_inflation(upload)
     if kind == "pdf" and not _pdf_readable(upload):
         raise DomainError(f"文件「{upload.name}」不是完整可读的 PDF（可能已损坏、被截断或加密），"
                           "请重新导出后上传。", code="file_damaged")
     return kind
+
+
+def _check_inflation(upload):
+    """An Office file (a zip archive) is refused when its parts inflate past the limit or are too
+    many. The sizes are the archive's declared ones: Python's zipfile, which every reader here
+    uses, never inflates a part past its declared size."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, RuntimeError):
+        entries = None
+    upload.seek(0)
+    if entries is None:
+        raise DomainError(f"文件「{upload.name}」无法读取（压缩结构已损坏），请重新导出后上传。",
+                          code="file_damaged")
+    inflated, limit = sum(entry.file_size for entry in entries), settings.OOXML_MAX_INFLATED_BYTES
+    if inflated > limit or len(entries) > settings.OOXML_MAX_ENTRIES:
+        raise DomainError(
+            f"文件「{upload.name}」解压后为 {inflated / 1048576:.0f} MB、{len(entries)} 个部件，超过上限"
+            f"（{limit / 1048576:.0f} MB、{settings.OOXML_MAX_ENTRIES} 个部件），疑似压缩炸弹，不能上传。"
+            "请拆分文件或删除多余内容后重新上传。", code="file_inflates",
+            details={"inflated_bytes": inflated, "entries": len(entries), "max_inflated_bytes": limit,
+                     "max_entries": settings.OOXML_MAX_ENTRIES})
 
 
 def _digest(upload):

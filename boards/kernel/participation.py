@@ -54,12 +54,17 @@ def limit_to_board(queryset, board):
     return queryset
 
 
+EVERY_BOARD = object()  # platform administrators choose among every board's objects
+
+
 def limit_form_choices(form, board):
     """Every model choice of ``form`` among the objects that take part in ``board``."""
+    from boards.kernel.admin.hardening import safe_autocomplete
+
     for field in form.fields.values():
-        if isinstance(field, forms.ModelChoiceField):  # ModelMultipleChoiceField too
+        if isinstance(field, forms.ModelChoiceField) and board is not EVERY_BOARD:  # multiple too
             field.queryset = limit_to_board(field.queryset, board)
-    return form
+    return safe_autocomplete(form)
 
 
 def board_limited_form(form_class, board):

@@ -5,6 +5,7 @@ file under MEDIA_ROOT. ``tests/boards/test_files.py`` covers ``store_upload`` it
 that every endpoint keeps those guarantees end to end (form, view, service, transaction)."""
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -33,17 +34,37 @@ def _pdf():
     return buffer.getvalue()
 
 
+def inflating_docx(inflated_bytes, *, name="word/media/pad.bin"):
+    """A real .docx whose one extra part inflates to ``inflated_bytes`` (zeros deflate ~1000:1),
+    written in chunks so the test never holds the inflated bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
+        archive.writestr("word/document.xml", "<w:document/>")
+        with archive.open(name, "w", force_zip64=True) as part:
+            chunk = bytes(1024 * 1024)
+            for _ in range(inflated_bytes // len(chunk)):
+                part.write(chunk)
+    return buffer.getvalue()
+
+
 CORRUPT = {
     # name: (file name, content, what the message must say)
     "wrong_type": ("年报.pdf", b"MZ\x90\x00" + b"\x00" * 300, "允许的类型"),
     "too_large": ("年报.pdf", _pdf() + b"\x00" * LIMIT, "超过上限"),
     "truncated_pdf": ("年报.pdf", _pdf()[: len(_pdf()) // 2], "不是完整可读的 PDF"),
+    # 3 MiB inflated against the 1 MiB limit below; a couple of KiB on the wire.
+    "zip_bomb": ("年报.docx", inflating_docx(3 * 1024 * 1024), "疑似压缩炸弹"),
 }
 
 
 @pytest.fixture(autouse=True)
 def _small_limit(settings):
     settings.UPLOAD_MAX_BYTES = LIMIT
+    settings.OOXML_MAX_INFLATED_BYTES = 1024 * 1024
 
 
 def _files_on_disk(settings):
@@ -113,7 +134,7 @@ def test_progress_report_api(client, board, appointed, settings, corruption):  #
     assert response.status_code == 400
     error = response.json()["error"]
     assert says in error["message"]
-    assert error["code"] in ("file_type", "file_too_large", "file_damaged")
+    assert error["code"] in ("file_type", "file_too_large", "file_damaged", "file_inflates")
     with board_scope(board):
         report.refresh_from_db()
         assert report.evidence_id is None and report.submitted_at is None

@@ -11,7 +11,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import XLSX
 from import_export.forms import ExportForm
 
 from boards.enterprises.models import (
@@ -47,6 +46,7 @@ from boards.enterprises.services.retiering import (
 from boards.enterprises.tiers import tier_names
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyAdminMixin
 from boards.kernel.errors import DomainError
+from boards.kernel.exports import SafeXLSX
 from boards.kernel.files import store_upload
 from boards.kernel.models import StoredFile
 
@@ -56,7 +56,7 @@ IMPORT_PURPOSE = "boards.import"
 class XlsxExportMixin(ExportMixin):
     """XLSX export of the admin's current list, with the board's resource."""
 
-    export_formats = [XLSX]
+    export_formats = [SafeXLSX]  # no cell a spreadsheet would evaluate (boards/kernel/exports.py)
     export_form_class = ExportForm
 
     def has_export_permission(self, request):

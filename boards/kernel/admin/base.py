@@ -34,7 +34,7 @@ from boards.kernel.models import (
     Notification,
     Role,
 )
-from boards.kernel.participation import board_limited_form, is_platform_admin, limit_to_board
+from boards.kernel.participation import EVERY_BOARD, board_limited_form, is_platform_admin, limit_to_board
 
 admin.site.site_header = "专板服务平台管理后台"
 admin.site.site_title = "专板服务平台"
@@ -332,7 +332,8 @@ class BoardMembershipAdmin(BoardScopedAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if is_platform_admin(request.user):  # platform admins bring accounts and institutions onto a board
-            return super(BoardScopedAdmin, self).get_form(request, obj, change, **kwargs)
+            form = super(BoardScopedAdmin, self).get_form(request, obj, change, **kwargs)
+            return board_limited_form(form, EVERY_BOARD)
         return super().get_form(request, obj, change, **kwargs)
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

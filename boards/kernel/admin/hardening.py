@@ -1,0 +1,52 @@
+"""Admin pages that answered hostile input with a 500, made to answer with the form instead.
+
+- Django's autocomplete widget looks up the submitted value to redraw an invalid form; a value
+  that is not an id ("abc") raises in that lookup. ``safe_autocomplete`` drops such values first.
+- django-celery-beat's crontab form shows ``human_readable`` of the unsaved row, which raises
+  for an invalid crontab.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteMixin
+from django.core.exceptions import ValidationError
+from django_celery_beat.admin import CrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
+
+
+def _valid_ids(widget, values):
+    target = widget.field.target_field
+    kept = []
+    for value in values:
+        try:
+            target.to_python(value)
+        except (ValidationError, TypeError, ValueError):
+            continue
+        kept.append(value)
+    return kept
+
+
+def safe_autocomplete(form):
+    """Every autocomplete widget of ``form`` redraws only values that can be ids."""
+    for field in form.fields.values():
+        widget = getattr(field.widget, "widget", field.widget)  # inside RelatedFieldWidgetWrapper
+        if isinstance(widget, AutocompleteMixin) and not getattr(widget, "_zb_safe", False):
+            original = widget.optgroups
+
+            def optgroups(name, value, attr=None, _widget=widget, _original=original):
+                return _original(name, _valid_ids(_widget, value), attr)
+
+            widget.optgroups, widget._zb_safe = optgroups, True
+    return form
+
+
+admin.site.unregister(CrontabSchedule)
+
+
+@admin.register(CrontabSchedule)
+class SafeCrontabScheduleAdmin(CrontabScheduleAdmin):
+    @admin.display(description="可读形式")
+    def human_readable(self, obj):
+        try:
+            return obj.human_readable
+        except (KeyError, ValueError, TypeError):
+            return "—（填写有误）"
