@@ -67,3 +67,11 @@ def open_retier_run(board_id, year):
     except Conflict:  # another worker opened it meanwhile
         return None
     return run.pk
+
+
+@shared_task(base=BoardTask)
+def run_import(board_id, job_id):
+    """Read, check and (for a commit job) save an uploaded workbook; see services.import_jobs."""
+    from boards.enterprises.services.import_jobs import run_import_job
+
+    return run_import_job(job_id).state

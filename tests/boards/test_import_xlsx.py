@@ -166,33 +166,48 @@ def test_export_columns_round_trip(in_board, staff_user):
     assert (report.errors, report.updated, report.new) == ([], 4, 0)
 
 
-def test_admin_preview_lists_errors_then_commits_the_stored_file(client, board, staff_user, other_staff_user):
+def _upload(client, capture, data):
+    """Upload, let the queued job run (the task inline), and open the job's page."""
+    with capture(execute=True):
+        response = client.post(IMPORT_URL, data)
+    assert response.status_code == 302, response.content.decode()[-500:]
+    return client.get(response["Location"])
+
+
+def test_admin_preview_lists_errors_then_commits_the_stored_file(
+        client, board, staff_user, other_staff_user, celery_eager, django_capture_on_commit_callbacks):
     client.force_login(staff_user)
     page = client.get(IMPORT_URL)
     assert page.status_code == 200 and "预检（不保存）" in page.content.decode()
 
-    response = client.post(IMPORT_URL, {"kind": "enterprises", "file": bad_enterprises()})
+    response = _upload(client, django_capture_on_commit_callbacks,
+                       {"kind": "enterprises", "file": bad_enterprises()})
     body = response.content.decode()
     assert response.status_code == 200 and "未保存任何数据" in body
     assert "第 3 行" in body and "校验位错误" in body and "第 4 行" in body and "确认导入" not in body
 
-    response = client.post(IMPORT_URL, {"kind": "enterprises", "file": clean_enterprises()})
-    stored = response.context["stored"]
-    assert "预检通过：共 4 行" in response.content.decode()
+    response = _upload(client, django_capture_on_commit_callbacks,
+                       {"kind": "enterprises", "file": clean_enterprises()})
+    job = response.context["job"]
+    assert "预检通过：共 4 行" in response.content.decode() and job.rows_read == 4
     with board_scope(board):
         assert not Enterprise.objects.exists()
 
+    job_url = f"{IMPORT_URL}{job.pk}/"
     client.force_login(other_staff_user)  # another board's staff cannot commit this board's file
-    response = client.post(IMPORT_URL, {"stored_file": stored.pk, "kind": "enterprises"})
-    assert response.status_code == 404
+    assert client.post(job_url).status_code == 404
 
     client.force_login(staff_user)
-    assert client.post(IMPORT_URL, {"stored_file": "x1", "kind": "enterprises"}).status_code == 404
-    response = client.post(IMPORT_URL, {"stored_file": stored.pk, "kind": "enterprises"})
+    assert client.post(f"{IMPORT_URL}999999/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(job_url)
     assert response.status_code == 302
+    response = client.get(response["Location"])
+    assert response.status_code == 302  # the saved job goes back to the list with a message
     with board_scope(board):
         assert Enterprise.objects.count() == 4
-        assert EvidenceEntry.objects.get(action="boards.import.committed").payload["sha256"] == stored.sha256
+        entry = EvidenceEntry.objects.get(action="boards.import.committed")
+        assert entry.payload["sha256"] == job.file.sha256
 
 
 def test_admin_refuses_a_file_that_is_not_excel(client, board, staff_user):
@@ -200,7 +215,7 @@ def test_admin_refuses_a_file_that_is_not_excel(client, board, staff_user):
     fake = io.BytesIO(b"not a workbook at all")
     fake.name = "名单.xlsx"
     response = client.post(IMPORT_URL, {"kind": "enterprises", "file": fake})
-    assert response.status_code == 200 and "不能上传" in response.content.decode()
+    assert response.status_code == 400 and "不能上传" in response.content.decode()
 
 
 def test_admin_lists_export_xlsx(client, board, staff_user):

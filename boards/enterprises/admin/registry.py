@@ -3,6 +3,7 @@ boards.services / boards.retiering (evidence included); every list exports to XL
 enterprise list imports XLSX with a dry-run preview (boards.imports)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -17,6 +18,8 @@ from boards.enterprises.models import (
     Enterprise,
     FinancialYear,
     FinancingEvent,
+    ImportJob,
+    ImportState,
     Qualification,
     RetierProposal,
     RetierRun,
@@ -25,6 +28,7 @@ from boards.enterprises.models import (
     TierChangeKind,
 )
 from boards.enterprises.services import registry as services
+from boards.enterprises.services.import_jobs import start_import
 from boards.enterprises.services.imports import (
     IMPORT_KINDS,
     EnterpriseResource,
@@ -35,7 +39,6 @@ from boards.enterprises.services.imports import (
     RetierRunResource,
     ServiceRecordResource,
     TierChangeResource,
-    import_xlsx,
 )
 from boards.enterprises.services.retiering import (
     confirm_run,
@@ -48,7 +51,6 @@ from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyAdminMixin
 from boards.kernel.errors import DomainError
 from boards.kernel.exports import SafeXLSX
 from boards.kernel.files import store_upload
-from boards.kernel.models import StoredFile
 
 IMPORT_PURPOSE = "boards.import"
 
@@ -210,40 +212,57 @@ class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)
-        return [path("import/", view, name="boards_enterprise_import"), *super().get_urls()]
+        job = self.admin_site.admin_view(self.import_job_view)
+        return [path("import/", view, name="boards_enterprise_import"),
+                path("import/<int:job_id>/", job, name="boards_enterprise_import_job"), *super().get_urls()]
+
+    def _import_context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "导入 Excel",
+                "max_rows": settings.IMPORT_MAX_ROWS, **extra}
 
     def import_view(self, request):
-        """Upload → dry-run preview listing every error → commit of the same stored file."""
+        """Upload: the file is checked and stored, and a worker reads it (dry run) in the background."""
         if not self.has_add_permission(request):
             return redirect("admin:index")
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "导入 Excel"}
         form = ImportForm(request.POST or None, request.FILES or None)
-        try:
-            if "stored_file" in request.POST:
-                stored_id = request.POST["stored_file"]
-                stored = StoredFile.objects.filter(pk=int(stored_id) if stored_id.isdigit() else None,
-                                                   purpose=IMPORT_PURPOSE, uploaded_by=request.user).first()
-                if stored is None:
-                    raise Http404("未找到该文件。")
-                kind = request.POST.get("kind", "")
-                report = import_xlsx(request.board, kind, stored.file.open("rb"), request.user, dry_run=False)
-                if report.saved:
-                    messages.success(request, f"已导入{IMPORT_KINDS[kind]} {report.rows} 行"
-                                              f"（新增 {report.new}，更新 {report.updated}）。")
-                    return redirect("admin:boards_enterprise_changelist")
-                context.update(report=report, form=form)
-            elif request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid():
+            try:
                 stored = store_upload(request.board, form.cleaned_data["file"], purpose=IMPORT_PURPOSE,
                                       user=request.user, allowed=("xlsx",))
-                report = import_xlsx(request.board, form.cleaned_data["kind"], stored.file.open("rb"),
-                                     request.user, dry_run=True)
-                context.update(report=report, stored=stored, kind=form.cleaned_data["kind"], form=form)
+            except DomainError as error:
+                form.add_error("file", error.message)
             else:
-                context["form"] = form
-        except DomainError as error:
-            form.add_error(None, error.message)
-            context["form"] = form
-        return TemplateResponse(request, "boards/admin/enterprise_import.html", context)
+                job = start_import(request.board, kind=form.cleaned_data["kind"], stored=stored,
+                                   actor=request.user, dry_run=True)
+                return redirect("admin:boards_enterprise_import_job", job_id=job.pk)
+        status = 400 if request.method == "POST" else 200
+        return TemplateResponse(request, "boards/admin/enterprise_import.html",
+                                self._import_context(request, form=form), status=status)
+
+    def import_job_view(self, request, job_id):
+        """A job's progress (the page reloads itself until the worker is done), its report, and
+        after a clean dry run the commit of the same file (queued as a job of its own)."""
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        job = ImportJob.objects.filter(board=request.board, pk=job_id, created_by=request.user) \
+            .select_related("file").first()
+        if job is None:
+            raise Http404("未找到该导入任务。")
+        if request.method == "POST":
+            if not (job.dry_run and job.state == ImportState.DONE and not job.report.get("errors")):
+                messages.error(request, "该文件尚未通过预检，不能导入。")
+                return redirect("admin:boards_enterprise_import_job", job_id=job.pk)
+            commit = start_import(request.board, kind=job.kind, stored=job.file, actor=request.user,
+                                  dry_run=False)
+            return redirect("admin:boards_enterprise_import_job", job_id=commit.pk)
+        if job.state == ImportState.DONE and job.report.get("saved"):
+            report = job.report
+            messages.success(request, f"已导入{IMPORT_KINDS[job.kind]} {report['rows']} 行"
+                                      f"（新增 {report['new']}，更新 {report['updated']}）。")
+            return redirect("admin:boards_enterprise_changelist")
+        report = job.report if job.state == ImportState.DONE else None
+        return TemplateResponse(request, "boards/admin/enterprise_import.html",
+                                self._import_context(request, form=ImportForm(), job=job, report=report))
 
 
 class RecordListAdmin(ReadOnlyAdminMixin, XlsxExportMixin, BoardScopedAdmin):

@@ -13,6 +13,7 @@ from boards.enterprises.models.admission import (
 )
 from boards.enterprises.models.consent import DataCategory, DataConsent, Disclosure, DisclosureAudience
 from boards.enterprises.models.custody import ShareChange, Shareholding, ShareRegister
+from boards.enterprises.models.imports import ImportJob, ImportState
 from boards.enterprises.models.registry import (
     ROUND_ORDER,
     Enterprise,
@@ -37,6 +38,8 @@ from boards.enterprises.models.tiers import (
 )
 
 __all__ = [
+    "ImportJob",
+    "ImportState",
     "ListingMarket",
     "ListingStandard",
     "QualificationKind",

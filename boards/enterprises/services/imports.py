@@ -360,7 +360,10 @@ def _sheets_declare_their_size(content):
     return True
 
 
-def _read(file, max_rows=None):
+PROGRESS_EVERY = 200  # rows between two progress reports
+
+
+def _read(file, max_rows=None, progress=None):
     """The sheet as a Dataset without blank rows, and each data row's spreadsheet row number.
     Streamed (openpyxl read-only mode, one row at a time), and refused past ``max_rows`` rows
     read, blank ones included: a small file can hold a million rows."""
@@ -378,6 +381,8 @@ def _read(file, max_rows=None):
             if index - 1 > max_rows:
                 raise DomainError(f"文件超过 {max_rows} 行的导入上限，请拆分为多个文件后分批导入。",
                                   code="too_many_rows", details={"max_rows": max_rows})
+            if progress is not None and index % PROGRESS_EVERY == 0:
+                progress(index - 1)
             if any(v is not None and str(v).strip() for v in values):
                 values = tuple(values[:len(headers)]) + (None,) * (len(headers) - len(values))
                 data.append(values)
@@ -402,7 +407,7 @@ def _errors(resource, result, numbers):
     return sorted(errors, key=lambda e: (e.row, e.column))
 
 
-def import_xlsx(board, kind, file, actor, dry_run=True):
+def import_xlsx(board, kind, file, actor, dry_run=True, progress=None):
     """Import ``kind`` (enterprises, qualifications, financials) from an XLSX ``file`` into ``board``.
 
     Runs in ``board``'s scope. A dry run saves nothing; a commit saves every row or, if any row
@@ -411,7 +416,7 @@ def import_xlsx(board, kind, file, actor, dry_run=True):
         raise DomainError(f"不支持导入“{kind}”，可导入：{'、'.join(IMPORT_KINDS.values())}",
                           details={"allowed": list(IMPORT_KINDS)})
     resource = IMPORT_RESOURCES[kind](board)
-    dataset, numbers, content = _read(file)
+    dataset, numbers, content = _read(file, progress=progress)
     missing = [c for c in resource.required_columns() if c not in dataset.headers]
     if missing:
         return ImportReport(kind, len(dataset), 0, 0, [RowError(1, c, "缺少此列") for c in missing], False)

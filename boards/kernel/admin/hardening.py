@@ -48,5 +48,5 @@ class SafeCrontabScheduleAdmin(CrontabScheduleAdmin):
     def human_readable(self, obj):
         try:
             return obj.human_readable
-        except (KeyError, ValueError, TypeError):
+        except Exception:  # celery's cron parser raises its own ParseException, KeyError, ValueError...
             return "—（填写有误）"
