@@ -201,6 +201,8 @@ ALLOWED_PUBLIC = {
     "healthz": "liveness check: no data",
     "home": "landing page: lists the caller's own boards only",
     "workbench-landing": "redirects to the workbench of one of the caller's own boards",
+    "invitation-list": "the caller's own pending invitations (matched by their username), any board",
+    "invitation-answer": "answers only an invitation addressed to the caller (see tests/security)",
     "login": "login form",
     "logout": "logout",
     "password_change": "the caller's own password",
@@ -277,6 +279,7 @@ def admin_is_tenant(model):
 ADMIN_GLOBAL_TARGETS = {
     "boards.board": "board",
     "boards.boardmembership": "membership",
+    "boards.boardinvitation": "invitation",
     "boards.apikey": "apikey",
 }
 

@@ -221,7 +221,7 @@ def test_control_the_victims_own_staff_sees_admin_rows(world):
 
 def _public_paths():
     """The board-less public pages (ALLOWED_PUBLIC less the admin's, probed below)."""
-    skip = ("logout", "password_reset_confirm", "admin-switch-board")
+    skip = ("logout", "password_reset_confirm", "admin-switch-board", "invitation-answer")
     return [reverse(key) for key in registry.ALLOWED_PUBLIC
             if not key.startswith("admin:") and key not in skip]
 

@@ -36,6 +36,7 @@ from alliance.service_institutions import SELF_ASSESSMENT
 from boards.enterprises.models import (
     FinancialYear,
     FinancingEvent,
+    ImportJob,
     Objection,
     Qualification,
     RetierProposal,
@@ -49,7 +50,7 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.services import admission, disclosure
 from boards.kernel.files import store_upload
-from boards.kernel.models import ApiKey, BoardMembership, Filing, Role
+from boards.kernel.models import ApiKey, BoardInvitation, BoardMembership, Filing, Role
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
 from policies.models import (
@@ -161,6 +162,8 @@ def build():
             v.listed, title=f"{PRIVATE}年度报告", audience="investors", actor=v.enterprise_user,
             file=store_upload(board, pdf_upload(text=PRIVATE), purpose="disclosure", user=v.enterprise_user))
         v.notification = notify(board, [v.enterprise_user], "probe", f"{PRIVATE}通知")[0]
+        v.import_job = ImportJob.objects.create(board=board, kind="enterprises", file=v.disclosure.file,
+                                                created_by=v.staff, message=f"{MARK}导入")
 
     # Alliance: a consenting institution (the victim's own) and one without consent ------------
     v.bank_user = victim.institution_user
@@ -173,6 +176,8 @@ def build():
     v.outsider_key = api_key(board, v.outsider_institution, v.outsider)
     v.apikey = ApiKey.objects.get(institution=v.outsider_institution)
     v.membership = BoardMembership.objects.filter(board=board, user=v.staff).first()
+    v.invitation = BoardInvitation.objects.create(board=board, username=f"{MARK}invitee", role=Role.EXPERT,
+                                                  invited_by=v.staff)
     with board_scope(board):
         AllianceMembershipFactory(board=board, institution=v.outsider_institution, body="investment")
         InterestProfile.objects.create(board=board, institution=v.institution, industries=["稀土功能材料"])

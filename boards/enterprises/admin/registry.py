@@ -214,7 +214,7 @@ class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
         view = self.admin_site.admin_view(self.import_view)
         job = self.admin_site.admin_view(self.import_job_view)
         return [path("import/", view, name="boards_enterprise_import"),
-                path("import/<int:job_id>/", job, name="boards_enterprise_import_job"), *super().get_urls()]
+                path("import/<int:pk>/", job, name="boards_enterprise_import_job"), *super().get_urls()]
 
     def _import_context(self, request, **extra):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "导入 Excel",
@@ -234,27 +234,27 @@ class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
             else:
                 job = start_import(request.board, kind=form.cleaned_data["kind"], stored=stored,
                                    actor=request.user, dry_run=True)
-                return redirect("admin:boards_enterprise_import_job", job_id=job.pk)
+                return redirect("admin:boards_enterprise_import_job", pk=job.pk)
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, "boards/admin/enterprise_import.html",
                                 self._import_context(request, form=form), status=status)
 
-    def import_job_view(self, request, job_id):
+    def import_job_view(self, request, pk):
         """A job's progress (the page reloads itself until the worker is done), its report, and
         after a clean dry run the commit of the same file (queued as a job of its own)."""
         if not self.has_add_permission(request):
             return redirect("admin:index")
-        job = ImportJob.objects.filter(board=request.board, pk=job_id, created_by=request.user) \
+        job = ImportJob.objects.filter(board=request.board, pk=pk, created_by=request.user) \
             .select_related("file").first()
         if job is None:
             raise Http404("未找到该导入任务。")
         if request.method == "POST":
             if not (job.dry_run and job.state == ImportState.DONE and not job.report.get("errors")):
                 messages.error(request, "该文件尚未通过预检，不能导入。")
-                return redirect("admin:boards_enterprise_import_job", job_id=job.pk)
+                return redirect("admin:boards_enterprise_import_job", pk=job.pk)
             commit = start_import(request.board, kind=job.kind, stored=job.file, actor=request.user,
                                   dry_run=False)
-            return redirect("admin:boards_enterprise_import_job", job_id=commit.pk)
+            return redirect("admin:boards_enterprise_import_job", pk=commit.pk)
         if job.state == ImportState.DONE and job.report.get("saved"):
             report = job.report
             messages.success(request, f"已导入{IMPORT_KINDS[job.kind]} {report['rows']} 行"
