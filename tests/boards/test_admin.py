@@ -142,7 +142,7 @@ def test_a_new_membership_belongs_to_the_current_board(staff_client, board, othe
         "board": other_board.pk,  # ignored: the board field is disabled
     })
     assert response.status_code == 302
-    assert BoardMembership.objects.get(user=expert).board == board
+    assert BoardMembership.objects.get(user=expert, role="expert").board == board
 
 
 def test_duplicate_membership_is_a_form_error_not_a_crash(staff_client, staff_user):
