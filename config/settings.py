@@ -352,6 +352,7 @@ SPECTACULAR_SETTINGS = {
         "RoundStateEnum": "alliance.models.RoundState",
         "ServiceApplicationStateEnum": "alliance.models.ServiceApplicationState",
         "ReviewKindEnum": "reviews.models.ReviewKind",
+        "ReviewCaseStateEnum": "reviews.models.CaseState",
     },
 }
 

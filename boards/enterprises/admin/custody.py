@@ -194,7 +194,9 @@ class ShareRegisterAdmin(BoardScopedAdmin):
             else:
                 messages.success(request, "股权变动已登记。")
                 return redirect("admin:boards_shareregister_change", register.pk)
-        unconfirmed = custody.custody_account(register).shares
+        # A register opened before its custody account existed has nothing unconfirmed to show.
+        account = register.holdings.filter(in_custody_account=True).first()
+        unconfirmed = account.shares if account else 0
         title = f"登记股权变动：{register.enterprise}（托管专户未确权 {unconfirmed}）"
         return self._form_page(request, form, title, register)
 

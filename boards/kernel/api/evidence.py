@@ -40,7 +40,6 @@ def _size(request, name, default, maximum):
 
 class EvidenceView(generics.GenericAPIView):
     permission_classes = [board_role_permission(*PROOF_READERS)]
-    serializer_class = CheckpointSerializer
 
     def tree_size(self):
         head = EvidenceHead.objects.filter(board=self.request.board).first()
@@ -52,6 +51,7 @@ class EvidenceView(generics.GenericAPIView):
 class EvidenceCheckpointView(EvidenceView):
     """The board's latest signed checkpoint (verify with the key at /evidence/public-key/)."""
 
+    @extend_schema(responses=CheckpointSerializer)
     def get(self, request, *args, **kwargs):
         checkpoint = evidence_tree.latest_checkpoint(request.board)
         if checkpoint is None:
@@ -62,7 +62,8 @@ class EvidenceCheckpointView(EvidenceView):
 class EvidenceInclusionView(EvidenceView):
     """The inclusion proof of entry ``seq`` in the tree of ``tree_size`` leaves (default: the whole tree)."""
 
-    @extend_schema(parameters=[OpenApiParameter("tree_size", int)], responses=InclusionSerializer)
+    @extend_schema(parameters=[OpenApiParameter("seq", int, OpenApiParameter.PATH),
+                               OpenApiParameter("tree_size", int)], responses=InclusionSerializer)
     def get(self, request, *args, seq, **kwargs):
         size = self.tree_size()
         tree_size = _size(request, "tree_size", size, size)
