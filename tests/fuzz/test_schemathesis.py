@@ -168,6 +168,8 @@ def _narrow(schema, board, user):
                     values = _ids(board, Filing, user) + [MISSING_ID]
                 elif name == "step":
                     values = STEP_NAMES[segments[segments.index("{id}") - 1]] + ["no-such-step"]
+                elif name == "seq":  # an evidence entry's index: the first ones, and one past any log
+                    values = [1, 2, MISSING_ID]
                 else:
                     raise AssertionError(f"unknown path parameter {name} in {route}")
                 parameter["schema"] = {**parameter["schema"], "enum": values}
