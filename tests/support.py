@@ -40,3 +40,13 @@ def owner_connection():
                            dbname=login["NAME"], user=settings.DATABASE_OWNER_USER or login["USER"],
                            password=(settings.DATABASE_OWNER_PASSWORD if settings.DATABASE_OWNER_USER
                                      else login["PASSWORD"]) or None, autocommit=True)
+
+
+def serialized(serializer_class, objects, **context):
+    """What DRF's ``serializer_class`` answers for ``objects`` through the API's renderer, as JSON
+    values: the reference a list served from values rows (boards.kernel.api.rows) must equal."""
+    import json
+
+    from boards.kernel.api.renderers import dumps
+
+    return json.loads(dumps(serializer_class(objects, many=True, context=context).data))

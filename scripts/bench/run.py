@@ -81,15 +81,25 @@ def wrk(url, header, duration, threads, connections, warmup=3):
 PLUMBING = re.compile(r"^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SELECT set_config\()", re.I)
 
 
+def same_results(client, label, path, floor, headers):
+    """The floor must answer what its endpoint answers (scripts/bench/floors.py), or it is no floor."""
+    app, ref = client.get(path, **headers), client.get(floor, **headers)
+    if app.status_code != 200 or ref.status_code != 200:
+        raise RuntimeError(f"{label}: endpoint {app.status_code}, floor {ref.status_code}")
+    if app.json()["results"] != ref.json()["results"] or not ref.json()["results"]:
+        raise RuntimeError(f"{label}: the floor's results differ from the endpoint's (or are empty)")
+
+
 def query_counts(caller, sizes=(10, 50, 200)):
     """Statements per request, in-process (Django test client, same settings and middleware), after
-    one warm-up request. Returns {endpoint: {page size: (all statements, data queries)}}, where
-    data queries leave out transaction control and the RLS ``set_config`` calls."""
+    one warm-up request (which also checks that the floor answers the same results). Returns
+    {endpoint: {page size: (all statements, data queries)}}, where data queries leave out
+    transaction control and the RLS ``set_config`` calls."""
     client = Client(HTTP_HOST="127.0.0.1")
     result = {}
-    for label, path, _, needs_key in endpoints(caller):
+    for label, path, floor, needs_key in endpoints(caller):
         headers = {"HTTP_AUTHORIZATION": caller.header} if needs_key else {}
-        client.get(path, **headers)
+        same_results(client, label, path, floor, headers)
         counts = []
         for size in sizes:
             with CaptureQueriesContext(connection) as queries:

@@ -16,6 +16,7 @@ from alliance.models import (
     ProductType,
 )
 from boards.kernel.api.permissions import NOT_FOUND
+from boards.kernel.api.rows import RowListMixin
 
 # --- 金融超市: public catalogue ----------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ class CatalogueMixin:
         examples.PRODUCT,
     )
 )
-class CatalogueList(CatalogueMixin, generics.ListAPIView):
+class CatalogueList(RowListMixin, CatalogueMixin, generics.ListAPIView):
     filterset_class = selectors.CatalogueFilter
     ordering_fields = CATALOGUE_ORDERING
     ordering = ["name", "id"]
@@ -88,7 +89,7 @@ class OwnProductMixin(InstitutionView):
         response_example=examples.PRODUCT,
     ),
 )
-class ProductList(IdempotentPostMixin, OwnProductMixin, generics.ListCreateAPIView):
+class ProductList(RowListMixin, IdempotentPostMixin, OwnProductMixin, generics.ListCreateAPIView):
     filterset_class = ProductFilter
     ordering_fields = CATALOGUE_ORDERING
     ordering = ["name", "id"]

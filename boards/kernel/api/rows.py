@@ -1,0 +1,207 @@
+"""List endpoints serialised from ``.values()`` rows: the page is one query for exactly the columns
+its serializer shows, and each row becomes a dict without a DRF field object per value.
+
+Invariants:
+- the answer is the one the view's serializer gives for the same objects (same keys in the same
+  order, same formats: decimals as strings with their places, datetimes in the current time zone,
+  choice labels); ``tests/boards/test_api_rows.py`` and each list's parity test compare the two;
+- the plan is compiled once per view class from its serializer: a field the plan cannot read from
+  a column (a method field, a nested list) must be given as a ``Computed`` by the view, or the
+  compilation fails, so a serializer change cannot silently drop a field from the list;
+- the statements of a page do not depend on its size (values, no per-row access).
+"""
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+from rest_framework import serializers
+from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
+
+from boards.kernel.api.serializers import ChoiceLabelField
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A field the view computes from the row (``paths`` are the columns it reads) and the view's
+    row context: ``fn(row, context)``."""
+
+    paths: tuple[str, ...]
+    fn: Callable[[dict, dict], Any]
+
+
+def _datetime(value):
+    # DRF's DateTimeField: the current time zone, ISO 8601, "Z" for UTC.
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _date(value):
+    return value.isoformat()
+
+
+def _decimal(drf_field):
+    places = drf_field.decimal_places
+
+    def convert(value):
+        # A column of the same scale prints as DRF prints it; anything else takes DRF's own path.
+        if places is not None and value.as_tuple().exponent == -places:
+            return str(value)
+        return drf_field.to_representation(value)
+
+    return convert
+
+
+class _Labels:
+    """value -> label of a choice set, one dict per language (labels are lazy translations)."""
+
+    def __init__(self, choices):
+        self.choices = list(choices)
+        self.by_language = {}
+
+    def __call__(self, value):
+        language = get_language()
+        labels = self.by_language.get(language)
+        if labels is None:
+            labels = self.by_language[language] = {v: str(label) for v, label in self.choices}
+        return labels.get(value, value)
+
+
+# Fields whose representation of a column value is the value itself.
+IDENTITY = (serializers.CharField, serializers.IntegerField, serializers.BooleanField, serializers.JSONField,
+            serializers.ListField, serializers.DictField, serializers.ChoiceField, serializers.ReadOnlyField,
+            serializers.FloatField, serializers.ModelField)
+
+
+def _model_field(model, attrs):
+    """The model field at the end of ``attrs`` (relations followed)."""
+    for name in attrs[:-1]:
+        model = model._meta.get_field(name).related_model
+    return model._meta.get_field(attrs[-1])
+
+
+@dataclass
+class RowPlan:
+    """How to turn a values row into the serializer's dict: ``columns`` are (key, path, convert,
+    nested plan, computed)."""
+
+    paths: list[str] = field(default_factory=list)
+    columns: list[tuple] = field(default_factory=list)
+
+    def values(self, queryset: QuerySet, extra: Iterable[str] = ()) -> QuerySet:
+        wanted = list(dict.fromkeys([*self.paths, *extra]))
+        return queryset.prefetch_related(None).values(*wanted)
+
+    def render(self, rows: Iterable[dict], context: dict) -> list[dict]:
+        return [self.row(row, context) for row in rows]
+
+    def row(self, row: dict, context: dict) -> dict:
+        out = {}
+        for key, path, convert, nested, computed in self.columns:
+            if computed is not None:
+                out[key] = computed.fn(row, context)
+            elif nested is not None:
+                out[key] = None if row[path] is None else nested.row(row, context)
+            else:
+                value = row[path]
+                out[key] = value if convert is None or value is None else convert(value)
+        return out
+
+
+def _add(plan, path):
+    if path not in plan.paths:
+        plan.paths.append(path)
+
+
+def compile_plan(serializer_class: type[serializers.Serializer], computed: dict[str, Computed] | None = None,
+                 *, prefix: str = "", model: type[Model] | None = None) -> RowPlan:
+    """The plan of ``serializer_class`` (its readable fields in order); ``computed`` gives the
+    fields that are not a column. Raises ImproperlyConfigured for a field it cannot read."""
+    computed = computed or {}
+    serializer = serializer_class(context={})
+    model = model or getattr(getattr(serializer_class, "Meta", None), "model", None)
+    plan = RowPlan()
+    for key, drf_field in serializer.fields.items():
+        if drf_field.write_only:
+            continue
+        if key in computed:
+            for path in computed[key].paths:
+                _add(plan, path)
+            plan.columns.append((key, None, None, None, computed[key]))
+            continue
+        attrs = drf_field.source_attrs
+        if isinstance(drf_field, (serializers.SerializerMethodField, serializers.ListSerializer,
+                                  serializers.ManyRelatedField)) or not attrs or model is None:
+            raise ImproperlyConfigured(f"{serializer_class.__name__}.{key}: not a column; give it as a "
+                                       "Computed of the view.")
+        path = prefix + "__".join(attrs)
+        if isinstance(drf_field, serializers.Serializer):
+            related = _model_field(model, attrs).related_model
+            nested = compile_plan(type(drf_field), prefix=path + "__", model=related)
+            _add(plan, path)
+            plan.paths.extend(p for p in nested.paths if p not in plan.paths)
+            plan.columns.append((key, path, None, nested, None))
+            continue
+        convert = None
+        if isinstance(drf_field, ChoiceLabelField):
+            convert = _Labels(drf_field.choice_class.choices)
+        elif attrs[-1].startswith("get_") and attrs[-1].endswith("_display"):
+            attrs = [*attrs[:-1], attrs[-1][4:-8]]
+            path = prefix + "__".join(attrs)
+            convert = _Labels(_model_field(model, attrs).flatchoices)
+        elif isinstance(drf_field, serializers.SlugRelatedField):
+            path = f"{path}__{drf_field.slug_field}"
+        elif isinstance(drf_field, serializers.PrimaryKeyRelatedField):
+            pass
+        elif isinstance(drf_field, serializers.DecimalField):
+            convert = _decimal(drf_field)
+        elif isinstance(drf_field, serializers.DateTimeField):
+            convert = _datetime
+        elif isinstance(drf_field, serializers.DateField):
+            convert = _date
+        elif not isinstance(drf_field, IDENTITY):
+            convert = drf_field.to_representation
+        _add(plan, path)
+        plan.columns.append((key, path, convert, None, None))
+    return plan
+
+
+class RowListMixin:
+    """``list`` from values rows for a generic list view (``serializer_class`` stays the schema's
+    and the detail's). Set ``row_fields`` for the fields that are not columns and override
+    ``row_context`` for what they need; ``finish_rows`` may add to the page's rows in a fixed
+    number of queries."""
+
+    row_fields: dict[str, Computed] = {}
+
+    @classmethod
+    def row_plan(cls) -> RowPlan:
+        return _plan(cls)
+
+    def row_context(self) -> dict:
+        return {}
+
+    def finish_rows(self, rows: list[dict], values: list[dict]) -> list[dict]:
+        return rows
+
+    def list(self, request, *args, **kwargs):
+        plan = self.row_plan()
+        paginator = self.paginator
+        extra = paginator.ordering if isinstance(paginator, CursorPagination) else ()
+        queryset = plan.values(self.filter_queryset(self.get_queryset()),
+                               extra=[f.lstrip("-") for f in extra])
+        page = self.paginate_queryset(queryset)
+        values = list(queryset if page is None else page)
+        rows = self.finish_rows(plan.render(values, self.row_context()), values)
+        return Response(rows) if page is None else self.get_paginated_response(rows)
+
+
+@functools.cache
+def _plan(view_class):
+    return compile_plan(view_class.serializer_class, view_class.row_fields)
