@@ -14,15 +14,20 @@ class AllianceConfig(AppConfig):
         from boards.kernel.signals import quality_challenge_raised
 
         register_module("alliance", "科创服务联盟")
+        from alliance import labels as alliance_labels
+        from boards.kernel.labels import register_labels, register_subjects
+
+        register_labels(alliance_labels.LABELS)
+        register_subjects(alliance_labels.SUBJECTS)
+        from alliance import queues as alliance_queues
+
+        alliance_queues.register()
         register_module("service_institutions", "科技金融服务机构")
         register_config_section("alliance", config.DEFAULT_ALLIANCE, config.validate_alliance)
         register_config_section("service_institutions", config.DEFAULT_SERVICE_INSTITUTIONS,
                                 config.validate_service_institutions)
         quality_challenge_raised.connect(services.on_quality_challenge, dispatch_uid="alliance_exit_case")
         register_provider(FederationDirectory, Federations())
-        from boards.kernel.datause import register_data_use
-
-        register_data_use("alliance.matchmaking.pushed", "对接推送", services.uses_in_push)
         from boards.kernel.models import Role
         from boards.kernel.workbench import register_entry
 

@@ -12,6 +12,14 @@ class PoliciesConfig(AppConfig):
         from policies import config, services
 
         register_module("policies", "政策兑现")
+        from boards.kernel.labels import register_labels, register_subjects
+        from policies import labels as policies_labels
+
+        register_labels(policies_labels.LABELS)
+        register_subjects(policies_labels.SUBJECTS)
+        from policies import queues as policies_queues
+
+        policies_queues.register()
         register_module("ordos_ledger", "目标任务台账")
         register_config_section("policies", config.DEFAULT, config.validate)
         tier_changed.connect(services.on_tier_changed, dispatch_uid="policies_tier_awards")

@@ -11,6 +11,14 @@ class ReviewsConfig(AppConfig):
         from reviews import config
 
         register_module("reviews", "专家评审")
+        from boards.kernel.labels import register_labels, register_subjects
+        from reviews import labels as reviews_labels
+
+        register_labels(reviews_labels.LABELS)
+        register_subjects(reviews_labels.SUBJECTS)
+        from reviews import queues as reviews_queues
+
+        reviews_queues.register()
         register_config_section("reviews", config.DEFAULT, config.validate)
         from boards.kernel.models import Role
         from boards.kernel.workbench import register_entry

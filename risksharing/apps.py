@@ -11,6 +11,14 @@ class RisksharingConfig(AppConfig):
         from risksharing import config
 
         register_module("risksharing", "风险分担")
+        from boards.kernel.labels import register_labels, register_subjects
+        from risksharing import labels as risksharing_labels
+
+        register_labels(risksharing_labels.LABELS)
+        register_subjects(risksharing_labels.SUBJECTS)
+        from risksharing import queues as risksharing_queues
+
+        risksharing_queues.register()
         register_config_section("risksharing", config.DEFAULT, config.validate)
         from boards.kernel.access import STAFF_ROLES
         from boards.kernel.models import Role

@@ -19,6 +19,7 @@ from alliance.models import (
     ReportState,
 )
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
+from boards.kernel.admin.desk import TechnicalAdminMixin
 from boards.kernel.errors import DomainError
 from boards.kernel.steps import Step, StepForm, text_form
 
@@ -114,7 +115,7 @@ class RecommendationAdmin(ReadOnlyBoardAdmin):
 
 
 @admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(ReadOnlyBoardAdmin):
+class IdempotencyKeyAdmin(TechnicalAdminMixin, ReadOnlyBoardAdmin):
     module = "alliance"
     list_display = ["key", "caller", "status_code", "created_at"]
 

@@ -25,3 +25,6 @@ class IdempotencyKey(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["board", "caller", "key"], name="uniq_idempotency_key")
         ]
+
+    def __str__(self):
+        return f"幂等键 {self.key[:12]}"

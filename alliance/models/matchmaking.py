@@ -203,3 +203,6 @@ class Recommendation(TenantModel):
         verbose_name = _("机构推荐企业")
         verbose_name_plural = _("机构推荐企业")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.institution} 推荐 {self.enterprise}"

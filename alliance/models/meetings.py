@@ -64,3 +64,6 @@ class Attendance(TenantModel):
         verbose_name = _("出席情况")
         verbose_name_plural = _("出席情况")
         constraints = [models.UniqueConstraint(fields=["meeting", "institution"], name="uniq_attendance")]
+
+    def __str__(self):
+        return f"{self.institution}：{'出席' if self.attended else '缺席'}"

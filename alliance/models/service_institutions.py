@@ -159,6 +159,9 @@ class ExpertScore(TenantModel):
             models.UniqueConstraint(fields=["application", "expert_name"], name="uniq_expert_score")
         ]
 
+    def __str__(self):
+        return f"{self.expert_name} 评分 {self.score}"
+
 
 class BlacklistRecord(TenantModel):
     """A credit blacklist or serious dishonesty record of an institution (e.g. from 信用中国)."""
@@ -173,6 +176,9 @@ class BlacklistRecord(TenantModel):
     class Meta:
         verbose_name = _("失信/黑名单记录")
         verbose_name_plural = _("失信/黑名单记录")
+
+    def __str__(self):
+        return f"{self.institution} 失信记录（{self.listed_on}）"
 
     def active_on(self, day):
         return self.listed_on <= day and (self.lifted_on is None or day < self.lifted_on)
@@ -294,6 +300,9 @@ class FeeAttestation(TenantModel):
         verbose_name = _("不收费承诺")
         verbose_name_plural = _("不收费承诺")
         constraints = [models.UniqueConstraint(fields=["appointment", "year"], name="uniq_fee_attestation")]
+
+    def __str__(self):
+        return f"{self.appointment} {self.year} 年不收费承诺"
 
 
 class Grade(models.TextChoices):

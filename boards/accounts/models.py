@@ -52,5 +52,10 @@ class PasswordHistory(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "历史密码"
+        verbose_name_plural = "历史密码"
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self):
+        return f"{self.user} 的历史密码（{self.created_at:%Y-%m-%d}）"

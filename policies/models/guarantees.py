@@ -35,6 +35,9 @@ class GuaranteeYear(TenantModel):
         constraints = [models.UniqueConstraint(fields=["board", "institution", "year"],
                                                name="uniq_guarantee_year")]
 
+    def __str__(self):
+        return f"{self.institution} {self.year} 年担保额度"
+
 
 class GuaranteeClaim(TenantModel):
     """A guarantee firm's declaration of new tech-SME guarantee business, with the risk

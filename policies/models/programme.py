@@ -148,3 +148,6 @@ class ReportEntry(TenantModel):
         verbose_name_plural = _("台账填报")
         ordering = ["task__number"]
         constraints = [models.UniqueConstraint(fields=["report", "task"], name="uniq_report_task")]
+
+    def __str__(self):
+        return f"{self.report}：{self.task}"

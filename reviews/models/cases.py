@@ -172,3 +172,6 @@ class QualityChallenge(TenantModel):
         verbose_name = _("中介机构质量质疑")
         verbose_name_plural = _("中介机构质量质疑")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"对{self.institution}的质量质疑"

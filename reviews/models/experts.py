@@ -65,6 +65,9 @@ class ExpertEmployment(TenantModel):
         verbose_name_plural = _("任职经历")
         ordering = ["-started_on"]
 
+    def __str__(self):
+        return f"{self.expert.name} 任职于{self.institution}"
+
 
 class DeclaredConflict(TenantModel):
     """A conflict the expert declared: with an enterprise, an institution, or both."""
@@ -85,6 +88,9 @@ class DeclaredConflict(TenantModel):
             condition=models.Q(enterprise__isnull=False) | models.Q(institution__isnull=False),
             name="conflict_has_party")]
 
+    def __str__(self):
+        return f"{self.expert.name} 申报回避"
+
 
 class Unavailability(TenantModel):
     expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="unavailable_periods",
@@ -98,3 +104,6 @@ class Unavailability(TenantModel):
         verbose_name_plural = _("不可参加期间")
         constraints = [models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")),
                                               name="unavailability_order")]
+
+    def __str__(self):
+        return f"{self.expert.name} 不可参加（{self.starts_on} 至 {self.ends_on}）"

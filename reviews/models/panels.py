@@ -35,6 +35,9 @@ class PanelDraw(TenantModel):
         verbose_name_plural = _("专家抽取记录")
         ordering = ["drawn_at", "id"]
 
+    def __str__(self):
+        return f"{self.case} 专家抽取（{self.drawn_at:%Y-%m-%d}）"
+
 
 class SeatState(models.TextChoices):
     DRAWN = "drawn", _("已抽中")
@@ -137,6 +140,9 @@ class Opinion(TenantModel):
     class Meta:
         verbose_name = _("专家评审意见")
         verbose_name_plural = _("专家评审意见")
+
+    def __str__(self):
+        return f"{self.seat} 的评审意见"
 
 
 class SupplementRequest(TenantModel):

@@ -140,6 +140,9 @@ class FirmInput(TenantModel):
         verbose_name_plural = _("专业机构意见")
         ordering = ["added_at", "pk"]
 
+    def __str__(self):
+        return f"{self.institution} 的意见"
+
 
 class EnhancerView(TenantModel):
     """One enhancer's view at the 立项会; with guarantee intent it issues a 担保推荐函."""

@@ -103,6 +103,9 @@ class FundEntry(TenantModel):
             models.CheckConstraint(condition=models.Q(balance_after__gte=0), name="rs_entry_balance_gte_0"),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount:,.2f} 元"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise Conflict("资金池流水只能追加，不能修改。", code="append_only")

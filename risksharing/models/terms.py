@@ -92,3 +92,6 @@ class RiskShare(TenantModel):
             models.UniqueConstraint(fields=["terms", "institution"], name="rs_uniq_share_party"),
             models.CheckConstraint(condition=models.Q(share__gte=0, share__lte=100), name="rs_share_0_100"),
         ]
+
+    def __str__(self):
+        return f"{self.get_party_display()} {self.share}%"

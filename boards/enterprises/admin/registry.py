@@ -124,10 +124,25 @@ class ServiceRecordInline(RecordInline):
     autocomplete_fields = ("institution",)
 
 
-class TierChangeInline(RecordInline):
+class TierNamesMixin:
+    """Tier codes shown as the board's tier names."""
+
+    @admin.display(description="原层级", ordering="from_tier")
+    def from_name(self, obj):
+        return tier_names(obj.board).get(obj.from_tier, obj.from_tier) or "—"
+
+    @admin.display(description="新层级", ordering="to_tier")
+    def to_name(self, obj):
+        return tier_names(obj.board).get(obj.to_tier, obj.to_tier) or "—"
+
+
+class TierChangeInline(TierNamesMixin, RecordInline):
     model = TierChange
-    fields = ("changed_at", "kind", "from_tier", "to_tier", "reason", "actor")
+    fields = ("changed_at", "kind", "from_name", "to_name", "reason", "actor")
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("board", "actor")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -304,10 +319,11 @@ class ServiceRecordAdmin(RecordListAdmin):
 
 
 @admin.register(TierChange)
-class TierChangeAdmin(RecordListAdmin):
+class TierChangeAdmin(TierNamesMixin, RecordListAdmin):
     resource_classes = [TierChangeResource]
-    list_display = ("enterprise", "changed_at", "kind", "from_tier", "to_tier", "reason", "actor")
-    list_select_related = ("enterprise", "actor")
+    list_display = ("enterprise", "changed_at", "kind", "from_name", "to_name", "reason", "actor")
+    fields = ("enterprise", "changed_at", "kind", "from_name", "to_name", "reason", "actor")
+    list_select_related = ("enterprise", "actor", "board")
     list_filter = ("kind",)
 
 

@@ -234,6 +234,9 @@ class ApplicationMaterial(TenantModel):
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
 
+    def __str__(self):
+        return f"{self.title}（第 {self.round} 轮）"
+
 
 class PlanApproval(TenantModel):
     """One approving body's decision on a tier plan (工信厅, 地方金融监管局, 证监局 ...)."""
@@ -274,3 +277,6 @@ class Objection(TenantModel):
     class Meta:
         verbose_name = _("公示异议")
         verbose_name_plural = _("公示异议")
+
+    def __str__(self):
+        return f"对{self.application}的异议"

@@ -38,6 +38,9 @@ class Disclosure(TenantModel):
         verbose_name_plural = _("信息披露")
         ordering = ["-published_at"]
 
+    def __str__(self):
+        return f"{self.enterprise}：{self.title}"
+
 
 # --- Consent (数据授权) -------------------------------------------------------------------------
 
@@ -72,3 +75,6 @@ class DataConsent(TenantModel):
         verbose_name = _("数据授权")
         verbose_name_plural = _("数据授权")
         indexes = [models.Index(fields=["board", "institution", "expires_at"])]
+
+    def __str__(self):
+        return f"{self.enterprise} 向{self.institution or '全体联盟成员'}的数据授权"

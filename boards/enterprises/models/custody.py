@@ -26,6 +26,9 @@ class ShareRegister(TenantModel):
         verbose_name = _("股东名册")
         verbose_name_plural = _("股东名册")
 
+    def __str__(self):
+        return f"{self.enterprise} 股东名册"
+
 
 class Shareholding(TenantModel):
     register = models.ForeignKey(ShareRegister, on_delete=models.CASCADE, related_name="holdings",
@@ -42,6 +45,17 @@ class Shareholding(TenantModel):
         verbose_name = _("持股")
         verbose_name_plural = _("持股")
 
+    def __str__(self):
+        return f"{self.holder_name} 持股 {self.shares:,.2f} 股"
+
+
+class ShareChangeKind(models.TextChoices):
+    OPENING = "opening", _("建立名册记入托管专户")
+    CUSTODY = "custody", _("自托管专户转出")
+    CONFIRMATION = "confirmation", _("确权登记")
+    TRANSFER_IN = "transfer_in", _("受让")
+    TRANSFER_OUT = "transfer_out", _("转让")
+
 
 class ShareChange(TenantModel):
     """Append-only record of every change of holding."""
@@ -50,8 +64,7 @@ class ShareChange(TenantModel):
                                  verbose_name=_("股东名册"))
     holding = models.ForeignKey(Shareholding, on_delete=models.PROTECT, related_name="changes",
                                 verbose_name=_("持股"))
-    kind = models.CharField(_("变动类型"), max_length=30,
-                            help_text=_("opening/transfer_in/transfer_out/confirmation/custody"))
+    kind = models.CharField(_("变动类型"), max_length=30, choices=ShareChangeKind.choices)
     delta = models.DecimalField(_("变动股数"), max_digits=20, decimal_places=2)
     balance_after = models.DecimalField(_("变动后持股"), max_digits=20, decimal_places=2)
     note = models.TextField(_("说明"), blank=True)
@@ -65,6 +78,9 @@ class ShareChange(TenantModel):
         verbose_name = _("股权变动")
         verbose_name_plural = _("股权变动")
         ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.holding.holder_name} {self.get_kind_display()} {self.delta:+,.2f} 股"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

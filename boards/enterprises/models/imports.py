@@ -35,6 +35,9 @@ class ImportJob(TenantModel):
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
 
+    def __str__(self):
+        return f"导入任务 #{self.pk}（{self.get_state_display()}）"
+
     @property
     def finished(self):
         return self.state in (ImportState.DONE, ImportState.FAILED)

@@ -154,6 +154,9 @@ class FinancialYear(TenantModel):
             models.UniqueConstraint(fields=["enterprise", "year"], name="uniq_financial_year")
         ]
 
+    def __str__(self):
+        return f"{self.enterprise} {self.year} 年财务数据"
+
 
 class FinancingKind(models.TextChoices):
     EQUITY = "equity", _("股权融资")
@@ -177,6 +180,9 @@ class FinancingEvent(TenantModel):
         verbose_name_plural = _("融资事件")
         ordering = ["-occurred_on"]
 
+    def __str__(self):
+        return f"{self.enterprise} {self.get_kind_display()}（{self.occurred_on}）"
+
 
 class ServiceRecordKind(models.TextChoices):
     VISIT = "visit", _("走访")
@@ -199,3 +205,6 @@ class ServiceRecord(TenantModel):
         verbose_name = _("走访/服务记录")
         verbose_name_plural = _("走访/服务记录")
         ordering = ["-occurred_on"]
+
+    def __str__(self):
+        return f"{self.enterprise} {self.get_kind_display()}（{self.occurred_on}）"

@@ -35,6 +35,9 @@ class TierChange(TenantModel):
         verbose_name_plural = _("层级变动")
         ordering = ["-changed_at"]
 
+    def __str__(self):
+        return f"{self.enterprise} {self.get_kind_display()}"
+
 
 class TierEntryPermit(TenantModel):
     """A passed review that allows entry to a tier whose config requires one (e.g. 优选层)."""
@@ -50,6 +53,9 @@ class TierEntryPermit(TenantModel):
         verbose_name = _("层级准入许可")
         verbose_name_plural = _("层级准入许可")
 
+    def __str__(self):
+        return f"{self.enterprise} 层级准入许可"
+
 
 # --- Annual re-tiering ---------------------------------------------------------------------
 
@@ -63,6 +69,9 @@ class RetierRun(TenantModel):
         verbose_name = _("年度分层复核")
         verbose_name_plural = _("年度分层复核")
         constraints = [models.UniqueConstraint(fields=["board", "year"], name="uniq_retier_year")]
+
+    def __str__(self):
+        return f"{self.year} 年度分层复核"
 
 
 class RetierProposal(TenantModel):
@@ -86,6 +95,9 @@ class RetierProposal(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["run", "enterprise"], name="uniq_retier_enterprise")
         ]
+
+    def __str__(self):
+        return f"{self.enterprise} 分层复核建议"
 
 
 class ListingMarket(models.TextChoices):

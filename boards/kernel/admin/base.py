@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from boards.kernel import invitations
 from boards.kernel.access import boards_for, has_role, staff_boards
+from boards.kernel.admin.desk import OverdueDeadlineFilter
+from boards.kernel.admin.labels import code_column, code_filter
 from boards.kernel.calendar import PACKAGE_YEARS
 from boards.kernel.config import module_enabled, validate_board_config
 from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
@@ -459,11 +461,13 @@ class HolidayOverrideAdmin(CalendarAdminMixin, admin.ModelAdmin):
 class DeadlineAdmin(ReadOnlyBoardAdmin):
     """Read-mostly: deadlines change only through boards.deadlines; staff may look."""
 
-    list_display = ["title", "kind", "status", "due", "stage", "next_action_at", "assignee"]
-    list_filter = ["state", "provisional", "basis", "stage", "kind"]
+    list_display = ["title", "kind_label", "status", "due", "stage", "next_action_at", "assignee"]
+    list_filter = [OverdueDeadlineFilter, "state", "provisional", "basis", "stage",
+                   code_filter("kind", "期限类型")]
     search_fields = ["title", "kind", "object_id"]
     list_select_related = ["assignee"]
-    readonly_fields = [f.name for f in Deadline._meta.fields]
+    readonly_fields = fields = [("kind_label" if f.name == "kind" else f.name) for f in Deadline._meta.fields]
+    kind_label = code_column("kind", "期限类型")
 
     @admin.display(description="状态", ordering="state")
     def status(self, obj):
@@ -481,11 +485,13 @@ class DeadlineAdmin(ReadOnlyBoardAdmin):
 class NotificationAdmin(BoardScopedAdmin):
     """Read-only record of what was sent to whom."""
 
-    list_display = ["title", "user", "verb", "stage", "created_at", "read_at", "email_sent_at"]
-    list_filter = ["verb", "stage"]
+    list_display = ["title", "user", "verb_label", "stage", "created_at", "read_at", "email_sent_at"]
+    list_filter = [code_filter("verb", "类型"), "stage"]
     search_fields = ["title", "user__username"]
     list_select_related = ["user"]
-    readonly_fields = [f.name for f in Notification._meta.fields]
+    readonly_fields = fields = [("verb_label" if f.name == "verb" else f.name)
+                                for f in Notification._meta.fields]
+    verb_label = code_column("verb", "类型")
 
     def has_add_permission(self, request):
         return False

@@ -16,7 +16,6 @@ from boards.kernel.models.deadlines import DayBasis, Deadline, DeadlineStage, De
 from boards.kernel.models.evidence import (
     EvidenceAnchor,
     EvidenceCheckpoint,
-    EvidenceDataUse,
     EvidenceEntry,
     EvidenceHead,
     EvidenceNode,
@@ -44,7 +43,6 @@ __all__ = [
     "EvidenceNode",
     "EvidenceCheckpoint",
     "EvidenceAnchor",
-    "EvidenceDataUse",
     "DayBasis",
     "DeadlineState",
     "DeadlineStage",

@@ -41,7 +41,9 @@ class EvidenceEntry(TenantModel):
         ]
 
     def __str__(self):
-        return f"#{self.seq} {self.action}"
+        from boards.kernel.labels import code_label  # labels are registered by the apps
+
+        return f"存证 #{self.seq if self.seq is not None else '待排序'}：{code_label(self.action)}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -63,6 +65,9 @@ class EvidenceHead(TenantModel):
         verbose_name_plural = _("存证链头")
         constraints = [models.UniqueConstraint(fields=["board"], name="uniq_evidence_head")]
 
+    def __str__(self):
+        return f"存证链头：第 {self.last_seq} 条"
+
 
 class EvidenceNode(TenantModel):
     """A perfect subtree of the board's Merkle tree (RFC 9162): leaves
@@ -73,7 +78,12 @@ class EvidenceNode(TenantModel):
     hash = models.BinaryField(max_length=32)
 
     class Meta:
+        verbose_name = _("存证树节点")
+        verbose_name_plural = _("存证树节点")
         constraints = [models.UniqueConstraint(fields=["board", "level", "index"], name="uniq_evidence_node")]
+
+    def __str__(self):
+        return f"存证树节点：第 {self.level} 层第 {self.index} 个"
 
 
 class EvidenceCheckpoint(TenantModel):
@@ -113,25 +123,5 @@ class EvidenceAnchor(TenantModel):
             models.UniqueConstraint(fields=["checkpoint", "publisher"], name="uniq_evidence_anchor")
         ]
 
-
-class EvidenceDataUse(TenantModel):
-    """One data subject's share of a sequenced evidence entry that used its data (boards.kernel.datause):
-    written by the sequencer in the entry's own sequencing transaction, so the read path stays one
-    INSERT and every indexed use already has its place in the tree. Append-only."""
-
-    entry = models.ForeignKey(EvidenceEntry, on_delete=models.PROTECT, related_name="data_uses",
-                              verbose_name=_("存证记录"))
-    seq = models.PositiveBigIntegerField(_("序号"))
-    subject_id = models.PositiveBigIntegerField(_("数据主体编号"), help_text=_("其数据被使用的企业"))
-    institution = models.ForeignKey("boards.Institution", on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+", verbose_name=_("使用机构"))
-    categories = models.JSONField(_("数据类别"), default=list)
-
-    class Meta:
-        verbose_name = _("数据使用记录")
-        verbose_name_plural = _("数据使用记录")
-        constraints = [models.UniqueConstraint(fields=["entry", "subject_id"], name="uniq_evidence_data_use")]
-        indexes = [models.Index(fields=["board", "subject_id", "-seq"], name="evidence_data_use_subject")]
-
     def __str__(self):
-        return f"存证 #{self.seq} 企业 {self.subject_id}"
+        return f"{self.checkpoint} 的锚定（{self.publisher}）"

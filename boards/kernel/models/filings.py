@@ -20,9 +20,14 @@ class FilingCounter(TenantModel):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("报送编号计数")
+        verbose_name_plural = _("报送编号计数")
         constraints = [
             models.UniqueConstraint(fields=["board", "year"], name="uniq_filing_counter")
         ]
+
+    def __str__(self):
+        return f"{self.year} 年报送编号（已用至 {self.last_number}）"
 
 
 class Filing(TenantModel):
