@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Check a filing PDF offline, as a regulator's clerk would: no Django, no database.
+"""Check a filing PDF (or an enterprise's data-use receipt) offline, as a regulator's clerk would:
+no Django, no database.
 
     python scripts/verify_filing.py FILING.pdf --public-key KEY.json
         [--later CHECKPOINT.json --consistency PROOF.json]
@@ -11,6 +12,9 @@
 - With --later (a later checkpoint: ``manage.py evidence_checkpoint`` or the API) and --consistency
   (the API's consistency proof from the filing's tree size to the later one): the later signature and
   that the later log extends the one the filing witnessed. A log truncated or rewritten since fails.
+
+- A data-use receipt (an enterprise's 数据使用回执) carries data-use-receipt.json instead: the signed
+  checkpoint and each listed use's entry with its inclusion proof; each is checked.
 
 Exit status 0 when everything holds, 1 with the reason otherwise. Needs only the standard library and
 the signature package (``cryptography``; ``gmssl`` for SM2/SM3).
@@ -24,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from boards.kernel import signing  # noqa: E402  (Django-free modules)
-from boards.kernel.witness import Failed, verify  # noqa: E402
+from boards.kernel.witness import RECEIPT_FORMAT, Failed, embedded_json, verify, verify_receipt  # noqa: E402
 
 
 def main(argv=None):
@@ -38,7 +42,10 @@ def main(argv=None):
         public_key = signing.load_public_key(args.public_key.read_text())
         later = json.loads(args.later.read_text()) if args.later else None
         consistency = json.loads(args.consistency.read_text()) if args.consistency else None
-        for line in verify(args.pdf.read_bytes(), public_key, later, consistency):
+        pdf = args.pdf.read_bytes()
+        is_receipt = embedded_json(pdf, RECEIPT_FORMAT) is not None
+        lines = verify_receipt(pdf, public_key) if is_receipt else verify(pdf, public_key, later, consistency)
+        for line in lines:
             print("通过：" + line)
     except (Failed, signing.SignatureError, OSError, ValueError, KeyError) as exc:
         print(f"未通过：{exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ from alliance.services.matchmaking import (
     recommend_enterprise,
     request_value_report,
     save_interest_profile,
+    uses_in_push,
 )
 from alliance.services.meetings import (
     cancel_meeting,
@@ -39,6 +40,7 @@ from alliance.services.membership import (
 from alliance.services.products import PRODUCT_FIELDS, create_product, delete_product, update_product
 
 __all__ = [
+    "uses_in_push",
     "CONTACT_FIELDS",
     "apply_for_membership",
     "check_membership",

@@ -26,7 +26,7 @@ from boards.enterprises.models import Enterprise, EnterpriseStatus, FinancingRou
 from boards.enterprises.services.consent import consent_map
 from boards.enterprises.services.registry import create_enterprise
 from boards.enterprises.tiers import tier_names
-from boards.kernel import evidence
+from boards.kernel import datause, evidence
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
 from boards.kernel.locking import locked
@@ -125,6 +125,15 @@ def push_matches(board, *, actor=None):
     return [m for profile in profiles for m in _push_to(board, profile, names, actor)]
 
 
+PUSH_ACTION = "alliance.matchmaking.pushed"
+
+
+def uses_in_push(payload: dict) -> list[datause.Use]:
+    """The data use of one push: the enterprise's consented categories went to the institution."""
+    categories = tuple(payload.get("categories", ()))
+    return [datause.Use(payload["enterprise"], payload.get("institution"), categories)]
+
+
 @transaction.atomic
 def _push_to(board, profile, names, actor):
     profile = (
@@ -150,7 +159,7 @@ def _push_to(board, profile, names, actor):
             continue
         matchmaking = Matchmaking.objects.create(board=board, institution=institution, enterprise=enterprise,
                                                  need=need, match_reasons=reasons)
-        evidence.record(board, "alliance.matchmaking.pushed", actor=actor, subject=matchmaking, payload={
+        evidence.record(board, PUSH_ACTION, actor=actor, subject=matchmaking, payload={
             "institution": institution.pk, "enterprise": enterprise.pk, "need": getattr(need, "pk", None),
             "reasons": reasons, "categories": sorted(consents[enterprise.pk])})
         pushed.append(matchmaking)

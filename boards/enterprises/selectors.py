@@ -18,7 +18,9 @@ from boards.enterprises.models import (
     TierChange,
 )
 from boards.enterprises.scoring import score_enterprise
+from boards.enterprises.services.consent import in_force_at
 from boards.enterprises.tiers import suggest_tier, tier_names
+from boards.kernel import datause
 from boards.kernel.access import STAFF_ROLES, require_role
 
 
@@ -76,3 +78,27 @@ def access_staff_enterprise_profile(user, board, pk):
         "custody": _custody(enterprise),
         "consents": consents,
     }
+
+
+def data_use_rows(enterprise, proven) -> list[dict]:
+    """One row per proven data use of ``enterprise`` (boards.kernel.datause.prove): who, when, what,
+    and the consents in force for that institution at that moment (the union of which allowed it)."""
+    consents = list(enterprise.consents.select_related("institution"))
+    labels = dict(DataCategory.choices)
+    rows = []
+    for item in proven:
+        use, entry = item.use, item.use.entry
+        under = [c for c in consents if c.institution_id in (use.institution_id, None)
+                 and in_force_at(c, entry.created_at)]
+        kind = datause.kind(entry.action)
+        rows.append({
+            "seq": use.seq, "when": entry.created_at, "institution": use.institution or "专板工作人员",
+            "actor": entry.actor_label, "purpose": kind.label if kind else entry.action,
+            "categories": [labels.get(c, c) for c in use.categories],
+            "consents": [f"{c.institution or '全体联盟成员机构'} {c.granted_at:%Y-%m-%d} 至 "
+                         f"{c.expires_at:%Y-%m-%d}（授权编号 {c.pk}）" for c in under],
+            "verified": item.verified, "pending": item.pending,
+            "leaf_hash": item.proof["leaf_hash"] if item.proof else "",
+            "proof": item.proof,
+        })
+    return rows

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from boards.enterprises.views import admission as views_admission
+from boards.enterprises.views import data_uses as views_data_uses
 from boards.enterprises.views import enterprise as views_enterprise
 from boards.enterprises.views import staff as views_staff
 from boards.kernel.modules import module_urls
@@ -12,6 +13,9 @@ urlpatterns = module_urls("boards", [
     path("<slug:board>/my/consents/", views_enterprise.my_consents, name="my-consents"),
     path("<slug:board>/my/consents/<int:pk>/revoke/", views_enterprise.my_consent_revoke,
          name="my-consent-revoke"),
+    path("<slug:board>/my/data-uses/", views_data_uses.my_data_uses, name="my-data-uses"),
+    path("<slug:board>/my/data-uses/receipt.pdf", views_data_uses.my_data_use_receipt,
+         name="my-data-use-receipt"),
 ]) + module_urls("disclosure", [
     path("<slug:board>/enterprises/<int:pk>/disclosures/", views_enterprise.enterprise_disclosures,
          name="enterprise-disclosures"),

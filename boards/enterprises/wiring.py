@@ -7,10 +7,11 @@ from django.db.models.signals import post_save
 
 def ready() -> None:
     from boards.enterprises import queues, scoring, tiers
-    from boards.enterprises.services import admission, custody, disclosure
+    from boards.enterprises.services import admission, consent, custody, disclosure
     from boards.enterprises.signals import tier_changed
     from boards.enterprises.views import admission as views_admission
     from boards.kernel.config import register_config_section, register_module
+    from boards.kernel.datause import register_data_use
     from boards.kernel.models import Board, Role
     from boards.kernel.workbench import register_entry
 
@@ -34,6 +35,8 @@ def ready() -> None:
     register_entry("我的入板申请", "admission-mine", roles=[Role.ENTERPRISE_USER], module="admission")
     register_entry("我的信息披露", "my-disclosures", roles=[Role.ENTERPRISE_USER], module="disclosure")
     register_entry("数据授权", "my-consents", roles=[Role.ENTERPRISE_USER], module="boards")
+    register_entry("数据使用记录", "my-data-uses", roles=[Role.ENTERPRISE_USER], module="boards")
+    register_data_use(consent.READ_ACTION, "机构查询企业数据", consent.uses_in_read)
     register_entry("辖区入板申请", "admission-bureau", roles=[Role.LOCAL_BUREAU], module="admission",
                    when=views_admission.bureau_of_a_prefecture)
     register_entry("代企业申报", "admission-bureau-file", roles=[Role.LOCAL_BUREAU], module="admission",

@@ -22,7 +22,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.utils import timezone
 
-from boards.kernel import evidence, merkle, signing, witness
+from boards.kernel import datause, evidence, merkle, signing, witness
 from boards.kernel.models import Board, EvidenceCheckpoint, EvidenceEntry, EvidenceHead, EvidenceNode
 from boards.kernel.scoping import board_scope
 
@@ -111,6 +111,7 @@ def sequence_board(board, batch=None):
             rows.append((entry.pk, entry.seq, entry.prev_hash, entry.hash))
             nodes += frontier.append(merkle.leaf_hash(h, data))
         _write(board, rows, nodes)
+        datause.index_sequenced(board, queued)
         head.last_seq, head.last_hash = frontier.size, prev
         head.save(update_fields=["last_seq", "last_hash"])
         sign_checkpoint(board, frontier.size, frontier.root())

@@ -34,7 +34,7 @@ END $$;
 
 # Kernel tables only: the kernel knows no other app.
 APPEND_ONLY_TABLES = ("boards_evidenceentry", "boards_evidencenode", "boards_evidencecheckpoint",
-                      "boards_evidenceanchor", "boards_sharechange")
+                      "boards_evidenceanchor", "boards_evidencedatause", "boards_sharechange")
 # table -> (the column NULL until sequenced, the columns the sequencer sets, the content columns)
 SEQUENCED_ONCE = {
     "boards_evidenceentry": ("seq", ("seq", "prev_hash", "hash"),

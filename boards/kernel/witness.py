@@ -9,6 +9,7 @@ import zlib
 from boards.kernel import merkle, signing
 
 WITNESS_FORMAT = "zhuanban-witness/1"
+RECEIPT_FORMAT = "zhuanban-data-use-receipt/1"
 STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
 
 
@@ -16,20 +17,27 @@ class Failed(Exception):
     """What does not hold, in Chinese."""
 
 
-def witness_from_pdf(data):
-    """The embedded witness: the PDF's streams are scanned (embedded files are plain or Flate
-    streams, never inside object streams) for the JSON of WITNESS_FORMAT."""
+def embedded_json(data, document_format):
+    """The embedded JSON document of ``document_format``, or None: the PDF's streams are scanned
+    (embedded files are plain or Flate streams, never inside object streams)."""
     for match in STREAM.finditer(data):
         raw = match.group(1)
         for candidate in (raw, _inflate(raw)):
-            if candidate and WITNESS_FORMAT.encode() in candidate:
+            if candidate and document_format.encode() in candidate:
                 try:
                     found = json.loads(candidate.decode())
                 except ValueError:
                     continue
-                if isinstance(found, dict) and found.get("format") == WITNESS_FORMAT:
+                if isinstance(found, dict) and found.get("format") == document_format:
                     return found
-    raise Failed("PDF 中没有存证见证附件（evidence-witness.json）")
+    return None
+
+
+def witness_from_pdf(data):
+    found = embedded_json(data, WITNESS_FORMAT)
+    if found is None:
+        raise Failed("PDF 中没有存证见证附件（evidence-witness.json）")
+    return found
 
 
 def _inflate(raw):
@@ -51,17 +59,10 @@ def checked_checkpoint(document, public_key):
     return body
 
 
-def verify(pdf_bytes, public_key, later=None, consistency=None):
-    """Returns a list of lines describing what was checked; raises Failed."""
-    witness = witness_from_pdf(pdf_bytes)
-    checkpoint = checked_checkpoint(witness, public_key)
-    h = merkle.hash_function(checkpoint["hash"])
-    entry = json.loads(witness["entry"])
-    if entry.get("action") != "boards.filing.created" or entry.get("subject_type") != "boards.filing":
-        raise Failed("附件中的存证记录不是报备文件的创建记录")
-    number = entry.get("payload", {}).get("number", "")  # the clerk compares it with the printed one
-    proof = witness["inclusion"]
-    leaf = merkle.leaf_hash(h, witness["entry"].encode())
+def _check_inclusion(h, checkpoint, entry_json, proof):
+    """The entry (its canonical JSON) is leaf ``proof["index"]`` of the checkpoint's tree."""
+    entry = json.loads(entry_json)
+    leaf = merkle.leaf_hash(h, entry_json.encode())
     if leaf.hex() != proof["leaf_hash"] or proof["tree_size"] != checkpoint["size"]:
         raise Failed("包含证明与附件中的存证记录或检查点不符")
     if entry.get("seq") != proof["index"] + 1:
@@ -70,7 +71,38 @@ def verify(pdf_bytes, public_key, later=None, consistency=None):
         merkle.verify_inclusion(h, proof["index"], proof["tree_size"], leaf,
                                 [bytes.fromhex(p) for p in proof["path"]], bytes.fromhex(checkpoint["root"]))
     except (merkle.ProofError, ValueError) as exc:
-        raise Failed(f"包含证明不成立：{exc}") from exc
+        raise Failed(f"第 {entry.get('seq')} 条存证记录的包含证明不成立：{exc}") from exc
+    return entry
+
+
+def verify_receipt(pdf_bytes, public_key):
+    """A data-use receipt (boards.kernel.datause.receipt_pdf): the signed checkpoint, then every
+    listed use's entry and inclusion proof. Returns the lines checked; raises Failed."""
+    receipt = embedded_json(pdf_bytes, RECEIPT_FORMAT)
+    if receipt is None:
+        raise Failed("PDF 中没有数据使用回执附件（data-use-receipt.json）")
+    checkpoint = checked_checkpoint(receipt, public_key)
+    h = merkle.hash_function(checkpoint["hash"])
+    for use in receipt["uses"]:
+        entry = _check_inclusion(h, checkpoint, use["entry"], use["inclusion"])
+        payload, subject = entry.get("payload", {}), receipt["subject_id"]
+        # the apps' data-use payloads name the enterprise as "enterprise" or among "enterprises"
+        if payload.get("enterprise") != subject and subject not in payload.get("enterprises", ()):
+            raise Failed(f"第 {entry.get('seq')} 条存证记录与回执所属企业无关")
+    return [f"数据使用回执：{len(receipt['uses'])} 条使用记录均包含在专板 {checkpoint['board']} 的检查点中"
+            f"（树大小 {checkpoint['size']}，树根 {checkpoint['root']}，签名 {checkpoint['key_id']}）"]
+
+
+def verify(pdf_bytes, public_key, later=None, consistency=None):
+    """Returns a list of lines describing what was checked; raises Failed."""
+    witness = witness_from_pdf(pdf_bytes)
+    checkpoint = checked_checkpoint(witness, public_key)
+    h = merkle.hash_function(checkpoint["hash"])
+    entry = json.loads(witness["entry"])
+    if entry.get("action") != "boards.filing.created" or entry.get("subject_type") != "boards.filing":
+        raise Failed("附件中的存证记录不是报备文件的创建记录")
+    _check_inclusion(h, checkpoint, witness["entry"], witness["inclusion"])
+    number = entry.get("payload", {}).get("number", "")  # the clerk compares it with the printed one
     lines = [f"报备 {number}：存证记录第 {entry['seq']} 条包含在专板 {checkpoint['board']} 的检查点中"
              f"（树大小 {checkpoint['size']}，树根 {checkpoint['root']}，签名 {checkpoint['key_id']}）"]
     if later is not None:

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from boards.enterprises.models import DataCategory, DataConsent, Enterprise
-from boards.kernel import evidence
+from boards.kernel import datause, evidence
 from boards.kernel.access import INSTITUTION_ROLES
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.models import Institution
@@ -32,6 +32,12 @@ def in_force(at=None):
     """Q of the consents in force at ``at`` (now by default)."""
     at = at or timezone.now()
     return Q(granted_at__lte=at, expires_at__gt=at) & (Q(revoked_at=None) | Q(revoked_at__gt=at))
+
+
+def in_force_at(consent, at) -> bool:
+    """The same test as ``in_force`` for one consent already loaded."""
+    return (consent.granted_at <= at < consent.expires_at
+            and (consent.revoked_at is None or consent.revoked_at > at))
 
 
 def consent_map(institution, *, at=None, enterprise=None, enterprises=None):
@@ -115,10 +121,19 @@ def revoke_consent(consent, *, actor):
     return consent
 
 
+READ_ACTION = "boards.enterprise.read_by_institution"
+
+
+def uses_in_read(payload: dict) -> list[datause.Use]:
+    """The data uses of one ``READ_ACTION`` entry: each enterprise read and its categories."""
+    return [datause.Use(int(pk), payload.get("institution"), tuple(categories))
+            for pk, categories in payload.get("categories", {}).items()]
+
+
 def record_institution_read(board, *, institution, actor, consents, view, query=None):
     """Evidence of one read of enterprise data by ``institution``: the enterprises read (ids of
     ``consents``, a consent map restricted to them) and the categories returned for each."""
-    return evidence.record(board, "boards.enterprise.read_by_institution", actor=actor, payload={
+    return evidence.record(board, READ_ACTION, actor=actor, payload={
         "institution": institution.pk, "view": view,
         "enterprises": sorted(consents),
         "categories": {str(pk): sorted(categories) for pk, categories in sorted(consents.items())},

@@ -38,7 +38,7 @@ def _my_enterprises(request):
     return request.user.enterprises.filter(board=request.board).order_by("pk")
 
 
-def _my_enterprise(request):
+def my_enterprise(request):
     """The user's enterprise chosen with ``?enterprise=<id>`` (their first by default), else 404."""
     enterprises = _my_enterprises(request)
     chosen = request.GET.get("enterprise", "")
@@ -67,7 +67,7 @@ class ConsentForm(forms.Form):
 
 @login_required
 def my_consents(request, board):
-    enterprise, enterprises = _my_enterprise(request)
+    enterprise, enterprises = my_enterprise(request)
     form = ConsentForm(request.board, request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -131,7 +131,7 @@ def _publish(request, enterprise, data):
 
 @login_required
 def my_disclosures(request, board):
-    enterprise, enterprises = _my_enterprise(request)
+    enterprise, enterprises = my_enterprise(request)
     form = DisclosureForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,6 +16,7 @@ from boards.kernel.models.deadlines import DayBasis, Deadline, DeadlineStage, De
 from boards.kernel.models.evidence import (
     EvidenceAnchor,
     EvidenceCheckpoint,
+    EvidenceDataUse,
     EvidenceEntry,
     EvidenceHead,
     EvidenceNode,
@@ -43,6 +44,7 @@ __all__ = [
     "EvidenceNode",
     "EvidenceCheckpoint",
     "EvidenceAnchor",
+    "EvidenceDataUse",
     "DayBasis",
     "DeadlineState",
     "DeadlineStage",

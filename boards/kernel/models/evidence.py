@@ -125,3 +125,25 @@ class EvidenceAnchor(TenantModel):
 
     def __str__(self):
         return f"{self.checkpoint} 的锚定（{self.publisher}）"
+
+class EvidenceDataUse(TenantModel):
+    """One data subject's share of a sequenced evidence entry that used its data (boards.kernel.datause):
+    written by the sequencer in the entry's own sequencing transaction, so the read path stays one
+    INSERT and every indexed use already has its place in the tree. Append-only."""
+
+    entry = models.ForeignKey(EvidenceEntry, on_delete=models.PROTECT, related_name="data_uses",
+                              verbose_name=_("存证记录"))
+    seq = models.PositiveBigIntegerField(_("序号"))
+    subject_id = models.PositiveBigIntegerField(_("数据主体编号"), help_text=_("其数据被使用的企业"))
+    institution = models.ForeignKey("boards.Institution", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("使用机构"))
+    categories = models.JSONField(_("数据类别"), default=list)
+
+    class Meta:
+        verbose_name = _("数据使用记录")
+        verbose_name_plural = _("数据使用记录")
+        constraints = [models.UniqueConstraint(fields=["entry", "subject_id"], name="uniq_evidence_data_use")]
+        indexes = [models.Index(fields=["board", "subject_id", "-seq"], name="evidence_data_use_subject")]
+
+    def __str__(self):
+        return f"存证 #{self.seq} 企业 {self.subject_id}"

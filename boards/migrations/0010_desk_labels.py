@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0008_board_invitation_import_job'),
+        ('boards', '0009_evidence_data_use'),
     ]
 
     operations = [
