@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reviews",
     "risksharing",
     "policies",
+    "cultivation",
 ]
 
 MIDDLEWARE = [

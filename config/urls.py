@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("reviews.api.urls")),
     path("api/v1/", include("policies.api.urls")),
     path("api/v1/", include("risksharing.api.urls")),
+    path("api/v1/", include("cultivation.api.urls")),
     path("api/v1/", include("boards.enterprises.api.urls")),
     path("api/v1/", include("boards.kernel.api.urls")),
     path("portal/", include("reviews.portal_urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("policies.urls")),
     path("", include("risksharing.urls")),
+    path("", include("cultivation.urls")),
     path("", include("boards.enterprises.urls")),
     path("", include("boards.kernel.urls")),
 ]

@@ -58,6 +58,8 @@ from boards.kernel.api.authentication import generate_key, hash_secret
 from boards.kernel.api.schema import BoardlessSchemaGenerator
 from boards.kernel.models import ApiKey, Board, Filing, Institution, Notification
 from boards.kernel.scoping import board_scope
+from cultivation.models import ListingPath
+from cultivation.steps import LISTING_STEPS
 from policies.models import Award, GuaranteeClaim, Policy
 from policies.steps import AWARD_STEPS, CLAIM_STEPS
 from reviews import services as review_services
@@ -82,10 +84,10 @@ ID_MODELS = {
     "performance-forms": PerformanceForm,
     "progress-reports": ProgressReport, "enterprises": Enterprise, "filings": Filing,
     "financing-cases": FinancingCase, "notifications": Notification, "awards": Award,
-    "guarantee-claims": GuaranteeClaim, "cases": ReviewCase,
+    "guarantee-claims": GuaranteeClaim, "cases": ReviewCase, "paths": ListingPath,
 }
 STEP_NAMES = {"awards": sorted(AWARD_STEPS), "guarantee-claims": sorted(CLAIM_STEPS),
-              "cases": sorted(CASE_STEPS)}
+              "cases": sorted(CASE_STEPS), "paths": sorted(LISTING_STEPS)}
 MISSING_ID = 987654321
 
 
@@ -97,7 +99,8 @@ def _seed(monkeypatch):
     seeders = {fn.__name__: fn for fn in demo.board_seeders()}
     monkeypatch.setattr(demo, "board_seeders", lambda: [])  # seed_demo runs the kernel part only
     demo.seed_demo(StringIO())
-    plan = {"nmg-kcb": ["seed_enterprise_registry", "seed_alliance", "seed_risksharing", "seed_policies"],
+    plan = {"nmg-kcb": ["seed_enterprise_registry", "seed_alliance", "seed_risksharing", "seed_policies",
+                        "seed_cultivation"],
             "jinzhong": ["seed_enterprise_registry", "seed_alliance", "seed_service_institutions"]}
     for slug, names in plan.items():
         board = Board.objects.get(slug=slug)

@@ -99,6 +99,12 @@ PROBES = {
     "policies-ordos-file": Entry(writes=POST),
     "policies-ledger-reports": Entry(roles=("local_bureau",)),
     "policies-ledger-report": Entry("quarterly", roles=("local_bureau",), writes=POST),
+    # --- pages: cultivation --------------------------------------------------------------------
+    "cultivation-pipeline": Entry(roles=("local_bureau", "regulator", "institution_user")),
+    "cultivation-path": Entry("listing_path", roles=("institution_user", "enterprise_user"),
+                              same=("noconsent",)),
+    "cultivation-path-step": Entry("listing_path", roles=("institution_user",), same=("noconsent",),
+                                   writes=POST, extra={"step": lambda v: "convert"}),
     # --- pages: risk sharing -------------------------------------------------------------------
     "risksharing:meetings": Entry(roles=("credit_enhancer",)),
     "risksharing:meeting": Entry("financing_case", roles=("credit_enhancer",), writes=POST),
@@ -181,6 +187,10 @@ PROBES = {
     "api-financing-case-answer": Entry("financing_case", roles=INST, writes=POST, get=False),
     "api-financing-case-letter": Entry("financing_case", roles=INST,
                                        extra={"letter": lambda v: v.letter.pk}),
+    "api-listing-path-list": Entry(roles=INST, same=("noconsent", "noconsent_key")),
+    "api-listing-path-detail": Entry("listing_path", roles=INST, same=("noconsent", "noconsent_key")),
+    "api-listing-path-step": Entry("listing_path", roles=INST, same=("noconsent", "noconsent_key"),
+                                   writes=POST, get=False, extra={"step": lambda v: "convert"}),
     # --- API: kernel -----------------------------------------------------------------------------
     "api-me": Entry(roles=INST),
     "api-filing-list": Entry(roles=("regulator",)),
@@ -334,4 +344,7 @@ CONTROLS = [
     ("api-enterprise-detail", "bank_user"),
     ("api-alliance-pushed-detail", "bank_user"),
     ("api-filing-detail", "staff"),
+    ("cultivation-path", "staff"),
+    ("cultivation-path", "bank_user"),
+    ("api-listing-path-detail", "bank_user"),
 ]

@@ -125,7 +125,8 @@ def build():
     for w in (victim, attacker):
         w.board.config = {**w.board.config, "modules": ["boards", "admission", "custody", "disclosure",
                                                         "reviews", "alliance", "risksharing", "policies",
-                                                        "ordos_ledger", "service_institutions"]}
+                                                        "ordos_ledger", "service_institutions",
+                                                        "listing_cultivation"]}
         w.board.save()
     v, board = SimpleNamespace(board=victim.board), victim.board
     v.staff, v.enterprise_user, v.institution = victim.staff, victim.enterprise_user, victim.institution
@@ -276,6 +277,16 @@ def build():
         LedgerTask.objects.create(board=board, number=1, area=MARK, title=MARK, measure=MARK,
                                   deadline_text=MARK)
         v.quarterly = QuarterlyReport.objects.create(board=board, unit=unit, year=2026, quarter=1)
+
+    # Cultivation: a listing path the victim's institution serves, with a milestone ----------------
+    with board_scope(board):
+        from cultivation.models import ListingMilestone, ListingPath
+
+        v.listing_path = ListingPath.objects.create(
+            board=board, enterprise=v.listed, securities_firm=v.institution, target_market="bse",
+            enrolled_on=dt.date(2025, 3, 1), created_by=staff)
+        ListingMilestone.objects.create(board=board, path=v.listing_path, stage="cultivating",
+                                        occurred_on=dt.date(2025, 3, 1), note=MARK, recorded_by=staff)
 
     # The remaining tenant tables, one row each, so the raw-SQL probe finds victim rows everywhere.
     with board_scope(board):

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CultivationConfig(AppConfig):
+    """上市培育与专板运行: listing cultivation, research visits, operation reports and the
+    CSRC/MIIT tracking evaluation (证监办函〔2022〕840号 (十一)、(二十三) and its 附件2 (三)、(六))."""
+
+    name = "cultivation"
+    verbose_name = _("上市培育与运行评价")
+
+    def ready(self):
+        from boards.kernel.access import STAFF_ROLES
+        from boards.kernel.config import register_config_section, register_module
+        from boards.kernel.models import Role
+        from boards.kernel.workbench import register_entry
+        from cultivation import config
+
+        register_module("listing_cultivation", "上市培育")
+        register_config_section("cultivation", config.DEFAULT, config.validate)
+        register_entry("上市培育进度", "cultivation-pipeline",
+                       roles=[*STAFF_ROLES, Role.LOCAL_BUREAU, Role.REGULATOR], module="listing_cultivation")
