@@ -12,11 +12,14 @@ class CultivationConfig(AppConfig):
     def ready(self):
         from boards.kernel.access import STAFF_ROLES
         from boards.kernel.config import register_config_section, register_module
+        from boards.kernel.labels import register_labels, register_subjects
         from boards.kernel.models import Role
         from boards.kernel.workbench import register_entry
-        from cultivation import config
+        from cultivation import config, labels
 
         register_module("listing_cultivation", "上市培育")
         register_config_section("cultivation", config.DEFAULT, config.validate)
+        register_subjects(labels.SUBJECTS)
+        register_labels(labels.LABELS)
         register_entry("上市培育进度", "cultivation-pipeline",
                        roles=[*STAFF_ROLES, Role.LOCAL_BUREAU, Role.REGULATOR], module="listing_cultivation")

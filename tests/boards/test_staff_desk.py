@@ -23,12 +23,12 @@ from boards.kernel.scoping import board_scope
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"boards", "accounts", "alliance", "reviews", "risksharing", "policies"}
+PROJECT_APPS = {"boards", "accounts", "alliance", "reviews", "risksharing", "policies", "cultivation"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # The seeders each walked board needs for every admin list to hold rows.
 PLAN = {
     "nmg-kcb": ["seed_enterprise_registry", "seed_admission", "seed_custody_disclosure_consent",
-                "seed_alliance", "seed_reviews", "seed_risksharing", "seed_policies"],
+                "seed_alliance", "seed_reviews", "seed_risksharing", "seed_policies", "seed_cultivation"],
     "jinzhong": ["seed_enterprise_registry", "seed_alliance", "seed_service_institutions"],
     "ordos": ["seed_enterprise_registry", "seed_policies"],
 }
