@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from boards.enterprises.models import Enterprise
-from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, ReadOnlyInline, on_board
 from boards.kernel.errors import DomainError
 from boards.kernel.models import Institution
 from boards.kernel.participation import institutions_on
@@ -31,10 +31,6 @@ from reviews.models import (
 from reviews.steps import CASE_STEPS
 
 
-def _on_board(request):
-    return getattr(request, "board", None) is not None
-
-
 class BoardInline(admin.TabularInline):
     """Inline rows belong to the parent's board; staff of the current board may edit them
     (like BoardScopedAdmin, not by Django model permissions)."""
@@ -42,7 +38,7 @@ class BoardInline(admin.TabularInline):
     extra = 0
 
     def has_view_permission(self, request, obj=None):
-        return _on_board(request)
+        return on_board(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
@@ -82,19 +78,6 @@ class ExpertAdmin(BoardScopedAdmin):
 
 
 # --- Cases -----------------------------------------------------------------------------------
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return _on_board(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    has_change_permission = has_delete_permission = has_add_permission
 
 
 class SeatInline(ReadOnlyInline):

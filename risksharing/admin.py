@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import path, reverse
 
-from boards.kernel.admin.base import BoardScopedAdmin
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyInline, on_board
 from boards.kernel.errors import DomainError
 from boards.kernel.steps.admin import StepAdminMixin
 from risksharing import forms, selectors, services
@@ -28,35 +28,18 @@ from risksharing.models import (
 from risksharing.steps import CASE_STEPS, FUND_STEPS, LOSS_STEPS, TERMS_STEPS
 
 
-def _on_board(request):
-    return getattr(request, "board", None) is not None
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_view_permission(self, request, obj=None):
-        return _on_board(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    has_change_permission = has_delete_permission = has_add_permission
-
-
 class StepsAdmin(StepAdminMixin, BoardScopedAdmin):
     """Read-only change page with one button per step available now (boards.kernel.steps)."""
     module = "risksharing"
 
     def has_change_permission(self, request, obj=None):
-        return _on_board(request) and obj is None  # the changelist only: changes are steps
+        return on_board(request) and obj is None  # the changelist only: changes are steps
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        if not _on_board(request):  # an is_staff user with no staff board: no queryset to look in
+        if not on_board(request):  # an is_staff user with no staff board: no queryset to look in
             raise Http404("未找到该对象。")
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -118,7 +101,7 @@ class FinancingCaseAdmin(StepsAdmin):
     steps = CASE_STEPS
 
     def has_add_permission(self, request):
-        return _on_board(request)
+        return on_board(request)
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -224,7 +207,7 @@ class CompensationFundAdmin(StepsAdmin):
     steps = FUND_STEPS
 
     def has_add_permission(self, request):
-        return _on_board(request)
+        return on_board(request)
 
     def get_inlines(self, request, obj):
         return [FundEntryInline] if obj else []

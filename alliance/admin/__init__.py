@@ -4,7 +4,6 @@ every change is locked and evidenced; new rows are created through the services 
 
 from alliance.admin.base import (
     EvidencedDataAdmin,
-    ReadOnlyInline,
     StepAdmin,
 )
 from alliance.admin.catalogue import (
@@ -51,7 +50,6 @@ from alliance.admin.service_institutions import (
 
 __all__ = [
     "StepAdmin",
-    "ReadOnlyInline",
     "EvidencedDataAdmin",
     "MinutesForm",
     "InstitutionQualificationAdmin",

@@ -1,6 +1,5 @@
-"""Bases of the alliance admin: the step admin, read-only inlines, evidenced data."""
+"""Bases of the alliance admin: the step admin and evidenced data."""
 
-from django.contrib import admin
 from django.utils.html import format_html_join
 
 from boards.kernel import evidence
@@ -17,17 +16,6 @@ def _rows(rows):
 class StepAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     """Read-only rows changed by ``steps`` (boards.kernel.steps)."""
     module = "alliance"
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class EvidencedDataAdmin(BoardScopedAdmin):

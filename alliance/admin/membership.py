@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from alliance import services
-from alliance.admin.base import EvidencedDataAdmin, ReadOnlyInline, StepAdmin, _rows
+from alliance.admin.base import EvidencedDataAdmin, StepAdmin, _rows
 from alliance.models import (
     Attendance,
     ExitCase,
@@ -16,7 +16,7 @@ from alliance.models import (
     MembershipState,
 )
 from alliance.selectors import body_members
-from boards.kernel.admin.base import BoardScopedAdmin
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyInline
 from boards.kernel.steps import Step, StepForm, text_form
 
 

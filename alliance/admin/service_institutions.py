@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from alliance import service_institutions as si
-from alliance.admin.base import EvidencedDataAdmin, ReadOnlyInline, StepAdmin, _rows
+from alliance.admin.base import EvidencedDataAdmin, StepAdmin, _rows
 from alliance.models import (
     AnnualAssessment,
     Appointment,
@@ -23,7 +23,7 @@ from alliance.models import (
     ServiceApplication,
     ServiceApplicationState,
 )
-from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, ReadOnlyInline
 from boards.kernel.steps import Step, StepForm
 
 

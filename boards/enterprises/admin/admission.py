@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 from boards.enterprises import tiers
 from boards.enterprises.models import Application, Campaign, Objection, PlanApproval, TierPlan
 from boards.enterprises.services import admission, plans
-from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, _on_board
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, on_board
 from boards.kernel.files import serve_file
 from boards.kernel.steps import Preview, Step, StepForm, text_form
 from boards.kernel.steps.admin import StepAdminMixin, step_action
@@ -215,7 +215,7 @@ class ApprovalInline(admin.TabularInline):
 
     def has_view_permission(self, request, obj=None):
         # Board staff, like the parent admin, not Django model permissions (staff hold none).
-        return _on_board(request)
+        return on_board(request)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -238,7 +238,7 @@ class PlanApplicationInline(admin.TabularInline):
         return tiers.tier_names(obj.board).get(obj.proposed_tier, obj.proposed_tier) or "—"
 
     def has_view_permission(self, request, obj=None):
-        return _on_board(request)
+        return on_board(request)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -28,20 +28,20 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.services import custody
 from boards.enterprises.services.consent import in_force
-from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyAdminMixin, ReadOnlyBoardAdmin
+from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, ReadOnlyInline
 from boards.kernel.errors import DomainError
 from boards.kernel.files import removed_on_error, store_upload
 from boards.kernel.models import Deadline
 
 
-class ShareholdingInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ShareholdingInline(ReadOnlyInline):
     model = Shareholding
     fields = ["holder_name", "holder_id_number", "shares", "confirmed", "confirmed_on", "in_custody_account"]
     readonly_fields = fields
     extra = 0
 
 
-class ShareChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ShareChangeInline(ReadOnlyInline):
     model = ShareChange
     fields = ["occurred_at", "holding", "kind", "delta", "balance_after", "note", "evidence", "actor"]
     readonly_fields = fields

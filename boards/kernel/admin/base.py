@@ -43,7 +43,7 @@ admin.site.site_title = "专板服务平台"
 admin.site.index_title = "管理首页"
 
 
-def _on_board(request):
+def on_board(request):
     # The middleware sets request.board only to one of the user's staff boards.
     return getattr(request, "board", None) is not None
 
@@ -93,7 +93,7 @@ class BoardScopedAdmin(MissingIs404Mixin, admin.ModelAdmin):
     module: str | None = None  # None: a kernel model, on every board
 
     def _open(self, request):
-        return _on_board(request) and (self.module is None or module_enabled(request.board, self.module))
+        return on_board(request) and (self.module is None or module_enabled(request.board, self.module))
 
     def has_module_permission(self, request):
         return self._open(request)
@@ -154,6 +154,16 @@ class ReadOnlyBoardAdmin(ReadOnlyAdminMixin, BoardScopedAdmin):
     """A board-scoped admin over read-only rows."""
 
 
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """Rows shown on their parent's change page to the board's staff, changed only through services."""
+
+    extra = 0
+    can_delete = False
+
+    def has_view_permission(self, request, obj=None):
+        return on_board(request)
+
+
 @require_POST
 def switch_board(request):
     """The board switcher: the current board may only become one of the user's staff boards;
@@ -207,7 +217,7 @@ class BoardAdmin(MissingIs404Mixin, admin.ModelAdmin):
         return queryset.filter(pk__in=staff_boards(request.user).values("pk"))
 
     def has_module_permission(self, request):
-        return request.user.is_superuser or _on_board(request)
+        return request.user.is_superuser or on_board(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -238,7 +248,7 @@ class SharedObjectAdmin(MissingIs404Mixin, admin.ModelAdmin):
         return limit_to_board(queryset, getattr(request, "board", None))
 
     def has_module_permission(self, request):
-        return is_platform_admin(request.user) or _on_board(request)
+        return is_platform_admin(request.user) or on_board(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
@@ -397,7 +407,7 @@ class CalendarAdminMixin:
     provisional deadlines once it is committed."""
 
     def has_module_permission(self, request):
-        return is_platform_admin(request.user) or _on_board(request)
+        return is_platform_admin(request.user) or on_board(request)
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
