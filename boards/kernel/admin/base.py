@@ -161,7 +161,8 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request, obj=None):
-        return on_board(request)
+        # nothing to show on an add page (and no formset the add form would then have to carry)
+        return on_board(request) and obj is not None
 
 
 @require_POST
