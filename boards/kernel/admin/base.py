@@ -116,6 +116,11 @@ class BoardScopedAdmin(MissingIs404Mixin, admin.ModelAdmin):
             return self.model.objects.none()
         return super().get_queryset(request).filter(board=request.board)
 
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        # read-only rows of an object not yet created: nothing to show, and no formset to carry
+        return [inline for inline in inlines if obj is not None or not isinstance(inline, ReadOnlyInline)]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "board":
             return CurrentBoardField(request.board, label=db_field.verbose_name)
@@ -161,8 +166,7 @@ class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
     def has_view_permission(self, request, obj=None):
-        # nothing to show on an add page (and no formset the add form would then have to carry)
-        return on_board(request) and obj is not None
+        return on_board(request)
 
 
 @require_POST
