@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from boards.kernel.admin.base import ReadOnlyBoardAdmin, _on_board
+from boards.kernel.admin.base import ReadOnlyBoardAdmin, on_board
 from boards.kernel.errors import DomainError
 from boards.kernel.steps.admin import StepAdminMixin
 from cultivation import selectors
@@ -62,7 +62,7 @@ class ListingPathAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
 
     def changelist_view(self, request, extra_context=None):
         counts = []
-        if _on_board(request):
+        if on_board(request):
             base = reverse("admin:cultivation_listingpath_changelist")
             counts = [(row["label"], row["count"], f"{base}?stage__exact={row['stage']}")
                       for row in selectors.pipeline_counts(request.board)]
