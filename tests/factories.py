@@ -1,4 +1,6 @@
+import datetime as dt
 import random
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -66,4 +68,9 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     prefecture = "乌鲁木齐市"
     industry = "软件技术"
     main_business = "工业软件研发"
+    founded_on = dt.date(2015, 6, 1)
+    registered_capital = Decimal("10000000.00")
+    legal_representative = "王建国"
+    contact_name = "李娜"
+    contact_phone = "13800000000"
     status = "admitted"

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from boards.enterprises.views import admission as views_admission
+from boards.enterprises.views import application_form as views_application_form
 from boards.enterprises.views import data_uses as views_data_uses
 from boards.enterprises.views import enterprise as views_enterprise
 from boards.enterprises.views import staff as views_staff
@@ -28,6 +29,8 @@ urlpatterns = module_urls("boards", [
          name="admission-detail"),
     path("<slug:board>/my/applications/<int:pk>/edit/", views_admission.application_edit,
          name="admission-edit"),
+    path("<slug:board>/my/applications/<int:pk>/form/", views_application_form.application_form_page,
+         name="admission-form"),
     path("<slug:board>/my/applications/<int:pk>/materials/", views_admission.material_add,
          name="admission-material-add"),
     path("<slug:board>/my/applications/<int:pk>/materials/<int:material_pk>/",

@@ -9,8 +9,8 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
-from boards.enterprises.models import Qualification
-from boards.enterprises.services import admission
+from boards.enterprises.models import FinancialYear, Qualification
+from boards.enterprises.services import admission, application_form
 from boards.enterprises.tiers import TIER_SCHEMES
 from boards.kernel.models import Board
 from boards.kernel.scoping import board_scope
@@ -60,6 +60,16 @@ def _member(board, role, username, **membership):
     user = UserFactory(username=username, is_staff=role == "exchange_staff", password=None)
     MembershipFactory(user=user, board=board, role=role, **membership)
     return user
+
+
+def fill_form(application, user):
+    """The enterprise fills its 入板申请表: a basis, and the years it lacks as zeros (the tier rules
+    then read nothing they did not read before)."""
+    have = set(FinancialYear.objects.filter(enterprise=application.enterprise).values_list("year", flat=True))
+    years = [y for y in application_form.required_years(application.enterprise) if y not in have]
+    return application_form.fill_application_form(application, actor=user, fields={},
+                                                  basis="申报「专精特新」中小企业：已获省级专精特新认定。",
+                                                  financials={year: {} for year in years})
 
 
 def world(slug="xj-zjtx"):

@@ -10,7 +10,7 @@ from boards.enterprises.models import Application, Campaign, TierPlan
 from boards.enterprises.services import admission, plans
 from boards.kernel.models import Deadline, EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, pdf_upload, world
+from tests.boards.admission_support import at, fill_form, pdf_upload, world
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,7 @@ def _submitted(w, count):
         for _ in range(count):
             enterprise = EnterpriseFactory(board=w.board, prefecture=w.prefecture, status="prospect")
             application = admission.create_application(enterprise, w.campaign, actor=w.enterprise_user)
+            fill_form(application, w.enterprise_user)
             applications.append(admission.submit_application(application, actor=w.enterprise_user))
         return applications
 

@@ -14,7 +14,7 @@ from boards.enterprises.services import registry as services
 from boards.kernel.errors import Conflict, DomainError, IllegalTransition
 from boards.kernel.models import Board, Deadline, EvidenceEntry, Filing, Notification
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import SHANGHAI, at, pdf_upload, world
+from tests.boards.admission_support import SHANGHAI, at, fill_form, pdf_upload, world
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +41,15 @@ def notified(board, user, verb):
         return Notification.objects.filter(user=user, verb=verb).exists()
 
 
+APPLICATION_FORM = {
+    "industry": "工业软件", "founded_on": "2015-06-01", "registered_capital": "12000000",
+    "legal_representative": "艾尔肯", "contact_name": "古丽", "contact_phone": "0991-4567890",
+    "main_business": "工业控制软件研发与销售", "basis": "申报规范层：已获自治区专精特新中小企业认定。",
+    "revenue_2025": "8000000", "net_profit_2025": "500000", "revenue_2024": "6500000",
+    "net_profit_2024": "-300000",
+}
+
+
 def test_xinjiang_application_from_draft_to_admitted():
     w = world("xj-zjtx")
     base = f"/{w.board.slug}"
@@ -55,6 +64,10 @@ def test_xinjiang_application_from_draft_to_admitted():
             pk = Application.objects.get(enterprise=w.enterprise).pk
         assert ent.post(f"{base}/my/applications/{pk}/materials/",
                         {"title": "入板申请表（盖章）", "file": pdf_upload()}).status_code == 302
+        refused = ent.post(f"{base}/my/applications/{pk}/submit/")
+        assert refused.status_code == 400
+        assert "请先填写完整的入板申请表，尚缺：申报类别与依据" in refused.content.decode()
+        assert ent.post(f"{base}/my/applications/{pk}/form/", APPLICATION_FORM).status_code == 302
         assert ent.post(f"{base}/my/applications/{pk}/submit/").status_code == 302
     application = reload(Application, pk, w.board)
     assert application.state == "submitted" and application.requested_tier == "standard"
@@ -150,7 +163,8 @@ def test_xinjiang_application_from_draft_to_admitted():
         actions = list(EvidenceEntry.objects.filter(subject_type="boards.application", subject_id=str(pk))
                        .order_by("id").values_list("action", "actor__username"))
     assert [a for a, _ in actions] == [
-        "boards.application.created", "boards.application.material_added", "boards.application.submitted",
+        "boards.application.created", "boards.application.material_added", "boards.application.form_filled",
+        "boards.application.submitted",
         "boards.application.forwarded", "boards.application.check_started",
         "boards.application.supplement_requested", "boards.application.material_added",
         "boards.application.resubmitted", "boards.application.eligible",
@@ -166,6 +180,7 @@ def _to_check(w, enterprise=None):
     with board_scope(w.board):
         application = admission.create_application(enterprise or w.enterprise, w.campaign,
                                                    actor=w.enterprise_user)
+        fill_form(application, w.enterprise_user)
         admission.submit_application(application, actor=w.enterprise_user)
         admission.forward_batch([application], prefecture=w.prefecture, actor=w.bureau)
         return admission.start_check(application, actor=w.staff)

@@ -9,7 +9,7 @@ from django.test import Client
 from boards.enterprises.models import Application
 from boards.enterprises.services import admission, plans
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, pdf_upload, world
+from tests.boards.admission_support import at, fill_form, pdf_upload, world
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,11 @@ def boards():
         xj.application = admission.create_application(xj.enterprise, xj.campaign, actor=xj.enterprise_user)
         xj.material = admission.add_material(xj.application, pdf_upload(), title="申请表",
                                              actor=xj.enterprise_user)
+        fill_form(xj.application, xj.enterprise_user)
         admission.submit_application(xj.application, actor=xj.enterprise_user)
         other = EnterpriseFactory(board=xj.board, prefecture=xj.prefecture, status="prospect")
         planned = admission.create_application(other, xj.campaign, actor=xj.bureau)
+        fill_form(planned, xj.bureau)
         admission.submit_application(planned, actor=xj.bureau)
         admission.forward_batch([planned], prefecture=xj.prefecture, actor=xj.bureau)
         admission.start_check(planned, actor=xj.staff)
@@ -179,9 +181,9 @@ def _many(xj, count=5):
         for _ in range(count):
             enterprise = EnterpriseFactory(board=xj.board, prefecture=xj.prefecture, status="prospect")
             enterprise.users.add(xj.enterprise_user)
-            admission.submit_application(
-                admission.create_application(enterprise, xj.campaign, actor=xj.enterprise_user),
-                actor=xj.enterprise_user)
+            application = admission.create_application(enterprise, xj.campaign, actor=xj.enterprise_user)
+            fill_form(application, xj.enterprise_user)
+            admission.submit_application(application, actor=xj.enterprise_user)
 
 
 @pytest.mark.parametrize("owner,path,limit", [

@@ -10,7 +10,7 @@ from boards.enterprises.services import admission, plans
 from boards.kernel.filings import render_filing_now
 from boards.kernel.models import Filing, FilingState
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, pdf_text, pdf_upload, world
+from tests.boards.admission_support import at, fill_form, pdf_text, pdf_upload, world
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def test_application_form_tier_plan_and_publicity_list_render_in_chinese():
         application = admission.create_application(w.enterprise, w.campaign, actor=w.enterprise_user,
                                                    requested_tier="standard")
         admission.add_material(application, pdf_upload(), title="营业执照副本", actor=w.enterprise_user)
+        fill_form(application, w.enterprise_user)
         admission.submit_application(application, actor=w.enterprise_user)
         admission.forward_batch([application], prefecture=w.prefecture, actor=w.bureau)
         admission.start_check(application, actor=w.staff)

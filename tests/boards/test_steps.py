@@ -11,7 +11,7 @@ from boards.enterprises.services import admission
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
 from boards.kernel.steps import StepUnavailable, run
-from tests.boards.admission_support import at, world
+from tests.boards.admission_support import at, fill_form, world
 from tests.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,7 @@ def _forwarded(w):
     with board_scope(w.board):
         enterprise = EnterpriseFactory(board=w.board, prefecture=w.prefecture, status="prospect")
         application = admission.create_application(enterprise, w.campaign, actor=w.enterprise_user)
+        fill_form(application, w.enterprise_user)
         admission.submit_application(application, actor=w.enterprise_user)
         admission.forward_batch([application], prefecture=w.prefecture, actor=w.bureau)
         return application

@@ -14,7 +14,7 @@ from boards.enterprises.models import Application, Enterprise, TierPlan
 from boards.enterprises.services import admission, plans
 from boards.kernel.models import Filing
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import SHANGHAI, pdf_upload, world
+from tests.boards.admission_support import SHANGHAI, fill_form, pdf_upload, world
 from tests.e2e.conftest import PASSWORD, login, shot
 from tests.factories import BoardFactory, MembershipFactory
 
@@ -32,6 +32,7 @@ def forwarded(committed_db, celery_eager):
         application = admission.create_application(w.enterprise, w.campaign, actor=w.enterprise_user,
                                                    requested_tier="standard")
         admission.add_material(application, pdf_upload(), title="入板申请表（盖章）", actor=w.enterprise_user)
+        fill_form(application, w.enterprise_user)
         admission.submit_application(application, actor=w.enterprise_user)
         admission.forward_batch([application], prefecture=w.prefecture, actor=w.bureau)
     w.application = application

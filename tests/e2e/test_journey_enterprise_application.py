@@ -50,6 +50,27 @@ def test_enterprise_applies_and_follows_its_status(live_server, new_page, xinjia
     expect(page.locator(".messages")).to_contain_text("材料已上传。")
     expect(page.locator("#materials")).to_contain_text("入板申请表（盖章）")
     expect(page.locator("#materials")).to_contain_text("入板申请表.pdf")
+    expect(page.get_by_role("button", name="提交申请")).to_be_disabled()  # the form comes first
+    expect(page.locator("#form-missing")).to_contain_text("申报类别与依据")
+
+    # The 入板申请表: prefilled from the registry; a wrong phone is refused next to its field.
+    page.locator("#open-form").click()
+    expect(page.locator("#id_industry")).to_have_value(w.enterprise.industry)
+    page.fill("#id_contact_phone", "12345")
+    basis = "申报规范层：已获自治区专精特新中小企业认定，拥有发明专利 3 项。"
+    page.fill("#id_basis", basis)
+    for year, revenue, profit in ((2025, "8200000", "650000"), (2024, "6900000", "-120000")):
+        page.fill(f"#id_revenue_{year}", revenue)
+        page.fill(f"#id_net_profit_{year}", profit)
+    page.get_by_role("button", name="保存申请表").click()
+    phone = page.locator("p.field", has=page.locator("#id_contact_phone"))
+    expect(phone.locator(".field-error")).to_contain_text("请填写 11 位手机号")
+    expect(page.locator("#id_basis")).to_have_value(basis)
+    shot(page, "enterprise_application_form_error")
+    page.fill("#id_contact_phone", "0991-4567890")
+    page.get_by_role("button", name="保存申请表").click()
+    expect(page.locator(".messages")).to_contain_text("入板申请表已保存。")
+    expect(page.locator("#form-complete")).to_be_visible()
     page.get_by_role("button", name="提交申请").click()
     expect(page.locator(".messages")).to_contain_text("申请已提交。")
     expect(page.locator("#state")).to_have_text("已提交地方主管部门")

@@ -138,7 +138,7 @@ class ApplicationAdmin(WorkflowAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise", "campaign", "board"]
     fields = ["enterprise", "campaign", "filed_by", "filing_institution", "documents",
-              "state", "requested_tier_name", "tier", "check_table", "supplement_request",
+              "state", "requested_tier_name", "basis", "tier", "check_table", "supplement_request",
               "supplement_rounds", "plan", "submitted_at", "forwarded_at", "decided_at", "created_by",
               "created_at"]
     readonly_fields = fields

@@ -23,8 +23,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from weasyprint import HTML
 
+from boards.enterprises.demo.registry import GIVEN, SURNAMES, _money
 from boards.enterprises.models import Campaign, Enterprise, Qualification, TierPlan
-from boards.enterprises.services import admission, plans
+from boards.enterprises.services import admission, application_form, plans
 from boards.kernel import calendar
 from boards.kernel.demo import demo_enterprises, demo_seeder, demo_user, grant_role, set_demo_password
 from boards.kernel.models import BoardMembership, Institution, InstitutionKind, Role
@@ -81,6 +82,7 @@ class Walk:
 
     def draft(self, enterprise, campaign):
         application = admission.create_application(enterprise, campaign, actor=self.enterprise_user)
+        fill_form(application, self.enterprise_user, self.board)
         admission.add_material(application, self.upload("入板申请表.pdf"), title="入板申请表（盖章扫描件）",
                                actor=self.enterprise_user)
         return application
@@ -106,6 +108,31 @@ class Walk:
         for code, user in self.regulators.items():
             plans.decide_plan(plan, body=code, approved=True, comment="同意。", actor=user)
         return plan
+
+
+def fill_form(application, actor, board):
+    """The applicant's 入板申请表: the facts the registry lacks, and the two years' figures it lacks,
+    drawn from the enterprise's code (the same on every run)."""
+    enterprise = application.enterprise
+    rng = random.Random(f"form:{enterprise.credit_code}")
+    facts = {"registered_capital": _money(rng, 500, 5000),
+             "legal_representative": rng.choice(SURNAMES) + rng.choice(GIVEN),
+             "contact_name": rng.choice(SURNAMES) + rng.choice(GIVEN),
+             "contact_phone": f"13{rng.randrange(100000000, 999999999)}"}
+    have = set(enterprise.financials.values_list("year", flat=True))
+    financials = {}
+    for year in application_form.required_years(enterprise):
+        revenue = _money(rng, 800, 6000)
+        if year not in have:
+            profit = (revenue * rng.randrange(4, 12) / 100).quantize(1)
+            financials[year] = {"revenue": revenue, "net_profit": profit,
+                                "rd_expense": (revenue * rng.randrange(3, 8) / 100).quantize(1),
+                                "total_assets": revenue * 2}
+    application_form.fill_application_form(
+        application, actor=actor, financials=financials,
+        fields={name: value for name, value in facts.items() if not getattr(enterprise, name)},
+        basis=f"申报{board.short_name or board.name_zh}：{enterprise.main_business}，具备持续经营能力，"
+              "已获相关资质认定。")
 
 
 def _material():

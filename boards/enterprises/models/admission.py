@@ -124,6 +124,8 @@ class Application(ConcurrentTransitionMixin, TenantModel):
     state = FSMField(_("状态"), default=ApplicationState.DRAFT, choices=ApplicationState.choices,
                      protected=True)
     requested_tier = models.CharField(_("申请层级"), max_length=30, blank=True)
+    basis = models.TextField(_("申报类别与依据"), blank=True,
+                             help_text=_("《入板申请表》：申报的类别及企业符合条件的依据"))
     proposed_tier = models.CharField(_("拟定层级"), max_length=30, blank=True)
     check_result = models.JSONField(_("初核结论"), default=dict, blank=True,
                                     help_text=_("逐项条件是否满足及理由"))

@@ -27,6 +27,7 @@ from boards.enterprises.models import (
     EnterpriseStatus,
     FiledBy,
 )
+from boards.enterprises.services import application_form
 from boards.kernel import calendar, evidence
 from boards.kernel.deadlines import meet_deadline, open_deadline
 from boards.kernel.errors import Conflict, DomainError, NotFound
@@ -252,9 +253,12 @@ def _file_application_form(application, actor):
     names = tiers.tier_names(board)
     qualifications = [f"{q.get_kind_display()}（{q.issuer or '—'}，{q.issued_on or '—'}）"
                       for q in enterprise.qualifications.all()]
+    years = application_form.form_years()
     financials = [{"year": f.year, "revenue": tiers.format_yuan(f.revenue),
                    "net_profit": tiers.format_yuan(f.net_profit),
-                   "rd_expense": tiers.format_yuan(f.rd_expense)} for f in enterprise.financials.all()]
+                   "rd_expense": tiers.format_yuan(f.rd_expense),
+                   "total_assets": tiers.format_yuan(f.total_assets)}
+                  for f in enterprise.financials.filter(year__in=years).order_by("-year")]
     return create_filing(
         board, kind="boards.application_form", addressee=board.setting("admission.filing_addressee"),
         subject=f"{board.short_name or board.name_zh}企业入板申请表（{enterprise.name}）",
@@ -270,9 +274,12 @@ def _file_application_form(application, actor):
                 "registered_capital": tiers.format_yuan(enterprise.registered_capital)
                 if enterprise.registered_capital is not None else "",
                 "legal_representative": enterprise.legal_representative,
-                "contact": " ".join(filter(None, [enterprise.contact_name, enterprise.contact_phone])),
+                "contact": " ".join(filter(None, [enterprise.contact_name, enterprise.contact_phone,
+                                                  enterprise.contact_email])),
                 "main_business": enterprise.main_business,
             },
+            "basis": application.basis,
+            "years": years,
             "requested_tier": names.get(application.requested_tier, ""),
             "qualifications": qualifications,
             "financials": financials,
@@ -286,6 +293,8 @@ def submit_application(application, *, actor):
     to the exchange. Files the 入板申请表."""
     application = locked(application, "enterprise", "campaign", "plan")
     by_institution = application.filed_by == FiledBy.INSTITUTION
+    if application.filed_by == FiledBy.ENTERPRISE:  # a bureau's or institution's filing carries its own
+        application_form.require_complete(application)
     fire(application, "file_with_exchange" if by_institution else "submit")
     now = timezone.now()
     application.submitted_at = now

@@ -24,9 +24,10 @@ from boards.enterprises.models import (
     Campaign,
     Enterprise,
     EnterpriseStatus,
+    FiledBy,
     TierPlan,
 )
-from boards.enterprises.services import admission, plans
+from boards.enterprises.services import admission, application_form, plans
 from boards.kernel.access import active_memberships
 from boards.kernel.errors import DomainError
 from boards.kernel.files import serve_file
@@ -209,7 +210,10 @@ class ObjectionForm(forms.Form):
 @domain_errors
 def my_applications(request, board):
     _membership(request, Role.ENTERPRISE_USER)
-    form = ApplicationForm(*_posted(request), board=request.board, enterprises=_own_enterprises(request))
+    # only enterprises that may still apply: not on the board, no application on its way
+    can_apply = (_own_enterprises(request).filter(status=EnterpriseStatus.PROSPECT)
+                 .exclude(applications__state__in=admission.ACTIVE_STATES))
+    form = ApplicationForm(*_posted(request), board=request.board, enterprises=can_apply)
     if request.method == "POST" and form.is_valid():
         application = admission.create_application(
             form.cleaned_data["enterprise"], form.cleaned_data["campaign"], actor=request.user,
@@ -218,7 +222,8 @@ def my_applications(request, board):
         return redirect("admission-detail", board=request.board.slug, pk=application.pk)
     applications = applicant_applications(request).filter(enterprise__in=_own_enterprises(request))
     return render(request, "boards/admission/my_list.html", {
-        "applications": _named(applications, request.board), "form": form},
+        "applications": _named(applications, request.board), "form": form,
+        "can_apply": form.is_bound or can_apply.exists()},
         status=400 if form.errors else 200)
 
 
@@ -241,6 +246,8 @@ def _detail(request, application, *, tier_form=None, material_form=None, status=
                                            initial={"requested_tier": application.requested_tier}),
         "material_form": material_form or MaterialForm(),
         "can_edit": application.state == ApplicationState.DRAFT,
+        "form_missing": application_form.missing(application),
+        "form_required": application.filed_by == FiledBy.ENTERPRISE,
         "can_upload": application.state in admission.OPEN_FOR_MATERIAL,
     }, status=status)
 
