@@ -323,8 +323,13 @@ def build():
                                  kind="deposit", amount=D(100), balance_after=D(100), loss_part=part)
         ReportEntry.objects.create(board=board, report=v.quarterly, task=LedgerTask.objects.get(board=board))
 
-    # The evidence tree, its checkpoints and their anchors (what beat's sequencer does).
+    # A use of the victim's enterprise data (the receipts' index rows come with sequencing below).
+    from boards.enterprises.services.consent import record_institution_read
     from boards.kernel import anchoring
+
+    with board_scope(victim.board):
+        record_institution_read(victim.board, institution=v.institution, actor=v.bank_user, view="detail",
+                                consents={v.listed.pk: frozenset({"basic"})})
 
     for w in (victim, attacker):
         anchoring.sequence_and_anchor(w.board)
