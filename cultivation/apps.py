@@ -18,6 +18,8 @@ class CultivationConfig(AppConfig):
         from cultivation import config, labels
 
         register_module("listing_cultivation", "上市培育")
+        register_module("research_visits", "调研走访")
+        register_module("operation_reports", "专板运行情况报送")
         register_config_section("cultivation", config.DEFAULT, config.validate)
         register_subjects(labels.SUBJECTS)
         register_labels(labels.LABELS)

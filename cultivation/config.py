@@ -2,13 +2,19 @@
 
 - ``securities_body``: the alliance federation (联合会, a code of the kernel's FederationDirectory)
   whose admitted securities firms may serve an enterprise's listing path ("联合券商和中介机构");
-  empty: any securities firm taking part in the board (a board without the alliance).
+  empty: any securities firm taking part in the board (a board without the alliance);
+- ``followup_workdays``: working days a research visit's follow-up action is due after the visit
+  is recorded (the kernel deadline reminds before and escalates after);
+- ``report_addressees``: regulator codes the operation report (专板运行情况) is filed with, one filing
+  each; empty: every regulator the board files with (Xinjiang: 工信厅, 地方金融监管局, 新疆证监局).
 """
 
 from boards.kernel.providers import FederationDirectory, provider
 
 DEFAULT = {
     "securities_body": "professional",
+    "followup_workdays": 10,
+    "report_addressees": [],
 }
 
 
@@ -21,4 +27,10 @@ def validate(value):
     if not isinstance(body, str) or (body and body not in bodies):
         choices = "、".join(f"{code}（{name}）" for code, name in bodies.items())
         errors.append(f"securities_body 必须为空或是联合会代码之一（{choices}），当前为 {body!r}")
+    days = value.get("followup_workdays")
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 60:
+        errors.append(f"followup_workdays 必须是 1 到 60 之间的整数，当前为 {days!r}")
+    codes = value.get("report_addressees")
+    if not isinstance(codes, list) or not all(isinstance(code, str) and code for code in codes):
+        errors.append(f"report_addressees 必须是监管机构代码的列表（可为空），当前为 {codes!r}")
     return errors

@@ -3,7 +3,10 @@ enterprises along the path — one listed, one filed, one in exchange communicat
 one converted to a joint-stock company, one just enrolled without a firm yet, one withdrawn —
 with dates that follow one another and end before today, served by the board's securities firm.
 
-Idempotent: an enterprise that already has a path is left alone.
+Research visits: three recorded (their follow-ups due in working days from the visit, one done,
+two still open, one of them overdue), one planned next week, one cancelled.
+
+Idempotent: an enterprise that already has a path is left alone; visits are seeded once per board.
 """
 
 import datetime as dt
@@ -12,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from boards.enterprises.models import Enterprise, EnterpriseStatus
+from boards.kernel.calendar import SHANGHAI
 from boards.kernel.demo import demo_seeder
 from boards.kernel.models import Role
 from cultivation import selectors
@@ -56,3 +60,83 @@ def seed_cultivation(board, stdout):
             path = listing.advance(path, actor=staff, action=action, occurred_on=on,
                                    reference=REFERENCES.get(action, ""))
     stdout.write(f"{board.short_name}：上市培育企业 {ListingPath.objects.filter(board=board).count()} 家")
+
+
+# --- Research visits ---------------------------------------------------------------------------------
+
+# (days before today it took place (negative: planned ahead), needs, institution kind along, follow-ups
+# with whether done, cancelled reason)
+VISITS = [
+    (40, ["listing", "restructuring"], "securities",
+     [("协助对接券商开展股份制改造辅导", True), ("推送北交所上市培训通知", False)], ""),
+    (12, ["debt"], "bank", [("组织银企对接会，推荐知识产权质押贷款", False)], ""),
+    (90, ["policy", "training"], None, [], ""),
+    (-7, [], None, [], ""),
+    (-3, [], None, [], "企业负责人出差，改期另行安排。"),
+]
+ADVICE = "建议梳理股权结构，提前规划改制时间表。"
+FINDINGS = "企业主营业务稳定，研发投入持续增加，订单饱满。"
+PROBLEMS = {"listing": "对上市路径和改制要求了解不足。", "debt": "扩产资金缺口约 800 万元，缺少抵押物。",
+            "policy": "对自治区惠企政策了解不全。"}
+
+
+def _along(board, kind):
+    if kind is None:
+        return None
+    from boards.kernel.participation import institutions_on
+
+    return institutions_on(board).filter(kind=kind).order_by("code").first()
+
+
+@demo_seeder(order=71)
+def seed_research_visits(board, stdout):
+    from cultivation.models import ResearchVisit
+    from cultivation.services import visits
+
+    if "research_visits" not in board.setting("modules", []):
+        return
+    if ResearchVisit.objects.filter(board=board).exists():
+        return
+    staff = get_user_model().objects.filter(username=f"{board.slug}.staff").first()
+    if staff is None:
+        return
+    today = timezone.localdate()
+    enterprises = Enterprise.objects.filter(board=board, status=EnterpriseStatus.ADMITTED).order_by("-name")
+    for enterprise, (days, needs, kind, actions, reason) in zip(enterprises, VISITS, strict=False):
+        on = today - dt.timedelta(days=days)
+        visit = visits.schedule_visit(board, enterprise=enterprise, scheduled_on=on, actor=staff,
+                                      purpose="了解经营情况及融资、上市需求", institution=_along(board, kind))
+        if reason:
+            visits.cancel_visit(visit, actor=staff, reason=reason)
+        elif days > 0:
+            at = dt.datetime.combine(on, dt.time(17), tzinfo=SHANGHAI)
+            visit = visits.record_visit(
+                visit, actor=staff, visited_on=on, findings=FINDINGS, at=at,
+                problems="".join(PROBLEMS.get(need, "") for need in needs), needs=needs,
+                needs_detail="", advice=ADVICE if "listing" in needs else "",
+                actions=[title for title, _ in actions])
+            for action, (_, done) in zip(visit.actions.order_by("pk"), actions, strict=True):
+                if done:
+                    visits.complete_action(action, actor=staff, result="已对接券商，签订改制辅导意向。")
+    stdout.write(f"{board.short_name}：调研走访 {ResearchVisit.objects.filter(board=board).count()} 次")
+
+
+# --- Operation reports -------------------------------------------------------------------------------
+
+
+@demo_seeder(order=72)
+def seed_operation_reports(board, stdout):
+    """The last ended quarter's operation report, filed with each approving body."""
+    from cultivation.models import OperationReport
+    from cultivation.services import reports
+
+    if "operation_reports" not in board.setting("modules", []):
+        return
+    staff = get_user_model().objects.filter(username=f"{board.slug}.staff").first()
+    today = timezone.localdate()
+    quarter = (today.month - 1) // 3  # the last ended quarter: 0 means Q4 of last year
+    period = f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
+    if staff is None or OperationReport.objects.filter(board=board, period=period).exists():
+        return
+    report = reports.file_operation_report(board, period=period, actor=staff)
+    stdout.write(f"{board.short_name}：{report}已报送 {report.filings.count()} 个监管机构")

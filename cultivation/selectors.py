@@ -68,7 +68,7 @@ def access_pipeline(user, board) -> None:
 def pipeline_counts(board) -> list[dict]:
     """Per stage of the path (and 终止培育), in path order: its code, label and how many paths stand there."""
     counts = dict(ListingPath.objects.filter(board=board).values_list("stage").annotate(n=Count("pk")))
-    return [{"stage": stage, "label": Stage(stage).label, "count": counts.get(stage, 0)}
+    return [{"stage": stage, "label": str(Stage(stage).label), "count": counts.get(stage, 0)}
             for stage in [*PATH, Stage.WITHDRAWN]]
 
 

@@ -1,16 +1,18 @@
-"""The steps of a listing path, declared once (boards.kernel.steps): the admin's buttons, the
-path page and the institutions' API endpoint are drawn from them."""
+"""The steps of a listing path and of a research visit, declared once (boards.kernel.steps): the
+admin's buttons, the path page and the institutions' API endpoint are drawn from them."""
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from boards.enterprises.models import Enterprise, EnterpriseStatus
 from boards.kernel.access import STAFF_ROLES
 from boards.kernel.models import Institution
-from boards.kernel.steps import Preview, Step, StepForm
+from boards.kernel.participation import institutions_on
+from boards.kernel.steps import LinesField, Preview, Step, StepForm, text_form
 from cultivation import selectors
-from cultivation.models import ListingPath, Stage, TargetMarket
-from cultivation.services import listing
+from cultivation.models import ListingPath, NeedKind, Stage, TargetMarket
+from cultivation.services import listing, visits
 
 DATE_HELP = "格式 2026-03-18；不得晚于今天，不得早于上一节点"
 
@@ -109,4 +111,65 @@ LISTING_STEPS = {
     "withdraw": Step("终止培育", listing.withdraw, transition="withdraw", field_name="stage",
                      form=WithdrawForm, roles=STAFF_ROLES,
                      success=lambda path: f"已终止：{path.enterprise.name}上市培育。"),
+}
+
+
+# --- Research visits ---------------------------------------------------------------------------------
+
+
+class RecordVisitForm(StepForm):
+    visited_on = forms.DateField(label="走访日期", initial=timezone.localdate,
+                                 help_text="格式 2026-09-30；不得晚于今天")
+    findings = forms.CharField(label="企业发展情况", max_length=8000,
+                               widget=forms.Textarea(attrs={"rows": 4, "cols": 70}))
+    problems = forms.CharField(label="存在的问题和困难", max_length=8000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 3, "cols": 70}))
+    needs = forms.MultipleChoiceField(label="需求类别", choices=NeedKind.choices, required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    needs_detail = forms.CharField(label="需求说明", max_length=4000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2, "cols": 70}))
+    advice = forms.CharField(label="专业意见", max_length=8000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3, "cols": 70}))
+    actions = LinesField(label="跟进事项（每行一项）", max_length=300, required=False,
+                         help_text="每项成为一项待办，按工作日计算办理期限并提醒")
+
+    def clean_visited_on(self):
+        on = self.cleaned_data["visited_on"]
+        if on > timezone.localdate():
+            raise forms.ValidationError(f"走访日期 {on:%Y-%m-%d} 晚于今天，只能登记已完成的走访。")
+        return on
+
+
+class ScheduleVisitForm(forms.Form):
+    """安排走访: not a step of an existing visit, the admin's add page."""
+
+    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
+    scheduled_on = forms.DateField(label="计划走访日期", help_text="格式 2026-09-30")
+    purpose = forms.CharField(label="走访目的", max_length=300)
+    lead = forms.ModelChoiceField(label="带队人员", queryset=get_user_model().objects.none(),
+                                  required=False, help_text="不填则为本人")
+    institution = forms.ModelChoiceField(label="同行机构", queryset=Institution.objects.none(),
+                                         required=False)
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise"].queryset = Enterprise.objects.filter(
+            board=board, status=EnterpriseStatus.ADMITTED).order_by("name")
+        self.fields["lead"].queryset = get_user_model().objects.filter(
+            board_memberships__board=board, board_memberships__role__in=STAFF_ROLES,
+            board_memberships__is_active=True).distinct().order_by("username")
+        self.fields["institution"].queryset = institutions_on(board).order_by("name")
+
+
+VISIT_STEPS = {
+    "record": Step("登记走访情况", visits.record_visit, transition="record", form=RecordVisitForm,
+                   success=lambda visit: f"已登记走访：{visit.enterprise.name}，"
+                                         f"跟进事项 {visit.actions.count()} 项。"),
+    "cancel": Step("取消走访", visits.cancel_visit, transition="cancel",
+                   form=text_form("取消原因", "reason")),
+}
+ACTION_STEPS = {
+    "complete": Step("办结", visits.complete_action, transition="complete",
+                     form=text_form("办理结果", "result"),
+                     success=lambda action: f"已办结：{action.title}。"),
 }

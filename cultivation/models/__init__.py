@@ -1,4 +1,5 @@
-"""Models of the cultivation app: listing paths and their milestones."""
+"""Models of the cultivation app: listing paths and their milestones, research visits and their
+follow-up actions, operation reports."""
 
 from cultivation.models.listing import (
     PATH,
@@ -8,5 +9,8 @@ from cultivation.models.listing import (
     Stage,
     TargetMarket,
 )
+from cultivation.models.reports import OperationReport
+from cultivation.models.visits import ActionState, FollowUpAction, NeedKind, ResearchVisit, VisitState
 
-__all__ = ["PATH", "STAGE_DATES", "ListingMilestone", "ListingPath", "Stage", "TargetMarket"]
+__all__ = ["PATH", "STAGE_DATES", "ActionState", "FollowUpAction", "ListingMilestone", "ListingPath",
+           "NeedKind", "OperationReport", "ResearchVisit", "Stage", "TargetMarket", "VisitState"]

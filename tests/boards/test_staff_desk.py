@@ -28,7 +28,8 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 # The seeders each walked board needs for every admin list to hold rows.
 PLAN = {
     "nmg-kcb": ["seed_enterprise_registry", "seed_admission", "seed_custody_disclosure_consent",
-                "seed_alliance", "seed_reviews", "seed_risksharing", "seed_policies", "seed_cultivation"],
+                "seed_alliance", "seed_reviews", "seed_risksharing", "seed_policies", "seed_cultivation",
+                "seed_research_visits", "seed_operation_reports"],
     "jinzhong": ["seed_enterprise_registry", "seed_alliance", "seed_service_institutions"],
     "ordos": ["seed_enterprise_registry", "seed_policies"],
 }

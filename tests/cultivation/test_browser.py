@@ -1,12 +1,16 @@
 """Journey (headless Chromium, from the login forms, by clicking): staff enrol an enterprise in
 listing cultivation in the admin and record its conversion; the securities firm follows its
 notification to the path and records the tutoring filing (a date before the conversion is refused
-next to the field first); a regulator opens the pipeline from the workbench and sees the chart."""
+next to the field first); a regulator opens the pipeline from the workbench and sees the chart.
+Research visits and operation reports have journeys of their own below."""
 
 import datetime as dt
+import io
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
@@ -85,3 +89,73 @@ def test_listing_cultivation_journey(live_server, new_page, scene):
     with board_scope(board):
         path = ListingPath.objects.get(enterprise=enterprise)
         assert (path.stage, path.tutoring_on) == ("tutoring", dt.date(year - 2, 6, 20))
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_research_visit_journey(live_server, new_page, scene):
+    """Staff schedule a visit in the admin, record what it found with two follow-ups, then see the
+    visit on the enterprise's profile and the follow-ups on their workbench."""
+    board, staff, enterprise = scene
+    today = dt.date.today()
+    page = login(new_page(), live_server, staff.username, "/admin/", admin=True)
+    page.get_by_role("link", name="调研走访", exact=True).first.click()
+    page.get_by_role("link", name="增加 调研走访").click()
+    page.select_option("#id_enterprise", label=enterprise.name)
+    page.fill("#id_scheduled_on", f"{today:%Y-%m-%d}")
+    page.fill("#id_purpose", "了解上市规划与融资需求")
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".messagelist")).to_contain_text(f"已安排调研走访：{enterprise.name}")
+    page.locator("a.button", has_text="登记走访情况").click()
+    page.fill("#id_visited_on", f"{today:%Y-%m-%d}")
+    page.locator('input[type=submit][value="确认：登记走访情况"]').click()
+    expect(page.locator(".errorlist").first).to_contain_text("该字段是必填项")  # findings left empty
+    page.fill("#id_findings", "稀土抛光材料订单饱满，研发投入持续增加。")
+    page.fill("#id_problems", "扩产资金缺口约 800 万元。")
+    page.get_by_label("股份制改造").check()
+    page.get_by_label("债权融资/信贷").check()
+    page.fill("#id_actions", "协助对接券商开展改制辅导\n组织银企对接会")
+    page.locator('input[type=submit][value="确认：登记走访情况"]').click()
+    expect(page.locator(".messagelist")).to_contain_text("跟进事项 2 项")
+    expect(page.locator(".field-state .readonly")).to_have_text("已走访")
+    expect(page.locator(".inline-group")).to_contain_text("组织银企对接会")
+    shot(page, "cultivation_visit_admin")
+
+    site = login(new_page(), live_server, staff.username, f"/{board.slug}/enterprises/{enterprise.pk}/")
+    expect(site.locator("body")).to_contain_text("【调研走访】稀土抛光材料订单饱满")
+    shot(site, "cultivation_visit_profile")
+    site.get_by_role("link", name="工作台", exact=True).click()
+    expect(site.locator("body")).to_contain_text("走访跟进：协助对接券商开展改制辅导")
+    shot(site, "cultivation_visit_workbench")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_operation_report_journey(live_server, new_page, scene, celery_eager):
+    """Staff file last quarter's operation report in the admin (a wrong period first); the regulator
+    downloads its PDF from the filings page and reads the board's figures in it."""
+    board, staff, enterprise = scene
+    today = dt.date.today()
+    quarter = (today.month - 1) // 3
+    period = f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
+    page = login(new_page(), live_server, staff.username, "/admin/", admin=True)
+    page.get_by_role("link", name="专板运行情况报告").first.click()
+    page.get_by_role("link", name="增加 专板运行情况报告").click()
+    page.fill("#id_period", f"{today.year}Q5")
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".errorlist").first).to_contain_text("无效")
+    page.fill("#id_period", period)
+    page.locator("input[type=submit]").click()
+    expect(page.locator(".messagelist")).to_contain_text("报备编号 NMG-KCB-")
+    expect(page.locator(".field-filing_numbers")).to_contain_text("（科技厅）")
+    shot(page, "cultivation_report_admin")
+
+    regulator = login(new_page(), live_server, "nmg-kcb.regulator", f"/{board.slug}/filings/")
+    row = regulator.locator("table.list tbody tr", has_text="运行情况报告").first
+    expect(row).to_contain_text("已生成")
+    shot(regulator, "cultivation_report_filings")
+    with regulator.expect_download() as download:
+        row.get_by_role("link", name="下载 PDF").click()
+    pdf = Path(download.value.path()).read_bytes()
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert "运行情况报告" in text and "在板企业共 2 家" in text

@@ -58,7 +58,7 @@ from boards.kernel.api.authentication import generate_key, hash_secret
 from boards.kernel.api.schema import BoardlessSchemaGenerator
 from boards.kernel.models import ApiKey, Board, Filing, Institution, Notification
 from boards.kernel.scoping import board_scope
-from cultivation.models import ListingPath
+from cultivation.models import ListingPath, ResearchVisit
 from cultivation.steps import LISTING_STEPS
 from policies.models import Award, GuaranteeClaim, Policy
 from policies.steps import AWARD_STEPS, CLAIM_STEPS
@@ -85,6 +85,7 @@ ID_MODELS = {
     "progress-reports": ProgressReport, "enterprises": Enterprise, "filings": Filing,
     "financing-cases": FinancingCase, "notifications": Notification, "awards": Award,
     "guarantee-claims": GuaranteeClaim, "cases": ReviewCase, "paths": ListingPath,
+    "visits": ResearchVisit,
 }
 STEP_NAMES = {"awards": sorted(AWARD_STEPS), "guarantee-claims": sorted(CLAIM_STEPS),
               "cases": sorted(CASE_STEPS), "paths": sorted(LISTING_STEPS)}
@@ -100,7 +101,7 @@ def _seed(monkeypatch):
     monkeypatch.setattr(demo, "board_seeders", lambda: [])  # seed_demo runs the kernel part only
     demo.seed_demo(StringIO())
     plan = {"nmg-kcb": ["seed_enterprise_registry", "seed_alliance", "seed_risksharing", "seed_policies",
-                        "seed_cultivation"],
+                        "seed_cultivation", "seed_research_visits"],
             "jinzhong": ["seed_enterprise_registry", "seed_alliance", "seed_service_institutions"]}
     for slug, names in plan.items():
         board = Board.objects.get(slug=slug)

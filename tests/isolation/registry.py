@@ -194,6 +194,8 @@ PROBES = {
     "api-listing-path-detail": Entry("listing_path", roles=INST, same=("noconsent", "noconsent_key")),
     "api-listing-path-step": Entry("listing_path", roles=INST, same=("noconsent", "noconsent_key"),
                                    writes=POST, get=False, extra={"step": lambda v: "convert"}),
+    "api-research-visit-list": Entry(roles=INST, same=("noconsent", "noconsent_key")),
+    "api-research-visit-detail": Entry("research_visit", roles=INST, same=("noconsent", "noconsent_key")),
     # --- API: kernel -----------------------------------------------------------------------------
     "api-me": Entry(roles=INST),
     "api-filing-list": Entry(roles=("regulator",)),
@@ -350,4 +352,5 @@ CONTROLS = [
     ("cultivation-path", "staff"),
     ("cultivation-path", "bank_user"),
     ("api-listing-path-detail", "bank_user"),
+    ("api-research-visit-detail", "bank_user"),
 ]

@@ -126,7 +126,8 @@ def build():
         w.board.config = {**w.board.config, "modules": ["boards", "admission", "custody", "disclosure",
                                                         "reviews", "alliance", "risksharing", "policies",
                                                         "ordos_ledger", "service_institutions",
-                                                        "listing_cultivation"]}
+                                                        "listing_cultivation", "research_visits",
+                                                        "operation_reports"]}
         w.board.save()
     v, board = SimpleNamespace(board=victim.board), victim.board
     v.staff, v.enterprise_user, v.institution = victim.staff, victim.enterprise_user, victim.institution
@@ -287,6 +288,16 @@ def build():
             enrolled_on=dt.date(2025, 3, 1), created_by=staff)
         ListingMilestone.objects.create(board=board, path=v.listing_path, stage="cultivating",
                                         occurred_on=dt.date(2025, 3, 1), note=MARK, recorded_by=staff)
+        from cultivation.models import FollowUpAction, ResearchVisit
+
+        v.research_visit = ResearchVisit.objects.create(
+            board=board, enterprise=v.listed, scheduled_on=dt.date(2025, 4, 1), purpose=MARK, lead=staff,
+            institution=v.institution, findings=MARK, created_by=staff)
+        FollowUpAction.objects.create(board=board, visit=v.research_visit, title=MARK, assignee=staff)
+        from cultivation.models import OperationReport
+
+        OperationReport.objects.create(board=board, period="2025Q1", starts_on=dt.date(2025, 1, 1),
+                                       ends_on=dt.date(2025, 3, 31), figures={"note": MARK}, filed_by=staff)
 
     # The remaining tenant tables, one row each, so the raw-SQL probe finds victim rows everywhere.
     with board_scope(board):
