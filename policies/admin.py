@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from boards.kernel.admin.base import BoardScopedAdmin, IndentedJSONField, ReadOnlyBoardAdmin
+from boards.kernel.admin.desk import LargeTableAutocompleteMixin
 from policies import ordos, services
 from policies.models import (
     Award,
@@ -61,6 +62,7 @@ class GuaranteeClaimAdmin(ReadOnlyBoardAdmin):
     module = "policies"
     list_display = ["institution", "year", "period_label", "guarantee_amount", "cut",
                     "granted_risk_compensation", "granted_premium_subsidy", "state"]
+    search_fields = ["institution__name", "period_label"]
     list_filter = ["year", "state"]
     list_select_related = ["institution"]
 
@@ -69,6 +71,8 @@ class GuaranteeClaimAdmin(ReadOnlyBoardAdmin):
 class GuaranteeYearAdmin(ReadOnlyBoardAdmin):
     module = "policies"
     list_display = ["institution", "year", "capped_total"]
+    search_fields = ["institution__name"]
+    list_filter = ["year"]
     list_select_related = ["institution"]
 
 
@@ -76,12 +80,15 @@ class GuaranteeYearAdmin(ReadOnlyBoardAdmin):
 class ProgrammeTargetAdmin(ReadOnlyBoardAdmin):
     module = "ordos_ledger"
     list_display = ["title", "kind", "threshold", "unit", "first_year", "last_year", "source"]
+    search_fields = ["code", "title"]
+    list_filter = ["kind"]
 
 
 @admin.register(TargetActual)
 class TargetActualAdmin(BoardScopedAdmin):
     module = "ordos_ledger"
     list_display = ["target", "year", "value", "note", "recorded_by", "recorded_at"]
+    search_fields = ["target__title", "note"]
     list_filter = ["target", "year"]
     fields = ["target", "year", "value", "note"]
     list_select_related = ["target", "recorded_by"]
@@ -106,6 +113,8 @@ class TargetActualAdmin(BoardScopedAdmin):
 class LedgerUnitAdmin(BoardScopedAdmin):
     module = "ordos_ledger"
     list_display = ["name", "contact"]
+    search_fields = ["name"]
+    list_filter = [("contact", admin.EmptyFieldListFilter)]
     fields = ["name", "contact"]
 
     def has_delete_permission(self, request, obj=None):
@@ -116,11 +125,13 @@ class LedgerUnitAdmin(BoardScopedAdmin):
 class LedgerTaskAdmin(ReadOnlyBoardAdmin):
     module = "ordos_ledger"
     list_display = ["number", "title", "area", "deadline_text", "deadline"]
+    search_fields = ["area", "title", "measure"]
+    list_filter = ["area"]
     fields = ["number", "area", "title", "measure", "lead_units", "cooperating_units", "deadline_text",
               "deadline", "source_note"]
 
 
-class ReportEntryInline(admin.TabularInline):
+class ReportEntryInline(LargeTableAutocompleteMixin, admin.TabularInline):
     model = ReportEntry
     fields = ["task", "progress", "problems", "next_steps"]
     readonly_fields = fields
@@ -141,6 +152,7 @@ class ReportEntryInline(admin.TabularInline):
 class QuarterlyReportAdmin(ReadOnlyBoardAdmin):
     module = "ordos_ledger"
     list_display = ["unit", "year", "quarter", "state", "submitted_at", "late"]
+    search_fields = ["unit__name"]
     list_filter = ["year", "quarter", "state", "late"]
     list_select_related = ["unit"]
     inlines = [ReportEntryInline]

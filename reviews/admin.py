@@ -10,6 +10,7 @@ from django.utils.html import format_html_join
 
 from boards.enterprises.models import Enterprise
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, ReadOnlyInline, on_board
+from boards.kernel.admin.desk import LargeTableAutocompleteMixin, use_autocomplete
 from boards.kernel.errors import DomainError
 from boards.kernel.models import Institution
 from boards.kernel.participation import institutions_on
@@ -31,7 +32,7 @@ from reviews.models import (
 from reviews.steps import CASE_STEPS
 
 
-class BoardInline(admin.TabularInline):
+class BoardInline(LargeTableAutocompleteMixin, admin.TabularInline):
     """Inline rows belong to the parent's board; staff of the current board may edit them
     (like BoardScopedAdmin, not by Django model permissions)."""
 
@@ -160,6 +161,8 @@ class ReviewCaseAdmin(StepAdminMixin, BoardScopedAdmin):
         if not self.has_add_permission(request):
             raise Http404
         form = OpenCaseForm(request.POST or None, board=request.board)
+        use_autocomplete(form, "enterprise", ReviewCase)
+        use_autocomplete(form, "opened_by_institution", ReviewCase)
         if request.method == "POST" and form.is_valid():
             try:
                 case = services.open_case(request.board, actor=request.user, **form.cleaned_data)
@@ -175,5 +178,7 @@ class ReviewCaseAdmin(StepAdminMixin, BoardScopedAdmin):
 class QualityChallengeAdmin(ReadOnlyBoardAdmin):
     module = "reviews"
     list_display = ["institution", "case", "expert", "created_at"]
+    search_fields = ["institution__name", "expert__name", "case__enterprise__name", "text"]
+    list_filter = [("created_at", admin.DateFieldListFilter)]
     readonly_fields = ["case", "institution", "expert", "text", "created_at"]
     fields = readonly_fields

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyInline, on_board
+from boards.kernel.admin.desk import use_autocomplete
 from boards.kernel.errors import DomainError
 from boards.kernel.steps.admin import StepAdminMixin
 from risksharing import forms, selectors, services
@@ -113,6 +114,7 @@ class FinancingCaseAdmin(StepsAdmin):
         if not self.has_add_permission(request):
             raise Http404("未找到该对象。")
         form = forms.OpenCaseForm(request.POST or None, board=request.board)
+        use_autocomplete(form, "enterprise", FinancingCase)
         if request.method == "POST" and form.is_valid():
             try:
                 case = services.open_case(request.board, actor=request.user, **form.cleaned_data)
@@ -175,6 +177,7 @@ class ApprovalAdmin(StepsAdmin):
 
 @admin.register(ContractTerms)
 class ContractTermsAdmin(ApprovalAdmin):
+    search_fields = ["case__enterprise__name", "funder__name"]
     inlines = [RiskShareInline]
     fields = readonly_fields = ["case", "funder", "amount", "annual_rate", "term_months", "advantage",
                                 "advantage_note", *ApprovalAdmin.approval_fields]
@@ -183,6 +186,7 @@ class ContractTermsAdmin(ApprovalAdmin):
 
 @admin.register(LossAllocation)
 class LossAllocationAdmin(ApprovalAdmin):
+    search_fields = ["case__enterprise__name"]
     inlines = [LossPartInline]
     fields = readonly_fields = ["case", "loss", *ApprovalAdmin.approval_fields]
     steps = LOSS_STEPS
@@ -203,6 +207,8 @@ class FundEntryInline(ReadOnlyInline):
 @admin.register(CompensationFund)
 class CompensationFundAdmin(StepsAdmin):
     list_display = ["name", "institution", "balance"]
+    search_fields = ["name", "institution__name"]
+    list_filter = ["institution"]
     list_select_related = ["institution"]
     steps = FUND_STEPS
 
@@ -228,6 +234,7 @@ class CompensationFundAdmin(StepsAdmin):
 class FunderNplReportAdmin(BoardScopedAdmin):
     module = "risksharing"
     list_display = ["funder", "period", "overall_npl_ratio", "reported_on"]
+    search_fields = ["funder__name", "period"]
     list_filter = ["period"]
     list_select_related = ["funder"]
     # board stays in the form (shown, fixed) so the unique (board, funder, period) is validated.

@@ -70,6 +70,8 @@ class FinancingNeedAdmin(StepAdmin):
 class InterestProfileAdmin(ReadOnlyBoardAdmin):
     module = "alliance"
     list_display = ["institution", "industries", "tiers", "stages", "amount_min", "amount_max", "updated_at"]
+    search_fields = ["institution__name", "institution__code"]
+    list_filter = [("updated_at", admin.DateFieldListFilter)]
     list_select_related = ["institution"]
 
 
@@ -110,6 +112,7 @@ class MatchmakingAdmin(StepAdmin):
 class RecommendationAdmin(ReadOnlyBoardAdmin):
     module = "alliance"
     list_display = ["enterprise", "institution", "invested", "created_at"]
+    search_fields = ["institution__name", "enterprise__name", "reason"]
     list_filter = ["invested"]
     list_select_related = ["enterprise", "institution"]
 
@@ -118,6 +121,8 @@ class RecommendationAdmin(ReadOnlyBoardAdmin):
 class IdempotencyKeyAdmin(TechnicalAdminMixin, ReadOnlyBoardAdmin):
     module = "alliance"
     list_display = ["key", "caller", "status_code", "created_at"]
+    search_fields = ["key", "caller"]
+    list_filter = ["status_code"]
 
 
 # --- Semi-annual report ---------------------------------------------------------------------------------
@@ -143,6 +148,8 @@ class ReportRunAdmin(ReadOnlyBoardAdmin):
 
     form = ReportForm
     list_display = ["period", "state", "progress_bar", "step", "filing_links", "created_at", "finished_at"]
+    search_fields = ["period"]
+    list_filter = ["state"]
     fields = ["period", "state", "progress_bar", "step", "error", "filing_links", "requested_by",
               "created_at", "finished_at"]
 

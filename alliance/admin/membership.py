@@ -1,5 +1,7 @@
 """Admin of membership, exit cases and meetings."""
 
+from contextlib import nullcontext
+
 from django import forms
 from django.contrib import admin
 from django.utils import timezone
@@ -17,6 +19,8 @@ from alliance.models import (
 )
 from alliance.selectors import body_members
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyInline
+from boards.kernel.errors import DomainError
+from boards.kernel.files import check_upload, removed_on_error, store_upload
 from boards.kernel.steps import Step, StepForm, text_form
 
 
@@ -34,12 +38,44 @@ class MinutesForm(StepForm):
 # --- Membership ---------------------------------------------------------------------------------------
 
 
+EVIDENCE_TYPES = ("pdf", "jpg", "png")
+
+
+class QualificationForm(forms.ModelForm):
+    """The proof is uploaded here (checked like every upload), never chosen among the board's files."""
+
+    evidence_upload = forms.FileField(label="证明材料", required=False, help_text="PDF 或图片；不改请留空")
+
+    class Meta:
+        model = InstitutionQualification
+        fields = ["board", "institution", "kind", "number", "issuer", "issued_on", "valid_until"]
+
+    def clean_evidence_upload(self):
+        upload = self.cleaned_data.get("evidence_upload")
+        if upload:
+            try:
+                check_upload(upload, EVIDENCE_TYPES)
+            except DomainError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return upload
+
+
 @admin.register(InstitutionQualification)
 class InstitutionQualificationAdmin(EvidencedDataAdmin):
+    form = QualificationForm
     list_display = ["institution", "kind", "number", "issuer", "issued_on", "valid_until"]
     list_filter = ["kind"]
     search_fields = ["institution__name", "number"]
     list_select_related = ["institution"]
+    readonly_fields = ["evidence"]
+
+    def save_model(self, request, obj, form, change):
+        upload = form.cleaned_data.get("evidence_upload")
+        if upload:
+            obj.evidence = store_upload(request.board, upload, purpose="alliance.qualification",
+                                        user=request.user, allowed=EVIDENCE_TYPES)
+        with removed_on_error(obj.evidence.file) if upload else nullcontext():
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(Membership)
@@ -79,6 +115,7 @@ class MembershipAdmin(StepAdmin):
 @admin.register(ExitCase)
 class ExitCaseAdmin(StepAdmin):
     list_display = ["membership", "state", "source", "created_at", "notified_at", "answered_at", "decided_at"]
+    search_fields = ["membership__institution__name", "grounds"]
     list_filter = ["state"]
     list_select_related = ["membership__institution"]
     fields = ["membership", "source", "grounds", "state", "notice", "notified_at",
@@ -124,6 +161,7 @@ class MeetingForm(forms.ModelForm):
 class MeetingAdmin(StepAdmin):
     form = MeetingForm
     list_display = ["title", "body", "kind", "scheduled_on", "state"]
+    search_fields = ["title", "location", "agenda"]
     list_filter = ["body", "kind", "state"]
     inlines = [AttendanceInline]
     steps = {

@@ -72,6 +72,8 @@ class OverrideForm(StepForm):
 class BlacklistRecordAdmin(EvidencedDataAdmin):
     module = "service_institutions"
     list_display = ["institution", "source", "listed_on", "lifted_on"]
+    search_fields = ["institution__name", "source", "note"]
+    list_filter = [("lifted_on", admin.EmptyFieldListFilter)]
     list_select_related = ["institution"]
 
 
@@ -103,6 +105,7 @@ class SelectionRoundAdmin(StepAdmin):
     module = "service_institutions"
     form = RoundForm
     list_display = ["title", "review_mode", "opens_on", "closes_on", "state", "publicity_ends_on"]
+    search_fields = ["title"]
     list_filter = ["state"]
     inlines = [ApplicationInline]
     steps = {
@@ -149,6 +152,7 @@ def _reviewable(obj):
 class ServiceApplicationAdmin(StepAdmin):
     module = "service_institutions"
     list_display = ["institution", "round", "state", "submitted_at"]
+    search_fields = ["institution__name", "institution__code", "round__title"]
     list_filter = ["state", "round"]
     list_select_related = ["institution", "round"]
     inlines = [ScoreInline]
@@ -188,6 +192,7 @@ class FormInline(ReadOnlyInline):
 class AppointmentAdmin(StepAdmin):
     module = "service_institutions"
     list_display = ["institution", "appointed_on", "state", "removed_on"]
+    search_fields = ["institution__name", "institution__code"]
     list_filter = ["state"]
     list_select_related = ["institution"]
     inlines = [FormInline]
@@ -205,6 +210,7 @@ class PerformanceFormAdmin(ReadOnlyBoardAdmin):
     list_display = ["appointment", "month", "submitted_at", "overdue", "enterprises_served",
                     "matchmaking_sessions", "policy_sessions", "partner_banks", "financing_amount",
                     "jcg_startups_served"]
+    search_fields = ["appointment__institution__name", "notes"]
     list_filter = ["month"]
     list_select_related = ["appointment__institution", "deadline"]
 
@@ -217,6 +223,8 @@ class PerformanceFormAdmin(ReadOnlyBoardAdmin):
 class ProgressReportAdmin(ReadOnlyBoardAdmin):
     module = "service_institutions"
     list_display = ["appointment", "period_name", "submitted_at", "deadline"]
+    search_fields = ["appointment__institution__name", "period", "summary"]
+    list_filter = ["period"]
 
     @admin.display(description="报告期", ordering="period")
     def period_name(self, report):
@@ -228,6 +236,8 @@ class ProgressReportAdmin(ReadOnlyBoardAdmin):
 class FeeAttestationAdmin(ReadOnlyBoardAdmin):
     module = "service_institutions"
     list_display = ["appointment", "year", "attested_by", "attested_at"]
+    search_fields = ["appointment__institution__name", "statement"]
+    list_filter = ["year"]
     list_select_related = ["appointment__institution", "attested_by"]
 
 
@@ -235,6 +245,7 @@ class FeeAttestationAdmin(ReadOnlyBoardAdmin):
 class AnnualAssessmentAdmin(StepAdmin):
     module = "service_institutions"
     list_display = ["appointment", "year", "proposed_grade", "final_grade", "decided_at"]
+    search_fields = ["appointment__institution__name"]
     list_filter = ["year", "proposed_grade", "final_grade"]
     list_select_related = ["appointment__institution"]
     fields = ["appointment", "year", "proposal", "proposed_grade", "final_grade",

@@ -152,6 +152,12 @@ def _digest(upload):
     return sha.hexdigest(), size
 
 
+def check_upload(uploaded_file, allowed=("pdf", "jpg", "png", "docx", "xlsx")) -> str:
+    """The checks of ``store_upload`` without storing (for a form's field validation): the kind
+    found, or DomainError saying what is wrong and what is allowed."""
+    return _check(uploaded_file, allowed)
+
+
 def store_upload(board, uploaded_file, *, purpose, user, allowed=("pdf", "jpg", "png", "docx", "xlsx")):
     """Check ``uploaded_file`` and store it for ``board`` (inside its scope). Raises DomainError
     with what is wrong and what is allowed; a refused or failed upload leaves no file and no row."""

@@ -18,6 +18,7 @@ from boards.enterprises import tiers
 from boards.enterprises.models import Application, Campaign, Objection, PlanApproval, TierPlan
 from boards.enterprises.services import admission, plans
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, on_board
+from boards.kernel.admin.desk import LargeTableAutocompleteMixin
 from boards.kernel.files import serve_file
 from boards.kernel.steps import Preview, Step, StepForm, text_form
 from boards.kernel.steps.admin import StepAdminMixin, step_action
@@ -82,6 +83,8 @@ class CampaignAdmin(WorkflowAdmin):
     form = CampaignForm
     list_display = ["name", "opens_on", "bureau_deadline", "check_deadline", "is_open", "application_count",
                     "step_links"]
+    search_fields = ["name"]
+    list_filter = ["is_open"]
     steps = {"close": Step("停止受理", admission.close_campaign,
                            guard=lambda campaign: None if campaign.is_open else "征集已停止受理。")}
 
@@ -202,7 +205,7 @@ class ApplicationAdmin(WorkflowAdmin):
 # --- Tier plans ------------------------------------------------------------------------------
 
 
-class ApprovalInline(admin.TabularInline):
+class ApprovalInline(LargeTableAutocompleteMixin, admin.TabularInline):
     model = PlanApproval
     fields = ["body_name", "approved", "comment", "decided_by", "decided_at"]
     readonly_fields = fields
@@ -253,6 +256,7 @@ class PlanApplicationInline(admin.TabularInline):
 @admin.register(TierPlan)
 class TierPlanAdmin(WorkflowAdmin):
     list_display = ["title", "campaign", "state", "submitted_at", "approved_at", "publicity", "step_links"]
+    search_fields = ["title", "campaign__name"]
     list_filter = ["state", "campaign"]
     list_select_related = ["campaign"]
     fields = ["title", "campaign", "state", "bodies", "submitted_at", "approved_at",
@@ -283,6 +287,7 @@ class TierPlanAdmin(WorkflowAdmin):
 @admin.register(Objection)
 class ObjectionAdmin(WorkflowAdmin):
     list_display = ["application", "raised_by", "raised_at", "upheld", "decided_by", "step_links"]
+    search_fields = ["application__enterprise__name", "raised_by", "text"]
     list_filter = ["upheld"]
     list_select_related = ["application__enterprise", "application__campaign", "decided_by"]
     fields = ["application", "raised_by", "text", "raised_at", "upheld", "decision_reason",

@@ -28,7 +28,9 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.services import custody
 from boards.enterprises.services.consent import in_force
+from boards.enterprises.tiers import tier_names
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin, ReadOnlyInline
+from boards.kernel.admin.desk import use_autocomplete
 from boards.kernel.errors import DomainError
 from boards.kernel.files import removed_on_error, store_upload
 from boards.kernel.models import Deadline
@@ -36,16 +38,27 @@ from boards.kernel.models import Deadline
 
 class ShareholdingInline(ReadOnlyInline):
     model = Shareholding
-    fields = ["holder_name", "holder_id_number", "shares", "confirmed", "confirmed_on", "in_custody_account"]
+    fields = ["holder_name", "holder_id_number", "shares", "share_pct", "confirmed", "confirmed_on",
+              "in_custody_account"]
     readonly_fields = fields
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("register")
+
+    @admin.display(description="持股比例")
+    def share_pct(self, holding):
+        return f"{holding.shares * 100 / holding.register.total_shares:.2f}%"
 
 
 class ShareChangeInline(ReadOnlyInline):
     model = ShareChange
-    fields = ["occurred_at", "holding", "kind", "delta", "balance_after", "note", "evidence", "actor"]
+    fields = ["occurred_at", "holder", "kind", "delta", "balance_after", "note", "evidence", "actor"]
     readonly_fields = fields
-    extra = 0
+
+    @admin.display(description="股东")
+    def holder(self, change):
+        return change.holding.holder_name
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("holding", "evidence", "actor")
@@ -108,7 +121,7 @@ class ShareRegisterAdmin(BoardScopedAdmin):
     list_select_related = ["enterprise__board"]
     inlines = [ShareholdingInline, ShareChangeInline]
     fields = readonly_fields = ["enterprise", "total_shares", "custody_responsible_party", "opened_on",
-                                "record_link"]
+                                "confirmation", "due", "record_link"]
 
     def get_queryset(self, request):
         deadlines = Deadline.objects.filter(
@@ -136,6 +149,15 @@ class ShareRegisterAdmin(BoardScopedAdmin):
     @admin.display(description="达标要求")
     def required(self, obj):
         return f"≥{custody.required_pct(obj.enterprise)}%"
+
+    @admin.display(description="确权进度")
+    def confirmation(self, obj):
+        """The confirmed share against the threshold of the enterprise's tier (custody config)."""
+        tier = tier_names(obj.board).get(obj.enterprise.tier, "未分层")
+        pct, required = custody.confirmed_pct(obj), custody.required_pct(obj.enterprise)
+        state = "已达标" if custody.threshold_reached(obj) else "未达标"
+        return format_html("已确权 <strong>{}%</strong>，{}要求 ≥{}%：<strong>{}</strong>",
+                           f"{pct:.2f}", tier, required, state)
 
     @admin.display(description="确权期限", ordering="due_at")
     def due(self, obj):
@@ -168,6 +190,7 @@ class ShareRegisterAdmin(BoardScopedAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = OpenRegisterForm(request.board, request.POST or None)
+        use_autocomplete(form, "enterprise", ShareRegister)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:

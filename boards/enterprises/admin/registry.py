@@ -48,6 +48,7 @@ from boards.enterprises.services.retiering import (
 )
 from boards.enterprises.tiers import tier_names
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyAdminMixin
+from boards.kernel.admin.desk import LargeTableAutocompleteMixin
 from boards.kernel.errors import DomainError
 from boards.kernel.exports import SafeXLSX
 from boards.kernel.files import store_upload
@@ -82,7 +83,7 @@ class TierFilter(admin.SimpleListFilter):
 # --- Enterprise with its records ------------------------------------------------------------------
 
 
-class RecordInline(admin.TabularInline):
+class RecordInline(LargeTableAutocompleteMixin, admin.TabularInline):
     """Existing records are facts on the evidence log: shown read-only; new ones go through
     the service named by ``EnterpriseAdmin.save_formset``."""
 
@@ -184,6 +185,7 @@ class ImportForm(forms.Form):
 @admin.register(Enterprise)
 class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
     module = "boards"
+    large_table = True  # foreign keys to enterprises are chosen by autocomplete
     resource_classes = [EnterpriseResource]
     change_list_template = "boards/admin/enterprise_change_list.html"
     list_display = ("name", "credit_code", "prefecture", "industry", "status", "tier_name", "admitted_on",
@@ -337,6 +339,8 @@ class RetierRunAdmin(XlsxExportMixin, BoardScopedAdmin):
 
     resource_classes = [RetierRunResource]
     list_display = ("year", "created_at", "confirmed_at", "proposals")
+    search_fields = ["year"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter)]
     fields = ("board", "year", "created_at", "confirmed_at")
     actions = ("confirm",)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from boards.kernel import invitations
 from boards.kernel.access import boards_for, has_role, staff_boards
-from boards.kernel.admin.desk import OverdueDeadlineFilter
+from boards.kernel.admin.desk import LargeTableAutocompleteMixin, OverdueDeadlineFilter
 from boards.kernel.admin.labels import code_column, code_filter
 from boards.kernel.calendar import PACKAGE_YEARS
 from boards.kernel.config import module_enabled, validate_board_config
@@ -80,7 +80,7 @@ class CurrentBoardField(forms.ModelChoiceField):
         return super().clean(self.initial if value in self.empty_values else value)
 
 
-class BoardScopedAdmin(MissingIs404Mixin, admin.ModelAdmin):
+class BoardScopedAdmin(LargeTableAutocompleteMixin, MissingIs404Mixin, admin.ModelAdmin):
     """Base admin of every model with a ``board`` field (tenant models of every app).
 
     Invariants: rows of the current board only; no permission at all without a current board
@@ -213,6 +213,7 @@ class BoardAdmin(MissingIs404Mixin, admin.ModelAdmin):
 
     form = BoardAdminForm
     list_display = ["slug", "name_zh", "kind", "region", "filing_prefix", "is_active"]
+    search_fields = ["slug", "name_zh", "short_name", "region"]
     list_filter = ["kind", "is_active"]
 
     def get_queryset(self, request):
@@ -311,6 +312,7 @@ def shared_references(objs):
 class InstitutionAdmin(SharedObjectAdmin):
     """Institutions serve several boards, so a change touches every board it serves."""
 
+    large_table = True
     list_display = ["code", "name", "kind", "credit_code"]
     list_filter = ["kind"]
     search_fields = ["code", "name", "credit_code"]
@@ -323,6 +325,8 @@ admin.site.unregister(get_user_model())
 class PlatformUserAdmin(SharedObjectAdmin, DjangoUserAdmin):
     """Accounts belong to the platform: a board's staff look up the accounts that take part in
     their board (and choose among them when granting a role); nothing else is named to them."""
+
+    large_table = True
 
 
 @admin.register(BoardMembership)
@@ -400,6 +404,7 @@ class ApiKeyAdmin(ReadOnlyBoardAdmin):
     """Read-only: keys are issued and revoked with manage.py; only the prefix is ever shown."""
 
     list_display = ["prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["prefix", "label", "institution__name", "institution__code", "user__username"]
     list_filter = ["revoked_at"]
     list_select_related = ["institution", "user"]
     fields = ["board", "prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
@@ -451,6 +456,7 @@ class CalendarAdminMixin:
 @admin.register(CalendarYear)
 class CalendarYearAdmin(CalendarAdminMixin, admin.ModelAdmin):
     list_display = ["year", "is_complete", "in_package", "source"]
+    search_fields = ["year", "source"]
     list_filter = ["is_complete"]
 
     def _year(self, obj):

@@ -39,3 +39,39 @@ class TechnicalAdminMixin:
 
     def has_view_permission(self, request: Any, obj: Any = None) -> bool:
         return self._technical_open(request) and super().has_view_permission(request, obj)
+
+
+def large_table_fields(model: Any, admin_site: Any) -> list[str]:
+    """The foreign keys (and many-to-many fields) of ``model`` to a table whose admin says it is
+    large (``large_table = True``: enterprises, institutions, accounts): chosen by autocomplete,
+    never from a ``<select>`` of every row."""
+    names = []
+    for field in model._meta.get_fields():
+        if not (field.is_relation and (field.many_to_one or field.many_to_many) and field.concrete):
+            continue
+        target = admin_site._registry.get(field.related_model)
+        if target is not None and getattr(target, "large_table", False) and target.search_fields:
+            names.append(field.name)
+    return names
+
+
+class LargeTableAutocompleteMixin:
+    """On a ModelAdmin or an inline: foreign keys to large tables use autocomplete."""
+
+    def get_autocomplete_fields(self, request: Any) -> list[str]:
+        declared = list(super().get_autocomplete_fields(request))
+        large = large_table_fields(self.model, self.admin_site)
+        return declared + [name for name in large if name not in declared]
+
+
+def use_autocomplete(form: Any, name: str, model: Any, field_name: str | None = None) -> None:
+    """Turn ``form``'s choice field ``name`` into the admin's autocomplete, searching the target of
+    ``model``'s foreign key ``field_name`` (default: the same name): for a plain admin form whose
+    field chooses among a large table. The field's queryset still decides what is valid."""
+    from django.contrib.admin.widgets import AutocompleteSelect
+
+    field = form.fields[name]
+    widget = AutocompleteSelect(model._meta.get_field(field_name or name), admin.site)
+    widget.choices = field.choices
+    widget.is_required = field.required
+    field.widget = widget
