@@ -10,7 +10,7 @@ label of its own is named from its registered subject prefix and its last part
 _LABELS: dict[str, str] = {}
 # The kernel's own subjects (filings, invitations, memberships); apps register theirs.
 _SUBJECTS: dict[str, str] = {"boards.filing": "报送文件", "boards.invitation": "角色邀请",
-                             "boards.membership": "角色"}
+                             "boards.membership": "角色", "boards.api_key": "API 密钥"}
 
 # The last part of an evidence action, for actions named from their subject.
 _VERBS = {

@@ -93,3 +93,12 @@ class BoardInstitutionField(serializers.SlugRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return institutions_on(getattr(request, "board", None)) if request else Institution.objects.none()
+
+    def to_internal_value(self, data):
+        # Codes are matched case-insensitively (they are unique so regardless of case).
+        if not isinstance(data, str) or not data.strip():
+            self.fail("invalid")
+        institution = self.get_queryset().filter(code__iexact=data.strip()).first()
+        if institution is None:
+            self.fail("does_not_exist", value=data.strip())
+        return institution

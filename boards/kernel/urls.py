@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from boards.kernel.views import evidence, filings, invitations, site, workbench
+from boards.kernel.views import apikeys, evidence, filings, invitations, site, workbench
 
 urlpatterns = [
     path("", site.home, name="home"),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("invitations/", invitations.invitation_list, name="invitation-list"),
     re_path(r"^invitations/(?P<pk>[0-9]+)/(?P<answer>accept|decline)/$", invitations.invitation_answer,
             name="invitation-answer"),
+    path("<slug:board>/institution/api-keys/", apikeys.key_list, name="api-keys"),
+    path("<slug:board>/institution/api-keys/<int:pk>/revoke/", apikeys.key_revoke, name="api-key-revoke"),
     path("<slug:board>/filings/", filings.filing_list, name="filing-list"),
     path("<slug:board>/filings/<int:pk>/download/", filings.filing_download, name="filing-download"),
 ]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.kernel import calendar
-from boards.kernel.access import STAFF_ROLES, active_memberships
+from boards.kernel.access import INSTITUTION_ROLES, STAFF_ROLES, active_memberships
 from boards.kernel.config import module_enabled
 from boards.kernel.models import Deadline, DeadlineState, Notification, Role
 
@@ -48,6 +48,14 @@ def register_entry(label: str, url_name: str, *, roles=(), module: str | None = 
 
 
 register_entry("报备文件", "filing-list", roles=[*STAFF_ROLES, Role.REGULATOR])
+
+
+def _represents_an_institution(user, board) -> bool:
+    return any(m.board_id == board.pk and m.role in INSTITUTION_ROLES and m.institution_id
+               for m in active_memberships(user))
+
+
+register_entry("API 密钥", "api-keys", roles=INSTITUTION_ROLES, when=_represents_an_institution)
 
 
 def _shown(entry, board):

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from boards.kernel import invitations
+from boards.kernel import apikeys, invitations
 from boards.kernel.access import boards_for, has_role, staff_boards
 from boards.kernel.admin.desk import LargeTableAutocompleteMixin, OverdueDeadlineFilter
 from boards.kernel.admin.labels import code_column, code_filter
@@ -401,7 +401,8 @@ class BoardInvitationAdmin(BoardScopedAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(ReadOnlyBoardAdmin):
-    """Read-only: keys are issued and revoked with manage.py; only the prefix is ever shown."""
+    """Institutions create and revoke their keys on their API keys page (or manage.py issues one);
+    the board's staff see every key of the board (only the prefix) and revoke any of them."""
 
     list_display = ["prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
     search_fields = ["prefix", "label", "institution__name", "institution__code", "user__username"]
@@ -409,6 +410,15 @@ class ApiKeyAdmin(ReadOnlyBoardAdmin):
     list_select_related = ["institution", "user"]
     fields = ["board", "prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = fields
+    actions = ["revoke_selected"]
+
+    @admin.action(description="吊销所选密钥")
+    def revoke_selected(self, request, queryset):
+        revoked = 0
+        for key in queryset.filter(revoked_at=None):
+            apikeys.revoke_key(key, actor=request.user)
+            revoked += 1
+        messages.success(request, f"已吊销 {revoked} 个密钥。" if revoked else "所选密钥均已吊销。")
 
 
 class CalendarAdminMixin:

@@ -70,8 +70,11 @@ def use_autocomplete(form: Any, name: str, model: Any, field_name: str | None = 
     field chooses among a large table. The field's queryset still decides what is valid."""
     from django.contrib.admin.widgets import AutocompleteSelect
 
+    from boards.kernel.admin.hardening import safe_autocomplete  # it registers admins on import
+
     field = form.fields[name]
     widget = AutocompleteSelect(model._meta.get_field(field_name or name), admin.site)
     widget.choices = field.choices
     widget.is_required = field.required
     field.widget = widget
+    safe_autocomplete(form)  # hostile input redraws the form, never a 500

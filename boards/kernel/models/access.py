@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from boards.kernel.models.tenant import Board
@@ -55,6 +56,9 @@ class Institution(models.Model):
         verbose_name = _("机构")
         verbose_name_plural = _("机构")
         ordering = ["code"]
+        # API callers name institutions by code in any case: "BOC" and "boc" are one institution.
+        constraints = [models.UniqueConstraint(Lower("code"), name="uniq_institution_code_ci",
+                                               violation_error_message=_("已有相同代码的机构（不区分大小写）。"))]
 
     def __str__(self):
         return self.name

@@ -5,8 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from boards.kernel.access import INSTITUTION_ROLES
-from boards.kernel.api.authentication import KEYWORD, generate_key, hash_secret
-from boards.kernel.models import ApiKey, Board, BoardMembership, Institution, Role
+from boards.kernel.api.authentication import KEYWORD
+from boards.kernel.apikeys import issue_key
+from boards.kernel.errors import DomainError
+from boards.kernel.models import Board, BoardMembership, Institution, Role
+from boards.kernel.scoping import board_scope
 
 
 class Command(BaseCommand):
@@ -23,7 +26,7 @@ class Command(BaseCommand):
         board = Board.objects.filter(slug=options["board"], is_active=True).first()
         if board is None:
             raise CommandError(f"没有标识为「{options['board']}」的启用中的专板。")
-        institution = Institution.objects.filter(code=options["institution"]).first()
+        institution = Institution.objects.filter(code__iexact=options["institution"].strip()).first()
         if institution is None:
             raise CommandError(f"没有代码为「{options['institution']}」的机构。")
         memberships = BoardMembership.objects.filter(
@@ -34,12 +37,13 @@ class Command(BaseCommand):
                 f"机构「{institution}」在「{board}」没有有效的机构用户或增信机构成员资格，不能签发密钥。"
                 "请先在管理后台为该机构添加成员。"
             )
-        with transaction.atomic():
+        with transaction.atomic(), board_scope(board):
             user = self._user(options["user"], board, institution, memberships)
-            prefix, secret, full_key = generate_key()
-            ApiKey.objects.create(board=board, institution=institution, user=user, label=options["label"],
-                                  prefix=prefix, key_hash=hash_secret(secret))
-        self.stdout.write(f"已为「{institution}」签发「{board}」的 API 密钥，前缀 {prefix}，"
+            try:
+                key, full_key = issue_key(board, institution, user, label=options["label"])
+            except DomainError as exc:
+                raise CommandError(exc.message) from None
+        self.stdout.write(f"已为「{institution}」签发「{board}」的 API 密钥，前缀 {key.prefix}，"
                           f"代表用户 {user}。")
         self.stdout.write("完整密钥只显示这一次，请立即妥善保存：")
         self.stdout.write(full_key)
