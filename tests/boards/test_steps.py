@@ -2,12 +2,15 @@
 submitted after someone else took it answers 409 with the steps available now, and changes
 nothing; 认定符合条件 shows the suggested tier with its rule table before confirming."""
 
+import datetime as dt
+
 import pytest
 from django.test import Client
 
 from boards.enterprises.admin.admission import APPLICATION_STEPS
 from boards.enterprises.models import Application
 from boards.enterprises.services import admission
+from boards.enterprises.services.registry import add_qualification
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
 from boards.kernel.steps import StepUnavailable, run
@@ -93,3 +96,25 @@ def test_an_unknown_step_or_another_boards_row_is_404():
     assert _client(w.staff).get(f"{ADMIN}/{application.pk}/act/teleport/").status_code == 404
     assert _client(other.staff).get(f"{ADMIN}/{application.pk}/act/start_check/").status_code == 404
     assert _client(other.staff).post(f"{ADMIN}/{application.pk}/act/start_check/").status_code == 404
+
+
+def test_mark_eligible_is_offered_only_while_a_tier_is_suggested():
+    """nmg-kcb requires a 科技型中小企业 (or similar) qualification to enter: without it the step
+    is not offered and its page answers 409 with the reason; with it, the page shows the tier."""
+    w = world("nmg-kcb")
+    with at(2026, 9, 10, 10, 0):
+        application = _forwarded(w)
+        with board_scope(w.board):
+            admission.start_check(application, actor=w.staff)
+        client = _client(w.staff)
+        change = client.get(f"{ADMIN}/{application.pk}/change/").content.decode()
+        assert "认定符合条件（按分层建议）" not in change and "认定不符合条件" in change
+        refused = client.get(f"{ADMIN}/{application.pk}/act/mark_eligible/")
+        assert refused.status_code == 409 and "不符合入板条件" in refused.content.decode()
+        with board_scope(w.board):
+            add_qualification(application.enterprise, kind="tech_sme", issuer="科技厅",
+                              issued_on=dt.date(2026, 1, 5), valid_until=dt.date(2027, 1, 5))
+        change = client.get(f"{ADMIN}/{application.pk}/change/").content.decode()
+        assert "认定符合条件（按分层建议）" in change
+        page = client.get(f"{ADMIN}/{application.pk}/act/mark_eligible/")
+    assert page.status_code == 200 and "确认后将：认定符合条件，拟纳入" in page.content.decode()

@@ -57,8 +57,14 @@ def test_staff_admit_an_enterprise_through_the_admin(live_server, new_page, forw
     expect(page.locator(".messagelist")).to_contain_text("当前专板已切换为「新疆专精特新专板」。")
     expect(page.locator("#current-board")).to_have_text("新疆专精特新专板")
 
+    # The desk: the board's queues; 待初核 counts the forwarded application and lists it.
+    queue = page.locator("#desk-queues a", has_text="待初核")
+    expect(queue.locator(".desk-queue-count")).to_have_text("1")
+    expect(page.locator("#desk-queues")).to_contain_text("公示中")
+    shot(page, "admin_index_queues")
+    queue.click()
+
     # The list action starts the check of the forwarded application.
-    page.get_by_role("link", name="入板申请", exact=True).first.click()
     row = page.locator("#result_list tbody tr", has_text=w.enterprise.name)
     expect(row).to_contain_text("已报送交易中心")
     row.locator("input[name=_selected_action]").check()

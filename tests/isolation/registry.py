@@ -113,6 +113,10 @@ PROBES = {
     "risksharing:portfolio": Entry(roles=("regulator",)),
     # --- pages: kernel, custody, disclosure, consent, admission --------------------------------
     "filing-list": Entry(roles=("regulator",)),
+    "api-keys": Entry(roles=("institution_user",), same=("noconsent",), writes=(("post", {"label": "探测"}),),
+                      same_reads="another institution's user sees its own keys only (not the victim's)"),
+    "api-key-revoke": Entry("bank_key", roles=("institution_user",), same=("noconsent",), writes=POST,
+                            get=False),
     "workbench": Entry(roles=("enterprise_user", "institution_user", "regulator")),
     "filing-download": Entry("filing", roles=("regulator",)),
     "enterprise-profile": Entry("listed", roles=("local_bureau",)),
@@ -353,4 +357,5 @@ CONTROLS = [
     ("cultivation-path", "bank_user"),
     ("api-listing-path-detail", "bank_user"),
     ("api-research-visit-detail", "bank_user"),
+    ("api-keys", "bank_user"),
 ]

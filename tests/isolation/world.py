@@ -177,6 +177,9 @@ def build():
     v.outsider = _user(board, "nmg-noconsent-user", Role.INSTITUTION_USER, institution=v.outsider_institution)
     v.outsider_key = api_key(board, v.outsider_institution, v.outsider)
     v.apikey = ApiKey.objects.get(institution=v.outsider_institution)
+    api_key(board, v.institution, v.bank_user)  # the victim bank's own key, listed on its keys page
+    v.bank_key = ApiKey.objects.filter(board=board, institution=v.institution).latest("pk")
+    ApiKey.objects.filter(pk=v.bank_key.pk).update(label=f"{MARK}密钥")
     v.membership = BoardMembership.objects.filter(board=board, user=v.staff).first()
     v.invitation = BoardInvitation.objects.create(board=board, username=f"{MARK}invitee", role=Role.EXPERT,
                                                   invited_by=v.staff)

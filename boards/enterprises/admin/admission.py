@@ -55,6 +55,19 @@ def suggestion_preview(application):
     return Preview(text, ("层级", "条件", "结论", "依据"), rows, ok=bool(suggestion.tier))
 
 
+def no_suggested_tier(application):
+    """认定符合条件（按分层建议） is offered only when the tier engine suggests a tier now; without
+    one (the board's entry requirement unmet) 认定不符合条件 is what remains."""
+    suggestion = tiers.suggest_tier(application.enterprise)
+    if suggestion.tier:
+        return None
+    unmet = [row for row in suggestion.criteria if row["tier"] == "" and not row["met"]]
+    if not unmet:
+        return "企业未达到任何层级的条件，不能按分层建议认定符合条件。"
+    row = unmet[0]
+    return f"企业不符合入板条件：{row['criterion']}（当前：{row['reason']}），不能按分层建议认定符合条件。"
+
+
 class WorkflowAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     """Read-only rows whose changes are the ``steps`` (boards.kernel.steps)."""
     module = "admission"
@@ -123,7 +136,7 @@ APPLICATION_STEPS = {
     "request_supplement": Step("退回补充材料", admission.request_supplement, transition="request_supplement",
                                form=text_form("需补充的材料")),
     "mark_eligible": Step("认定符合条件（按分层建议）", admission.mark_eligible, transition="mark_eligible",
-                          preview=suggestion_preview),
+                          guard=no_suggested_tier, preview=suggestion_preview),
     "mark_ineligible": Step("认定不符合条件", admission.mark_ineligible, transition="mark_ineligible",
                             form=text_form("不符合条件的理由", keyword="reasons")),
     "include_in_plan": Step("纳入分层方案", lambda application, *, actor: plans.build_plan(
