@@ -21,14 +21,8 @@ from boards.kernel.errors import DomainError
 PAGE_SIZE = 20
 
 
-def _module(board, name):
-    if name not in board.setting("modules", []):
-        raise Http404("本专板未开通该功能。")
-
-
 def catalogue(request, board):
     board = request.board
-    _module(board, "alliance")
     search = selectors.CatalogueFilter(request.GET or None,
                                        queryset=selectors.catalogue(board).order_by("name", "id"))
     page = Paginator(search.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -53,7 +47,6 @@ class NeedForm(forms.Form):
 @login_required
 def my_financing(request, board):
     board = request.board
-    _module(board, "alliance")
     enterprise = selectors.enterprise_of(request.user, board)
     form = NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -73,7 +66,6 @@ def my_financing(request, board):
 def enterprise_products(request, board, pk):
     """The catalogue products the enterprise qualifies for, with the reasons (its users and staff)."""
     board = request.board
-    _module(board, "alliance")
     enterprise = selectors.access_enterprise_for_matching(request.user, board, pk)
     need_id = request.GET.get("need", "")
     if need_id and not need_id.isdigit():
@@ -96,7 +88,6 @@ def enterprise_products(request, board, pk):
 
 
 def service_institutions(request, board):
-    _module(request.board, "service_institutions")
     return render(request, "alliance/service_institutions.html", selectors.service_publicity(request.board))
 
 
@@ -157,7 +148,6 @@ def _save_product_form(form, save):
 def institution_products(request, board):
     """The member's products, published or not, with their edit and 上架/下架 buttons."""
     board = request.board
-    _module(board, "alliance")
     institution = selectors.member_institution(request.user, board)
     names = tier_names(board)
     products = list(selectors.own_products(board, institution))
@@ -173,7 +163,6 @@ def institution_product_form(request, board, pk=None):
     """Publish a new product (no ``pk``) or edit one of the institution's own; both go through
     the same services as the API, so its checks and evidence apply."""
     board = request.board
-    _module(board, "alliance")
     institution = selectors.member_institution(request.user, board)
     product = selectors.access_own_product(board, institution, pk) if pk is not None else None
     form = ProductForm(request.POST or None, board=board,
@@ -199,7 +188,6 @@ def institution_product_form(request, board, pk=None):
 def institution_product_listing(request, board, pk, publish):
     """下架 (withdraw from the catalogue) or 重新上架 a product; both are update_product."""
     board = request.board
-    _module(board, "alliance")
     institution = selectors.member_institution(request.user, board)
     product = selectors.access_own_product(board, institution, pk)
     try:

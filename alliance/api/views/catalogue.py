@@ -3,7 +3,6 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics
-from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 
 from alliance import selectors, services
@@ -15,7 +14,6 @@ from alliance.models import (
     Product,
     ProductType,
 )
-from boards.kernel.api.permissions import NOT_FOUND
 from boards.kernel.api.rows import RowListMixin
 
 # --- 金融超市: public catalogue ----------------------------------------------------------------------
@@ -32,8 +30,6 @@ class CatalogueMixin:
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Product.objects.none()
-        if "alliance" not in self.request.board.setting("modules", []):
-            raise NotFound(NOT_FOUND)
         return selectors.catalogue(self.request.board)
 
 
