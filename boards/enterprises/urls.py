@@ -4,6 +4,7 @@ from django.urls import path
 
 from boards.enterprises.views import admission as views_admission
 from boards.enterprises.views import application_form as views_application_form
+from boards.enterprises.views import approvals as views_approvals
 from boards.enterprises.views import data_uses as views_data_uses
 from boards.enterprises.views import enterprise as views_enterprise
 from boards.enterprises.views import staff as views_staff
@@ -43,5 +44,6 @@ urlpatterns = module_urls("boards", [
          name="admission-institution"),
     path("<slug:board>/plans/<int:pk>/approve/<slug:body>/", views_admission.plan_approve,
          name="admission-approve"),
+    path("<slug:board>/plans/approvals/", views_approvals.plan_approvals, name="admission-approvals"),
     path("<slug:board>/publicity/", views_admission.publicity, name="admission-publicity"),
 ])

@@ -10,6 +10,7 @@ def ready() -> None:
     from boards.enterprises.services import admission, consent, custody, disclosure
     from boards.enterprises.signals import tier_changed
     from boards.enterprises.views import admission as views_admission
+    from boards.enterprises.views import approvals as views_approvals
     from boards.kernel.config import register_config_section, register_module
     from boards.kernel.datause import register_data_use
     from boards.kernel.models import Board, Role
@@ -41,6 +42,8 @@ def ready() -> None:
                    when=views_admission.bureau_of_a_prefecture)
     register_entry("代企业申报", "admission-bureau-file", roles=[Role.LOCAL_BUREAU], module="admission",
                    when=views_admission.bureau_of_a_prefecture)
+    register_entry("分层方案审定", "admission-approvals", roles=[Role.REGULATOR], module="admission",
+                   when=views_approvals.acts_for_an_approving_body)
     register_entry("服务企业的入板申请", "admission-institution", roles=[Role.INSTITUTION_USER],
                    module="admission", when=views_admission.files_for_enterprises)
     queues.register()

@@ -138,6 +138,7 @@ PROBES = {
     "admission-submit": Entry("application", roles=("enterprise_user",), writes=POST, get=False),
     "admission-publicity": Entry(roles=("enterprise_user",), public="the statutory publicity of admissions"),
     "admission-bureau": Entry(roles=("local_bureau",)),
+    "admission-approvals": Entry(roles=("regulator",)),
     "admission-bureau-file": Entry(roles=("local_bureau",), writes=POST),
     "admission-institution": Entry(roles=("institution_user",)),
     "admission-approve": Entry("plan", roles=("regulator",), writes=POST,
