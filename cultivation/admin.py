@@ -23,6 +23,7 @@ from cultivation.models import (
     ListingPath,
     OperationReport,
     ResearchVisit,
+    SatisfactionSurvey,
     Stage,
 )
 from cultivation.services import listing, reports, visits
@@ -264,3 +265,17 @@ class OperationReportAdmin(StepAdminMixin, ReadOnlyBoardAdmin):  # no steps: its
                 return redirect("admin:cultivation_operationreport_change", report.pk)
         return self.form_page(request, "报送专板运行情况", form,
                               reverse("admin:cultivation_operationreport_changelist"))
+
+
+# --- Satisfaction surveys ---------------------------------------------------------------------------
+
+
+@admin.register(SatisfactionSurvey)
+class SatisfactionSurveyAdmin(ReadOnlyBoardAdmin):
+    """Answered by the enterprises on their own page; staff read them here."""
+
+    module = "tracking_evaluation"
+    list_display = ["enterprise", "label", "institution", "delivered_on", "state", "score", "answered_at"]
+    list_filter = ["state", "score"]
+    search_fields = ["enterprise__name", "label", "comment"]
+    list_select_related = ["enterprise", "institution"]

@@ -20,8 +20,16 @@ class CultivationConfig(AppConfig):
         register_module("listing_cultivation", "上市培育")
         register_module("research_visits", "调研走访")
         register_module("operation_reports", "专板运行情况报送")
+        register_module("tracking_evaluation", "跟踪评价与满意度")
         register_config_section("cultivation", config.DEFAULT, config.validate)
         register_subjects(labels.SUBJECTS)
         register_labels(labels.LABELS)
-        register_entry("上市培育进度", "cultivation-pipeline",
-                       roles=[*STAFF_ROLES, Role.LOCAL_BUREAU, Role.REGULATOR], module="listing_cultivation")
+        readers = [*STAFF_ROLES, Role.LOCAL_BUREAU, Role.REGULATOR]
+        register_entry("上市培育进度", "cultivation-pipeline", roles=readers, module="listing_cultivation")
+        register_entry("跟踪评价", "cultivation-evaluation", roles=readers, module="tracking_evaluation")
+        register_entry("服务满意度评价", "cultivation-surveys", roles=[Role.ENTERPRISE_USER],
+                       module="tracking_evaluation")
+        from boards.kernel.signals import service_delivered
+        from cultivation.services.surveys import on_service_delivered
+
+        service_delivered.connect(on_service_delivered, dispatch_uid="cultivation_satisfaction_survey")

@@ -140,3 +140,37 @@ def seed_operation_reports(board, stdout):
         return
     report = reports.file_operation_report(board, period=period, actor=staff)
     stdout.write(f"{board.short_name}：{report}已报送 {report.filings.count()} 个监管机构")
+
+
+# --- Satisfaction surveys ----------------------------------------------------------------------------
+
+SCORES = [5, 4, 5, 3, 4, 5, 2, 4]
+COMMENTS = {2: "对接进度较慢，希望加快反馈。", 3: "服务内容较笼统。"}
+
+
+@demo_seeder(order=73)
+def seed_satisfaction(board, stdout):
+    """A survey for each service of the last year; seven in eight answered three days after it."""
+    from boards.enterprises.models import ServiceRecord
+    from cultivation.models import SatisfactionSurvey
+    from cultivation.services import surveys
+
+    if "tracking_evaluation" not in board.setting("modules", []):
+        return
+    today = timezone.localdate()
+    records = ServiceRecord.objects.filter(board=board, occurred_on__gte=today - dt.timedelta(days=365)) \
+        .select_related("enterprise").order_by("occurred_on", "pk")
+    for i, record in enumerate(records):
+        source = f"boards.servicerecord:{record.pk}"
+        survey = SatisfactionSurvey.objects.filter(board=board, source=source).first() or surveys.open_survey(
+            board, enterprise=record.enterprise, source=source, institution_id=record.institution_id,
+            label=f"{record.get_kind_display()}：{record.summary[:60]}", delivered_on=record.occurred_on)
+        answered_on = record.occurred_on + dt.timedelta(days=3)
+        if survey.state == "open" and i % 8 != 7 and answered_on <= today:
+            user = record.enterprise.users.first() or record.staff
+            score = SCORES[i % len(SCORES)]
+            surveys.answer_survey(survey, actor=user, score=score, comment=COMMENTS.get(score, ""),
+                                  at=dt.datetime.combine(answered_on, dt.time(10), tzinfo=SHANGHAI))
+    sent = SatisfactionSurvey.objects.filter(board=board)
+    answered = sent.filter(state="answered").count()
+    stdout.write(f"{board.short_name}：满意度调查 {sent.count()} 份，已评价 {answered} 份")

@@ -2,6 +2,7 @@
 
 SUBJECTS = {"cultivation.listing": "上市培育", "cultivation.visit": "调研走访",
             "cultivation.followup": "走访跟进事项", "cultivation.report": "专板运行情况报告",
+            "cultivation.survey": "满意度调查",
             "cultivation": "上市培育与运行评价"}
 
 LABELS = {
@@ -15,4 +16,7 @@ LABELS = {
     "cultivation.visit.recorded": "调研走访：登记走访情况",
     "cultivation.followup.completed": "走访跟进事项：办结",
     "cultivation.operation_report": "专板运行情况报告",
+    "cultivation.survey": "服务满意度评价邀请",
+    "cultivation.survey.opened": "满意度调查：发出",
+    "cultivation.survey.answered": "满意度调查：评价",
 }

@@ -9,7 +9,7 @@ from boards.kernel.access import STAFF_ROLES, membership_institution, require_ro
 from boards.kernel.models import Institution, InstitutionKind, Role
 from boards.kernel.participation import institutions_on
 from boards.kernel.providers import FederationDirectory, provider
-from cultivation.models import PATH, ListingPath, Stage
+from cultivation.models import PATH, ListingPath, SatisfactionSurvey, Stage
 
 PIPELINE_READERS = (*STAFF_ROLES, Role.LOCAL_BUREAU, Role.REGULATOR)
 
@@ -77,3 +77,13 @@ def pipeline(board) -> list[dict]:
     paths = list(ListingPath.objects.filter(board=board).select_related("enterprise", "securities_firm")
                  .order_by("enterprise__name"))
     return [{**row, "paths": [p for p in paths if p.stage == row["stage"]]} for row in pipeline_counts(board)]
+
+
+# --- Satisfaction surveys --------------------------------------------------------------------------
+
+
+def surveys_for(user, board) -> QuerySet:
+    """An enterprise user's surveys (of the enterprises they act for); anyone else 404."""
+    require_role(user, board, Role.ENTERPRISE_USER)
+    return SatisfactionSurvey.objects.filter(board=board, enterprise__users=user).select_related(
+        "enterprise", "institution")

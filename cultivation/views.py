@@ -1,18 +1,32 @@
-"""Pages under /<board>/cultivation/: the board's listing-cultivation pipeline (staff, bureaus,
-regulators), a path with its milestones, and its steps for staff and the serving securities firm.
-Another board's path, one the caller does not serve and a caller without the role all get 404."""
+"""Pages under /<board>/cultivation/: the board's listing-cultivation pipeline and the tracking
+evaluation (staff, bureaus, regulators), a path with its milestones and its steps for staff and the
+serving securities firm, and an enterprise's satisfaction surveys. Another board's row, one the
+caller does not serve or own and a caller without the role all get 404."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from boards.kernel.access import STAFF_ROLES, membership_institution, user_roles
+from boards.kernel.errors import DomainError
 from boards.kernel.models import Role
 from boards.kernel.steps import available
 from boards.kernel.steps.pages import step_page
 from cultivation import charts, selectors
+from cultivation.evaluation import year_evaluation
+from cultivation.models import SCORES
+from cultivation.services import surveys
 from cultivation.steps import LISTING_STEPS
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(label="评价", choices=SCORES, coerce=int, widget=forms.RadioSelect)
+    comment = forms.CharField(label="意见和建议", max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
 
 
 def _step_roles(user, board, path):
@@ -66,3 +80,49 @@ def path_step(request, board, pk, step):
                                                    kwargs={"board": board, "pk": path.pk, "step": name}),
                      context={"base_template": "base.html",
                               "breadcrumbs": [(done, str(path))]})
+
+
+# --- Tracking evaluation and satisfaction surveys ---------------------------------------------------
+
+
+@login_required
+def evaluation(request, board):
+    """840号 (二十三) 跟踪评价: the five indicators per quarter of a year, with their charts."""
+    selectors.access_pipeline(request.user, request.board)  # staff, bureaus and regulators
+    today = timezone.localdate()
+    raw = request.GET.get("year", "")
+    year, error = today.year, ""
+    if raw:
+        if raw.isdigit() and 2000 <= int(raw) <= today.year:
+            year = int(raw)
+        else:
+            error = f"年度「{raw[:10]}」无效，请填写 2000 至 {today.year} 之间的年份。"
+    context = {"year": year, "error": error, **year_evaluation(request.board, year, today)}
+    return render(request, "cultivation/evaluation.html", context, status=400 if error else 200)
+
+
+@login_required
+def my_surveys(request, board):
+    surveys = selectors.surveys_for(request.user, request.board).order_by("state", "-delivered_on", "-pk")
+    return render(request, "cultivation/surveys.html", {"surveys": surveys})
+
+
+@login_required
+def survey(request, board, pk):
+    item = get_object_or_404(selectors.surveys_for(request.user, request.board), pk=pk)
+    form = SurveyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                surveys.answer_survey(item, actor=request.user, score=int(form.cleaned_data["score"]),
+                                      comment=form.cleaned_data["comment"])
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, "感谢您的评价。")
+                return redirect("cultivation-surveys", board=board)
+        else:
+            status = 400
+    return render(request, "cultivation/survey.html", {"survey": item, "form": form}, status=status)

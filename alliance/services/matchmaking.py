@@ -31,6 +31,7 @@ from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
 from boards.kernel.locking import locked
 from boards.kernel.notifications import notify, notify_staff
+from boards.kernel.signals import service_delivered
 from boards.kernel.workflow import fire
 
 # --- Financing needs and the white list ----------------------------------------------------------
@@ -211,6 +212,12 @@ def move_matchmaking(matchmaking, step, *, actor, reason_category="", reason_tex
     if step in ("finance", "fail", "decline"):
         notify_staff(matchmaking.board, matchmaking, f"alliance.matchmaking.{matchmaking.state}",
                      f"{matchmaking}：{matchmaking.get_state_display()}", reason_text)
+    if step in ("finance", "fail"):  # a concluded matchmaking: the enterprise may be asked to rate it
+        transaction.on_commit(lambda: service_delivered.send(
+            sender=type(matchmaking), board_id=matchmaking.board_id, enterprise_id=matchmaking.enterprise_id,
+            source=f"alliance.matchmaking:{matchmaking.pk}",
+            label=f"融资对接（{matchmaking.institution.name}）：{matchmaking.get_state_display()}",
+            institution_id=matchmaking.institution_id, occurred_on=timezone.localdate()))
     return matchmaking
 
 

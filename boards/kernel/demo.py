@@ -49,7 +49,7 @@ BOARDS = [
         "regulators": [{"code": "jrb", "name": "自治区金融办"}, {"code": "kjt", "name": "自治区科技厅"}],
         "config": {"modules": ["boards", "admission", "custody", "disclosure", "reviews", "alliance",
                                "risksharing", "policies", "listing_cultivation", "research_visits",
-                               "operation_reports"]},
+                               "operation_reports", "tracking_evaluation"]},
         # Demo-only data below: not Board fields.
         "bureau_prefecture": "呼和浩特市",
         "role_institutions": {Role.EXCHANGE_STAFF: "NMGEX", Role.INSTITUTION_USER: "IMB",
@@ -74,7 +74,8 @@ BOARDS = [
                        {"code": "jrjg", "name": "自治区地方金融监管局"},
                        {"code": "zjj", "name": "新疆证监局"}],
         "config": {"modules": ["boards", "admission", "custody", "disclosure", "policies",
-                               "listing_cultivation", "research_visits", "operation_reports"],
+                               "listing_cultivation", "research_visits", "operation_reports",
+                               "tracking_evaluation"],
                    # No alliance here: any securities firm serving the board may serve a listing path.
                    "cultivation": {"securities_body": ""}},
         "bureau_prefecture": "乌鲁木齐市",

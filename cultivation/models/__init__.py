@@ -1,6 +1,7 @@
 """Models of the cultivation app: listing paths and their milestones, research visits and their
 follow-up actions, operation reports."""
 
+from cultivation.models.evaluation import SCORES, SatisfactionSurvey, SurveyState
 from cultivation.models.listing import (
     PATH,
     STAGE_DATES,
@@ -12,5 +13,6 @@ from cultivation.models.listing import (
 from cultivation.models.reports import OperationReport
 from cultivation.models.visits import ActionState, FollowUpAction, NeedKind, ResearchVisit, VisitState
 
-__all__ = ["PATH", "STAGE_DATES", "ActionState", "FollowUpAction", "ListingMilestone", "ListingPath",
-           "NeedKind", "OperationReport", "ResearchVisit", "Stage", "TargetMarket", "VisitState"]
+__all__ = ["PATH", "SCORES", "STAGE_DATES", "ActionState", "FollowUpAction", "ListingMilestone",
+           "ListingPath", "NeedKind", "OperationReport", "ResearchVisit", "SatisfactionSurvey", "Stage",
+           "SurveyState", "TargetMarket", "VisitState"]

@@ -30,7 +30,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 PLAN = {
     "nmg-kcb": ["seed_enterprise_registry", "seed_admission", "seed_custody_disclosure_consent",
                 "seed_alliance", "seed_reviews", "seed_risksharing", "seed_policies", "seed_cultivation",
-                "seed_research_visits", "seed_operation_reports"],
+                "seed_research_visits", "seed_operation_reports", "seed_satisfaction"],
     "jinzhong": ["seed_enterprise_registry", "seed_alliance", "seed_service_institutions"],
     "ordos": ["seed_enterprise_registry", "seed_policies"],
 }

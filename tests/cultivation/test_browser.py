@@ -159,3 +159,39 @@ def test_operation_report_journey(live_server, new_page, scene, celery_eager):
     pdf = Path(download.value.path()).read_bytes()
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
     assert "运行情况报告" in text and "在板企业共 2 家" in text
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_satisfaction_and_evaluation_journey(live_server, new_page, scene):
+    """A service is recorded; the enterprise follows the invitation on its workbench and rates it
+    (a missing score is refused next to the field first); the regulator opens the tracking evaluation
+    from the workbench and sees the satisfaction it makes."""
+    from boards.enterprises.services.registry import record_service
+
+    board, staff, enterprise = scene
+    owner = demo_user("nmg-kcb.enterprise", board, Role.ENTERPRISE_USER)
+    enterprise.users.add(owner)
+    with board_scope(board):
+        record_service(enterprise, kind="service", occurred_on=dt.date.today(), actor=staff,
+                       summary="组织参加北交所上市培训")  # committed: the survey opens after commit
+
+    page = login(new_page(), live_server, "nmg-kcb.enterprise", "/")
+    page.get_by_role("link", name="工作台", exact=True).click()
+    page.get_by_role("link", name="请评价：服务：组织参加北交所上市培训").click()
+    page.fill("#id_comment", "培训内容实用")
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.locator(".errorlist").first).to_contain_text("该字段是必填项")
+    expect(page.locator("#id_comment")).to_have_value("培训内容实用")
+    shot(page, "cultivation_survey_refused")
+    page.get_by_label("满意", exact=True).check()
+    page.get_by_role("button", name="提交评价").click()
+    expect(page.locator("#surveys")).to_contain_text("满意")
+    shot(page, "cultivation_surveys")
+
+    regulator = login(new_page(), live_server, "nmg-kcb.regulator", "/")
+    regulator.get_by_role("link", name="工作台", exact=True).click()
+    regulator.get_by_role("link", name="跟踪评价").first.click()
+    expect(regulator.locator("svg[data-chart]")).to_have_count(5)
+    expect(regulator.locator("#indicators")).to_contain_text("平均 4.00 分（80.0%）")
+    shot(regulator, "cultivation_evaluation")

@@ -105,6 +105,9 @@ PROBES = {
                               same=("noconsent",)),
     "cultivation-path-step": Entry("listing_path", roles=("institution_user",), same=("noconsent",),
                                    writes=POST, extra={"step": lambda v: "convert"}),
+    "cultivation-evaluation": Entry(roles=("enterprise_user", "institution_user", "regulator")),
+    "cultivation-surveys": Entry(roles=("enterprise_user",)),
+    "cultivation-survey": Entry("survey", roles=("enterprise_user",), writes=POST),
     # --- pages: risk sharing -------------------------------------------------------------------
     "risksharing:meetings": Entry(roles=("credit_enhancer",)),
     "risksharing:meeting": Entry("financing_case", roles=("credit_enhancer",), writes=POST),
@@ -359,4 +362,5 @@ CONTROLS = [
     ("api-listing-path-detail", "bank_user"),
     ("api-research-visit-detail", "bank_user"),
     ("api-keys", "bank_user"),
+    ("cultivation-survey", "enterprise_user"),
 ]

@@ -127,7 +127,7 @@ def build():
                                                         "reviews", "alliance", "risksharing", "policies",
                                                         "ordos_ledger", "service_institutions",
                                                         "listing_cultivation", "research_visits",
-                                                        "operation_reports"]}
+                                                        "operation_reports", "tracking_evaluation"]}
         w.board.save()
     v, board = SimpleNamespace(board=victim.board), victim.board
     v.staff, v.enterprise_user, v.institution = victim.staff, victim.enterprise_user, victim.institution
@@ -301,6 +301,10 @@ def build():
 
         OperationReport.objects.create(board=board, period="2025Q1", starts_on=dt.date(2025, 1, 1),
                                        ends_on=dt.date(2025, 3, 31), figures={"note": MARK}, filed_by=staff)
+        from cultivation.models import SatisfactionSurvey
+
+        v.survey = SatisfactionSurvey.objects.create(board=board, enterprise=v.listed, source="probe:1",
+                                                     label=f"{MARK}服务", delivered_on=dt.date(2025, 6, 1))
 
     # The remaining tenant tables, one row each, so the raw-SQL probe finds victim rows everywhere.
     with board_scope(board):

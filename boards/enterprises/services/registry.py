@@ -19,6 +19,7 @@ from boards.enterprises.models import (
 from boards.enterprises.signals import tier_changed
 from boards.kernel import evidence
 from boards.kernel.locking import locked
+from boards.kernel.signals import service_delivered
 
 
 @transaction.atomic
@@ -190,5 +191,11 @@ def record_service(enterprise, *, kind, occurred_on, summary, actor, institution
     enterprise = locked(enterprise)
     record = ServiceRecord(board=enterprise.board, enterprise=enterprise, kind=kind, occurred_on=occurred_on,
                            summary=summary, staff=actor, institution=institution)
-    return _save_new(record, "boards.enterprise.service_recorded", actor,
-                     ("kind", "occurred_on", "summary", "institution_id"))
+    record = _save_new(record, "boards.enterprise.service_recorded", actor,
+                       ("kind", "occurred_on", "summary", "institution_id"))
+    # The enterprise may be asked to rate it (satisfaction): whoever listens, after commit.
+    transaction.on_commit(lambda: service_delivered.send(
+        sender=ServiceRecord, board_id=record.board_id, enterprise_id=record.enterprise_id,
+        source=f"boards.servicerecord:{record.pk}", label=f"{record.get_kind_display()}：{summary[:60]}",
+        institution_id=record.institution_id, occurred_on=occurred_on))
+    return record
