@@ -156,8 +156,8 @@ class ShareRegisterAdmin(BoardScopedAdmin):
         tier = tier_names(obj.board).get(obj.enterprise.tier, "未分层")
         pct, required = custody.confirmed_pct(obj), custody.required_pct(obj.enterprise)
         state = "已达标" if custody.threshold_reached(obj) else "未达标"
-        return format_html("已确权 <strong>{}%</strong>，{}要求 ≥{}%：<strong>{}</strong>",
-                           f"{pct:.2f}", tier, required, state)
+        return format_html("已确权 <strong>{}%</strong>，达标要求 ≥{}%（{}）：<strong>{}</strong>",
+                           f"{pct:.2f}", required, tier, state)
 
     @admin.display(description="确权期限", ordering="due_at")
     def due(self, obj):
