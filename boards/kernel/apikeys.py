@@ -4,6 +4,7 @@ issues one from the command line. The full key is shown once, when it is created
 SHA-256 of its secret is stored (boards.kernel.api.authentication)."""
 
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -20,8 +21,6 @@ MAX_ACTIVE_KEYS = 10  # per institution and board: a leaked-key clean-up stays s
 def key_institution(user, board):
     """The institution ``user`` represents on ``board`` (institution user or credit enhancer);
     anyone else gets the same 404 as for a board that does not exist."""
-    from django.http import Http404
-
     institution = membership_institution(user, board, *INSTITUTION_ROLES)
     if institution is None:
         raise Http404("未找到该页面。")
