@@ -33,7 +33,7 @@ if [ -n "${REDIS_URL:-}" ]; then
 else
   $PY manage.py runperiodic &
 fi
-echo "Serving on http://$ADDRESS/  (demo accounts: README.md; Ctrl-C stops everything)"
+echo "Serving on http://$ADDRESS/  — log in as nmg-kcb.enterprise, nmg-kcb.staff, xj-zjtx.gxt … (password zhuanban-demo-2026; every account: README.md \"Who does what\"). Ctrl-C stops everything."
 $PY manage.py runserver --noreload "$ADDRESS" &
 # Whichever process ends first (normally the server) ends the run; the EXIT trap stops the rest.
 wait -n
