@@ -150,7 +150,8 @@ COMMENTS = {2: "对接进度较慢，希望加快反馈。", 3: "服务内容较
 
 @demo_seeder(order=73)
 def seed_satisfaction(board, stdout):
-    """A survey for each service of the last year; seven in eight answered three days after it."""
+    """A survey for each service since the start of last year (so both years' evaluations have
+    satisfaction figures); seven in eight answered three days after the service."""
     from boards.enterprises.models import ServiceRecord
     from cultivation.models import SatisfactionSurvey
     from cultivation.services import surveys
@@ -158,7 +159,7 @@ def seed_satisfaction(board, stdout):
     if "tracking_evaluation" not in board.setting("modules", []):
         return
     today = timezone.localdate()
-    records = ServiceRecord.objects.filter(board=board, occurred_on__gte=today - dt.timedelta(days=365)) \
+    records = ServiceRecord.objects.filter(board=board, occurred_on__gte=dt.date(today.year - 1, 1, 1)) \
         .select_related("enterprise").order_by("occurred_on", "pk")
     for i, record in enumerate(records):
         source = f"boards.servicerecord:{record.pk}"
