@@ -126,6 +126,13 @@ def real_worker(celery_queue):
 
 
 @pytest.fixture(autouse=True)
+def _rows_verified(settings):
+    """Every list served from values rows (boards.kernel.api.rows) is checked, in every test that
+    reads one, against what its serializer answers for the same objects."""
+    settings.API_ROWS_VERIFY = True
+
+
+@pytest.fixture(autouse=True)
 def _sessions_outlive_time_travel(settings):
     """Tests move the clock by days with a logged-in client (publicity periods, deadlines): the idle
     and absolute session expiry would log them out. tests/accounts/test_sessions.py sets the real

@@ -6,22 +6,17 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from alliance import selectors
-from boards.kernel.access import INSTITUTION_ROLES, membership_institution
+from boards.kernel.access import INSTITUTION_ROLES
 from boards.kernel.api.permissions import NOT_FOUND
-from boards.kernel.models import ApiKey
+from boards.kernel.api.permissions import caller_institution as kernel_caller_institution
 
 
 def caller_institution(request):
     """The institution the caller acts for on ``request.board`` (cached on the request)."""
-    if not hasattr(request, "_alliance_institution"):
-        if isinstance(request.auth, ApiKey):
-            institution = request.auth.institution
-        else:
-            institution = membership_institution(request.user, request.board, *INSTITUTION_ROLES)
-        request._alliance_institution = institution
-    if request._alliance_institution is None:
+    institution = kernel_caller_institution(request, *INSTITUTION_ROLES)
+    if institution is None:
         raise NotFound(NOT_FOUND)
-    return request._alliance_institution
+    return institution
 
 
 class AllianceMember(BasePermission):

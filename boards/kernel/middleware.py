@@ -7,15 +7,22 @@
 - anything else runs without a scope: tenant queries there raise.
 
 A URL of a module the board has not enabled answers 404 (boards.kernel.modules).
+
+A request with a board runs in one transaction (committed when the response is ready, rolled back
+on a 5xx answer): the RLS setting is local to it (boards.kernel.scoping), so it ends with the
+transaction, also behind PgBouncer in transaction mode, and the board lookup sets it in the same
+statement. Inner ``transaction.atomic`` blocks become savepoints; ``on_commit`` work runs after
+the request's commit, outside the scope (each callback opens the scope it needs).
 """
 
+from django.db import transaction
 from django.http import Http404
 from django.urls import Resolver404, resolve
 
 from boards.kernel.access import staff_boards
 from boards.kernel.models import Board
 from boards.kernel.modules import module_closed
-from boards.kernel.scoping import board_scope
+from boards.kernel.scoping import board_scope, rls_annotation
 
 ADMIN_BOARD_SESSION_KEY = "admin_board_id"
 
@@ -34,27 +41,39 @@ class BoardScopeMiddleware:
 
     def __call__(self, request):
         request.board = None
-        board, match = self._board_for(request)
-        if board is None:
-            return self.get_response(request)
-        if module_closed(board, match):
-            raise Http404("本专板未开通该功能。")
-        request.board = board
-        with board_scope(board):
-            return self.get_response(request)
-
-    def _board_for(self, request):
         try:
             match = resolve(request.path_info)
         except Resolver404:
-            return None, None
+            return self.get_response(request)
         slug = match.kwargs.get("board")
+        if not slug and not (match.namespace == "admin" or request.path_info.startswith("/admin/")):
+            return self.get_response(request)
+        outermost = not transaction.get_connection().in_atomic_block
+        # savepoint=False: no SAVEPOINT round trips when already inside a transaction (tests).
+        with transaction.atomic(savepoint=False):
+            board, rls_set = self._board_for(request, slug)
+            if board is None:
+                return self.get_response(request)
+            if module_closed(board, match):
+                raise Http404("本专板未开通该功能。")
+            request.board = board
+            with board_scope(board, rls_set=rls_set):
+                response = self.get_response(request)
+            if outermost and response.status_code >= 500:
+                transaction.set_rollback(True)
+            return response
+
+    def _board_for(self, request, slug):
+        """(board, whether the RLS setting is already set to it in this transaction)."""
         if slug:
-            board = Board.objects.filter(slug=slug, is_active=True).first()
+            boards = Board.objects.filter(slug=slug, is_active=True)
+            annotation = rls_annotation()
+            if annotation is not None:
+                boards = boards.annotate(zb_rls=annotation)
+            board = boards.first()
             if board is None:
                 raise Http404("没有这个专板。")
-            return board, match
-        if match.namespace == "admin" or request.path_info.startswith("/admin/"):
-            if request.user.is_authenticated:
-                return admin_board(request), match
-        return None, match
+            return board, annotation is not None
+        if request.user.is_authenticated:
+            return admin_board(request), False
+        return None, False

@@ -2,16 +2,22 @@
 
 Invariants:
 - every tenant-owned model's default manager raises ScopeError outside a scope;
-- ``board_scope`` sets ``app.board_ids`` on the connection for the duration of the scope and
-  restores the previous value on exit, so RLS beneath the ORM sees the same boards;
-- the setting is cleared when a connection is created and at the start of every request and
-  task, so a persistent connection never carries a board from one unit of work to the next.
+- ``board_scope`` sets ``app.board_ids`` for the duration of the scope and restores the previous
+  value on exit, so RLS beneath the ORM sees the same boards;
+- inside a transaction (every board request runs in one, boards.kernel.middleware) the setting is
+  local to that transaction (``set_config(..., true)``): it ends with the COMMIT or ROLLBACK, so it
+  cannot leak to the next transaction on the same server connection, even behind a pooler in
+  transaction mode (PgBouncer), and needs no reset round trip;
+- outside a transaction (tasks, commands) it is set on the session and cleared on exit; a session
+  setting still on the connection is cleared when the connection is created and when a request
+  starts, so a persistent connection never carries a board from one unit of work to the next.
 """
 
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.models.expressions import RawSQL
 from django_scopes import get_scope, scope, scopes_disabled  # noqa: F401  (re-exported)
 
 RLS_SETTING = "app.board_ids"
@@ -32,13 +38,27 @@ def _board_ids(boards):
 
 
 def set_rls_boards(ids, conn=None):
-    """Set the RLS board list on the connection (no-op on SQLite)."""
+    """Set the RLS board list on the connection (no-op on SQLite): for the current transaction
+    when one is open, else on the session (remembered, so that a request start clears it)."""
     conn = conn or connection
     if conn.vendor != "postgresql":
         return
     value = ",".join(str(i) for i in ids)
+    local = conn.in_atomic_block
     with conn.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, false)", [RLS_SETTING, value])
+        cursor.execute("SELECT set_config(%s, %s, %s)", [RLS_SETTING, value, local])
+    if not local:
+        conn.zb_session_boards = value
+
+
+def rls_annotation(conn=None):
+    """An annotation for a query of the Board table that also sets the RLS setting to the board
+    it finds, for the current transaction: the board lookup and the setting in one statement
+    (boards.kernel.middleware). None where there is no RLS (SQLite) or no transaction."""
+    conn = conn or connection
+    if conn.vendor != "postgresql" or not conn.in_atomic_block:
+        return None
+    return RawSQL('set_config(%s, "boards_board"."id"::text, true)', [RLS_SETTING])
 
 
 def current_rls_boards(conn=None):
@@ -64,13 +84,16 @@ def reset_rls(conn=None):
 
 
 @contextmanager
-def board_scope(boards):
-    """Open the tenant scope for one board or a list of boards."""
+def board_scope(boards, *, rls_set=False):
+    """Open the tenant scope for one board or a list of boards. ``rls_set``: the caller has
+    already set the RLS setting to exactly these boards in the current transaction
+    (``rls_annotation``)."""
     ids = _board_ids(boards)
     previous = get_scope()
     previous_ids = previous.get("board") if previous.get("_enabled", True) else None
     with scope(board=ids):
-        set_rls_boards(ids)
+        if not rls_set:
+            set_rls_boards(ids)
         try:
             yield ids
         finally:
@@ -79,16 +102,21 @@ def board_scope(boards):
                     set_rls_boards(previous_ids)
                 except DatabaseError:
                     pass
-            else:
+            elif not connection.in_atomic_block or not rls_set:
                 reset_rls()
+            # else: the transaction-local setting ends with the request's transaction.
 
 
 def on_connection_created(sender, connection, **kwargs):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT set_config(%s, '', false)", [RLS_SETTING])
+        connection.zb_session_boards = ""
 
 
 def on_request_started(sender, **kwargs):
-    if getattr(settings, "IS_POSTGRES", False) and connection.connection is not None:
+    # Only a session setting left on the connection needs clearing (the request's own settings
+    # are transaction-local): no round trip for a clean connection.
+    if (getattr(settings, "IS_POSTGRES", False) and connection.connection is not None
+            and getattr(connection, "zb_session_boards", "")):
         reset_rls()

@@ -13,10 +13,12 @@ from boards.enterprises.models import Enterprise
 from boards.enterprises.tiers import tier_names
 from boards.kernel.access import STAFF_ROLES, membership_institution
 from boards.kernel.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.api.rows import Computed, RowListMixin, steps_field
 from boards.kernel.models import Role
 from boards.kernel.steps.api import StepEndpointMixin, step_schema
 from policies import selectors, services
 from policies.api import serializers as s
+from policies.matching import describe
 from policies.models import Award, GuaranteeClaim, Policy
 from policies.services import GUARANTEE_KINDS
 from policies.steps import AWARD_STEPS, CLAIM_STEPS
@@ -37,8 +39,14 @@ class PoliciesView(BoardScopedViewMixin):
         selectors.require_module(request.board, "policies")
 
 
-class PolicyList(PoliciesView, generics.ListAPIView):
+class PolicyList(RowListMixin, PoliciesView, generics.ListAPIView):
     """The board's policy catalogue: source, validity, eligibility conditions, benefit."""
+
+    row_fields = {"condition_texts": Computed(("conditions",), lambda row, context: [
+        describe(condition, context["tier_names"]) for condition in row["conditions"]])}
+
+    def row_context(self, values):
+        return {"tier_names": tier_names(self.request.board)}
 
     model = Policy
     serializer_class = s.PolicySerializer
@@ -86,7 +94,7 @@ class AwardsView(PoliciesView):
         return {**super().get_serializer_context(), "staff": _is_staff(self.request)}
 
 
-class AwardList(AwardsView, generics.ListCreateAPIView):
+class AwardList(RowListMixin, AwardsView, generics.ListCreateAPIView):
     """Awards the caller sees (staff: all; an enterprise user: its own). POST applies for a
     policy (staff for any enterprise, an enterprise user for its own): 409 when a live award
     of the policy exists for the period."""
@@ -94,6 +102,10 @@ class AwardList(AwardsView, generics.ListCreateAPIView):
     permission_classes = [board_role_permission(*ENTERPRISE_ROLES)]
     filterset_fields = ["state", "year", "period"]
     ordering_fields = ["applied_at", "amount"]
+    row_fields = {"allowed_steps": steps_field(Award, AWARD_STEPS, shown=lambda context: context["staff"])}
+
+    def row_context(self, values):
+        return {"staff": _is_staff(self.request)}
 
     @extend_schema(operation_id="policies_awards_apply", request=s.ApplySerializer,
                    responses={201: s.AwardSerializer})

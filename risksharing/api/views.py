@@ -6,12 +6,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 
-from boards.kernel.access import membership_institution
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission
+from boards.kernel.api.permissions import caller_institution as kernel_caller_institution
 from boards.kernel.api.serializers import ErrorSerializer
 from boards.kernel.errors import Conflict
 from boards.kernel.filings import pdf_response
-from boards.kernel.models import ApiKey, FilingState, Role
+from boards.kernel.models import FilingState, Role
 from boards.kernel.steps import serializer_for
 from boards.kernel.steps.api import StepEndpointMixin
 from risksharing import selectors
@@ -21,9 +21,7 @@ from risksharing.steps import FUNDER_STEPS, AnswerForm
 
 
 def caller_institution(request):
-    if isinstance(request.auth, ApiKey):
-        return request.auth.institution
-    return membership_institution(request.user, request.board, Role.INSTITUTION_USER)
+    return kernel_caller_institution(request, Role.INSTITUTION_USER)
 
 
 class FunderCaseMixin(BoardScopedViewMixin):

@@ -15,7 +15,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from rest_framework.request import Request
 
-from alliance.models import Product, ProductType
+from alliance.models import FinancingNeed, Matchmaking, MatchState, NeedState, Product, ProductType
+from alliance.steps import MATCH_STEPS
 from boards.enterprises.models import (
     DataCategory,
     DataConsent,
@@ -28,6 +29,11 @@ from boards.enterprises.models import (
 from boards.enterprises.services.consent import in_force
 from boards.enterprises.tiers import tier_names
 from boards.kernel.api.authentication import ApiKeyAuthentication
+from boards.kernel.models import Filing, FilingState, Notification
+from boards.kernel.steps import available
+from policies.matching import describe
+from policies.models import Award, AwardState, Policy
+from policies.steps import AWARD_STEPS
 
 PRODUCT_FIELDS = ("id", "institution__code", "institution__name", "institution__kind", "name", "product_type",
                   "description", "amount_min", "amount_max", "rate_min", "rate_max", "term_min_months",
@@ -74,15 +80,18 @@ def unauthorized():
 
 # --- Enterprises ------------------------------------------------------------------------------------
 
-def enterprises(request, board):
+def enterprises(request, board, pushed=False):
     key = api_key(request)
     if key is None:
         return unauthorized()
     now = timezone.now()
     grants = DataConsent.objects.filter(in_force(now),
                                         Q(institution=key.institution_id) | Q(institution=None))
-    page = list(Enterprise.objects.filter(board=request.board, pk__in=grants.values("enterprise_id"))
-                .order_by("name", "id")
+    rows = Enterprise.objects.filter(board=request.board, pk__in=grants.values("enterprise_id"))
+    if pushed:
+        rows = rows.filter(pk__in=Matchmaking.objects.filter(institution=key.institution_id)
+                           .values("enterprise_id"))
+    page = list(rows.order_by("name", "id")
                 .values("id", "name", "credit_code", "prefecture", "industry", "tier")[:page_size(request)])
     ids = [row["id"] for row in page]
     consented = {}
@@ -169,3 +178,166 @@ def catalogue(request, board):
     from alliance import selectors
 
     return _products(request, selectors.catalogue(request.board))
+
+
+def pushed_enterprises(request, board):
+    return enterprises(request, board, pushed=True)
+
+
+# --- The alliance's matchmakings and white list ------------------------------------------------------
+
+def labels(choices):
+    return {value: str(label) for value, label in choices}
+
+
+def consenting(institution_id, enterprise_ids):
+    """The ids of ``enterprise_ids`` with a consent in force for the institution (or for all members)."""
+    now = timezone.now()
+    grants = DataConsent.objects.filter(in_force(now), Q(institution=institution_id) | Q(institution=None),
+                                        enterprise_id__in=enterprise_ids)
+    return set(grants.values_list("enterprise_id", flat=True))
+
+
+def matchmakings(request, board):
+    key = api_key(request)
+    if key is None:
+        return unauthorized()
+    names = ["id", "enterprise_id", "enterprise__name", "need_id", "need__amount", "need__term_months",
+             "need__summary", "state", "match_reasons", "reason_category", "reason_text", "failed_from",
+             "value_report_requested_at", "value_report_id", "financed_amount", "financed_instrument",
+             "financed_on", "is_case", "pushed_at", "updated_at"]
+    columns = [f.attname for f in Matchmaking._meta.concrete_fields]
+    page = list(Matchmaking.objects.filter(board=request.board, institution=key.institution_id)
+                .order_by("-pushed_at", "-id").values(*dict.fromkeys(names + columns))[:page_size(request)])
+    consents = consenting(key.institution_id, [row["enterprise_id"] for row in page])
+    states = labels(MatchState.choices)
+    results = []
+    for row in page:
+        steps = available(MATCH_STEPS, Matchmaking(**{name: row[name] for name in columns}))
+        results.append({
+            "id": row["id"], "enterprise": row["enterprise_id"],
+            "enterprise_name": row["enterprise__name"] if row["enterprise_id"] in consents else None,
+            "need": None if row["need_id"] is None else {
+                "id": row["need_id"], "amount": money(row["need__amount"]),
+                "term_months": row["need__term_months"], "summary": row["need__summary"]},
+            "state": row["state"], "state_name": states[row["state"]], "allowed_steps": sorted(steps),
+            "match_reasons": row["match_reasons"], "reason_category": row["reason_category"],
+            "reason_text": row["reason_text"], "failed_from": row["failed_from"],
+            "value_report_requested_at": iso(row["value_report_requested_at"]),
+            "value_report_ready": row["value_report_id"] is not None,
+            "financed_amount": money(row["financed_amount"]),
+            "financed_instrument": row["financed_instrument"], "financed_on": day(row["financed_on"]),
+            "is_case": row["is_case"], "pushed_at": iso(row["pushed_at"]),
+            "updated_at": iso(row["updated_at"])})
+    return answer(results)
+
+
+def financing_needs(request, board):
+    key = api_key(request)
+    if key is None:
+        return unauthorized()
+    page = list(FinancingNeed.objects.filter(board=request.board, state=NeedState.WHITELISTED)
+                .order_by("-curated_at", "-id")
+                .values("id", "enterprise_id", "enterprise__name", "enterprise__industry", "enterprise__tier",
+                        "amount", "term_months", "product_types", "summary", "curated_at")
+                [:page_size(request)])
+    consents = consenting(key.institution_id, [row["enterprise_id"] for row in page])
+    return answer([{
+        "id": row["id"], "enterprise": row["enterprise_id"] if row["enterprise_id"] in consents else None,
+        "enterprise_name": row["enterprise__name"] if row["enterprise_id"] in consents else None,
+        "industry": row["enterprise__industry"], "tier": row["enterprise__tier"],
+        "amount": money(row["amount"]),
+        "term_months": row["term_months"], "product_types": row["product_types"], "summary": row["summary"],
+        "whitelisted_at": iso(row["curated_at"])} for row in page])
+
+
+# --- Policies, awards, filings, notifications --------------------------------------------------------
+
+def session_user(request):
+    """The logged-in user of a session request (the session and user lookups Django makes)."""
+    return request.user if request.user.is_authenticated else None
+
+
+def policies(request, board):
+    key = api_key(request)
+    if key is None:
+        return unauthorized()
+    tiers = tier_names(request.board)
+    names = {name: labels(Policy._meta.get_field(name).choices)
+             for name in ("beneficiary", "benefit_kind", "recurrence")}
+    results = []
+    for row in Policy.objects.filter(board=request.board, is_active=True).order_by("code").values(
+            "code", "title", "summary", "source_document", "document_number", "source_clause",
+            "issuing_bodies",
+            "responsible_units", "valid_from", "valid_until", "beneficiary", "conditions", "benefit_kind",
+            "amount", "formula", "cap", "recurrence", "auto_propose", "parameters")[:page_size(request)]:
+        results.append({
+            "code": row["code"], "title": row["title"], "summary": row["summary"],
+            "source_document": row["source_document"], "document_number": row["document_number"],
+            "source_clause": row["source_clause"], "issuing_bodies": row["issuing_bodies"],
+            "responsible_units": row["responsible_units"], "valid_from": day(row["valid_from"]),
+            "valid_until": day(row["valid_until"]), "beneficiary": row["beneficiary"],
+            "beneficiary_display": names["beneficiary"][row["beneficiary"]], "conditions": row["conditions"],
+            "condition_texts": [describe(condition, tiers) for condition in row["conditions"]],
+            "benefit_kind": row["benefit_kind"],
+            "benefit_kind_display": names["benefit_kind"][row["benefit_kind"]],
+            "amount": money(row["amount"]), "formula": row["formula"], "cap": money(row["cap"]),
+            "recurrence": row["recurrence"], "recurrence_display": names["recurrence"][row["recurrence"]],
+            "auto_propose": row["auto_propose"], "parameters": row["parameters"]})
+    return answer(results)
+
+
+def awards(request, board):
+    # Staff (the bench's session caller) see every award with its allowed steps.
+    if session_user(request) is None:
+        return unauthorized()
+    columns = [f.attname for f in Award._meta.concrete_fields]
+    states = labels(AwardState.choices)
+    results = []
+    for row in Award.objects.filter(board=request.board).order_by("-applied_at", "-pk").values(
+            *columns, "policy__code", "policy__title", "enterprise__name")[:page_size(request)]:
+        steps = available(AWARD_STEPS, Award(**{name: row[name] for name in columns}))
+        results.append({
+            "id": row["id"], "policy": row["policy__code"], "policy_title": row["policy__title"],
+            "enterprise": row["enterprise_id"], "enterprise_name": row["enterprise__name"],
+            "period": row["period"], "state": row["state"], "state_display": states[row["state"]],
+            "amount": money(row["amount"]), "reasons": row["reasons"],
+            "proposed_automatically": row["proposed_automatically"], "source": row["source"],
+            "applied_at": iso(row["applied_at"]), "verified_at": iso(row["verified_at"]),
+            "approved_at": iso(row["approved_at"]), "year": row["year"],
+            "disbursed_at": iso(row["disbursed_at"]),
+            "payment_reference": row["payment_reference"], "rejected_at": iso(row["rejected_at"]),
+            "rejection_reason": row["rejection_reason"], "allowed_steps": sorted(steps)})
+    return answer(results)
+
+
+def filings(request, board):
+    if session_user(request) is None:
+        return unauthorized()
+    slug = request.board.slug
+    results = []
+    for row in Filing.objects.filter(board=request.board).order_by("-year", "-sequence").values(
+            "id", "number", "year", "sequence", "kind", "addressee", "subject", "subject_type", "subject_id",
+            "state", "sha256", "created_at", "rendered_at")[:page_size(request)]:
+        results.append({
+            "id": row["id"], "number": row["number"], "year": row["year"], "sequence": row["sequence"],
+            "kind": row["kind"], "addressee": row["addressee"],
+            "addressee_name": request.board.regulator_name(row["addressee"]), "subject": row["subject"],
+            "subject_type": row["subject_type"], "subject_id": row["subject_id"], "state": row["state"],
+            "sha256": row["sha256"], "created_at": iso(row["created_at"]),
+            "rendered_at": iso(row["rendered_at"]),
+            "download_url": f"/api/v1/{slug}/filings/{row['id']}/download/"
+            if row["state"] == FilingState.RENDERED else None})
+    return answer(results)
+
+
+def notifications(request, board):
+    key = api_key(request)
+    if key is None:
+        return unauthorized()
+    rows = Notification.objects.filter(board=request.board, user=key.user_id).order_by("-created_at").values(
+        "id", "verb", "title", "body", "url", "created_at", "read_at")[:page_size(request)]
+    return answer([{**row, "created_at": iso(row["created_at"]), "read_at": iso(row["read_at"])}
+                   for row in rows])
+
+

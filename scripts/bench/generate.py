@@ -257,6 +257,7 @@ class World:
     other: Institution
     deadline_board: Board
     rows: dict
+    staff: object = None  # exchange staff on both enterprise boards (the filings and awards lists)
 
 
 @transaction.atomic
@@ -276,6 +277,8 @@ def build(small_size=1000, large_size=100_000, products_per_institution=300, dea
         written = enterprises(board, size, institution=bank, other_institution=other, granted_by=staff)
         written["product"] = products(board, bank, products_per_institution)
         written["product"] += products(board, other, products_per_institution // 3, seed=3)
+        if name == "small":
+            written["lists"] = lists(callers[name], staff)
         rows[name] = written
         log(f"  {board.slug}: {written}")
     deadline_board = make_board("bench-deadlines")
@@ -283,4 +286,58 @@ def build(small_size=1000, large_size=100_000, products_per_institution=300, dea
     rows["deadlines"] = deadlines(deadline_board, deadline_count, due=deadline_due)
     log(f"  {deadline_board.slug}: {rows['deadlines']} open deadlines, {deadline_due} due")
     transaction.on_commit(analyze)  # as the owner, which needs a login outside the transaction
-    return World(callers["small"], callers["large"], other, deadline_board, rows)
+    return World(callers["small"], callers["large"], other, deadline_board, rows, staff)
+
+
+@transaction.atomic
+def lists(caller, staff, count=600):
+    """What the other list endpoints show on ``caller``'s board: matchmakings (the pushed enterprises)
+    and white-listed financing needs of the first ``count`` enterprises, policies and awards,
+    filings, and ``count`` notifications each for the institution user and for staff."""
+    from alliance.models import FinancingNeed, Matchmaking, MatchState, NeedState
+    from boards.kernel.models import Filing, FilingState, Notification
+    from policies.models import Award, AwardState, Policy
+
+    board, now = caller.board, _now()
+    modules = sorted({*board.setting("modules", []), "alliance", "policies"})
+    board.config = {**board.config, "modules": modules}
+    board.save(update_fields=["config"])
+    with board_scope(board):
+        ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True)[:count])
+        needs = FinancingNeed.objects.bulk_create(
+            FinancingNeed(board=board, enterprise_id=pk, amount=3_000_000 + i, use="研发投入", term_months=12,
+                          product_types=["credit_loan"], summary="某稀土新材料企业，拟融资用于扩产。",
+                          state=NeedState.WHITELISTED, curated_at=now - dt.timedelta(minutes=i))
+            for i, pk in enumerate(ids))
+        states = [MatchState.PUSHED, MatchState.INTERESTED, MatchState.DEEP_ENGAGEMENT, MatchState.FINANCED]
+        Matchmaking.objects.bulk_create(
+            Matchmaking(board=board, institution=caller.institution, enterprise_id=pk,
+                        need=needs[i] if i % 2 else None, state=states[i % 4],
+                        financed_amount=1_000_000 if states[i % 4] == MatchState.FINANCED else None,
+                        match_reasons=[{"criterion": "industry", "met": True, "reason": "行业匹配"}],
+                        pushed_at=now - dt.timedelta(minutes=i))
+            for i, pk in enumerate(ids))
+        policies = Policy.objects.bulk_create(
+            Policy(board=board, code=f"bench-{i:04d}", title=f"压测政策{i}", summary="压测政策内容",
+                   source_document="压测文件", document_number=f"压测〔2026〕{i}号", payer="kjt",
+                   issuing_bodies=["科技厅"], valid_from=dt.date(2025, 1, 1), beneficiary="enterprise",
+                   benefit_kind="fixed", amount=300_000, recurrence="one_time",
+                   conditions=[{"type": "qualification", "kinds": ["high_tech"]}])
+            for i in range(count // 2))
+        award_states = [AwardState.APPLIED, AwardState.VERIFIED, AwardState.APPROVED, AwardState.REJECTED]
+        Award.objects.bulk_create(
+            Award(board=board, policy=policies[i % len(policies)], enterprise_id=pk,
+                  state=award_states[i % 4], applied_at=now - dt.timedelta(minutes=i),
+                  reasons=[{"condition": "高新技术企业", "met": True}])
+            for i, pk in enumerate(ids))
+        Filing.objects.bulk_create(
+            Filing(board=board, year=2026, sequence=i + 1, number=f"BENCH-2026-{i + 1:04d}",
+                   kind="quarterly", addressee="jrb", subject=f"压测报备{i}", template_name="bench.html",
+                   context={}, state=FilingState.RENDERED if i % 2 else FilingState.QUEUED,
+                   sha256="0" * 64 if i % 2 else "")
+            for i in range(count))
+        Notification.objects.bulk_create(
+            Notification(board=board, user=user, verb="bench.notice", title=f"压测通知{i}", body="压测内容",
+                         url="/", created_at=now - dt.timedelta(minutes=i))
+            for user in (caller.user, staff) for i in range(count))
+    return count

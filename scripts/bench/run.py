@@ -40,28 +40,66 @@ def log(message):
     print(message, file=sys.stderr, flush=True)
 
 
-def endpoints(caller):
-    """(label, app path, floor path, needs key) of the measured list endpoints on caller's board."""
+def endpoints(world, caller=None):
+    """(label, app path, floor path, request headers) of the measured list endpoints on the board of
+    ``caller`` (the small board's institution by default): the institution lists with its API key,
+    the staff lists (filings, awards) with a staff session, the catalogue without either."""
+    caller = caller or world.small
     slug = caller.board.slug
+    key = {"Authorization": caller.header}
+    staff = {"Cookie": f"sessionid={staff_session(world)}"}
+    api, floor = f"/api/v1/{slug}/", f"/bench-floor/{slug}/"
     return [
-        ("enterprises", f"/api/v1/{slug}/enterprises/", f"/bench-floor/{slug}/enterprises/", True),
-        ("alliance/products", f"/api/v1/{slug}/alliance/products/", f"/bench-floor/{slug}/products/", True),
-        ("alliance/catalogue", f"/api/v1/{slug}/alliance/catalogue/", f"/bench-floor/{slug}/catalogue/",
-         False),
+        ("enterprises", f"{api}enterprises/", f"{floor}enterprises/", key),
+        ("alliance/pushed-enterprises", f"{api}alliance/pushed-enterprises/", f"{floor}pushed-enterprises/",
+         key),
+        ("alliance/products", f"{api}alliance/products/", f"{floor}products/", key),
+        ("alliance/catalogue", f"{api}alliance/catalogue/", f"{floor}catalogue/", {}),
+        ("alliance/matchmakings", f"{api}alliance/matchmakings/", f"{floor}matchmakings/", key),
+        ("alliance/financing-needs", f"{api}alliance/financing-needs/", f"{floor}financing-needs/", key),
+        ("policies", f"{api}policies/", f"{floor}policies/", key),
+        ("policies/awards", f"{api}policies/awards/", f"{floor}awards/", staff),
+        ("filings", f"{api}filings/", f"{floor}filings/", staff),
+        ("notifications", f"{api}notifications/", f"{floor}notifications/", key),
     ]
+
+
+_SESSIONS = {}
+
+
+def staff_session(world):
+    """A logged-in staff session (second factor verified with a TOTP device, as staff must), kept in
+    the cache both this process and gunicorn use; the session id for wrk's Cookie header."""
+    if world.staff.pk not in _SESSIONS:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=world.staff, name="bench", confirmed=True)
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(world.staff)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        _SESSIONS[world.staff.pk] = session.session_key
+    return _SESSIONS[world.staff.pk]
+
+
+def django_headers(headers):
+    return {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
 
 
 # --- wrk ------------------------------------------------------------------------------------------
 
-def wrk(url, header, duration, threads, connections, warmup=3):
+def wrk(url, headers, duration, threads, connections, warmup=3):
     # --timeout 30s: a slow answer is a latency to report, not a dropped request.
     base = ["wrk", f"-t{threads}", f"-c{connections}", "--timeout", "30s", "--latency", "-s", str(LUA)]
-    if header:
-        base += ["-H", f"Authorization: {header}"]
-    subprocess.run([*base, "-d", f"{warmup}s", url], check=True, capture_output=True, text=True)
+    headers = ({"Authorization": headers} if isinstance(headers, str) else headers) or {}
+    for name, value in headers.items():
+        base += ["-H", f"{name}: {value}"]
+    if warmup:
+        subprocess.run([*base, "-d", f"{warmup}s", url], check=True, capture_output=True, text=True)
     # Sync workers still serve the requests wrk abandoned at the end of the warm-up; one request
     # queued behind them returns once they are done, so the measured run starts on an idle server.
-    drain = urllib.request.Request(url, headers={"Authorization": header} if header else {})
+    drain = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(drain, timeout=300) as response:
         response.read()
     out = subprocess.run([*base, "-d", f"{duration}s", url], check=True, capture_output=True,
@@ -74,6 +112,15 @@ def wrk(url, header, duration, threads, connections, warmup=3):
     if non2xx or errors or not requests:
         raise RuntimeError(f"{url}: {non2xx} non-2xx answers and {errors} socket errors of {requests}")
     return {"rps": rps, "p50": p50, "p95": p95, "requests": requests}
+
+
+def runs(point, times):
+    """``times`` runs of a throughput point: the median of each figure, with the runs' min and max."""
+    results = [point() for _ in range(times)]
+    summary = {key: statistics.median(r[key] for r in results) for key in ("rps", "p50", "p95")}
+    summary["min"], summary["max"] = min(r["rps"] for r in results), max(r["rps"] for r in results)
+    summary["runs"] = [r["rps"] for r in results]
+    return summary
 
 
 # --- phases ---------------------------------------------------------------------------------------
@@ -90,15 +137,15 @@ def same_results(client, label, path, floor, headers):
         raise RuntimeError(f"{label}: the floor's results differ from the endpoint's (or are empty)")
 
 
-def query_counts(caller, sizes=(10, 50, 200)):
+def query_counts(world, sizes=(10, 50, 200)):
     """Statements per request, in-process (Django test client, same settings and middleware), after
     one warm-up request (which also checks that the floor answers the same results). Returns
     {endpoint: {page size: (all statements, data queries)}}, where data queries leave out
     transaction control and the RLS ``set_config`` calls."""
     client = Client(HTTP_HOST="127.0.0.1")
     result = {}
-    for label, path, floor, needs_key in endpoints(caller):
-        headers = {"HTTP_AUTHORIZATION": caller.header} if needs_key else {}
+    for label, path, floor, headers in endpoints(world):
+        headers = django_headers(headers)
         same_results(client, label, path, floor, headers)
         counts = []
         for size in sizes:
@@ -116,16 +163,25 @@ def query_counts(caller, sizes=(10, 50, 200)):
     return result
 
 
-def throughput(world, base_url, duration, threads, connections):
+def throughput(world, base_url, duration, threads, connections, times=5):
+    """Each endpoint and its floor: one warm-up each, then ``times`` runs alternating endpoint and
+    floor (so that a change of machine load hits both), medians with min-max."""
     result = {}
-    for label, path, floor, needs_key in endpoints(world.small):
-        header = world.small.header if needs_key else None
-        app = wrk(base_url + path, header, duration, threads, connections)
-        ref = wrk(base_url + floor, header, duration, threads, connections)
+    for label, path, floor, headers in endpoints(world):
+        for url in (base_url + path, base_url + floor):
+            wrk(url, headers, 2, threads, connections, warmup=0)
+        pairs = [(wrk(base_url + path, headers, duration, threads, connections, warmup=0),
+                  wrk(base_url + floor, headers, duration, threads, connections, warmup=0))
+                 for _ in range(times)]
+        app, ref = (runs(iter([pair[i] for pair in pairs]).__next__, times) for i in (0, 1))
         result[label] = (app, ref)
-        log(f"  {label}: app {app['rps']:.0f} req/s, floor {ref['rps']:.0f} req/s")
-    path = endpoints(world.large)[0][1]
-    result["enterprises-large"] = wrk(base_url + path, world.large.header, duration, threads, connections)
+        log(f"  {label}: app {app['rps']:.0f} req/s ({app['min']:.0f}–{app['max']:.0f}), "
+            f"floor {ref['rps']:.0f} req/s ({ref['min']:.0f}–{ref['max']:.0f}), "
+            f"{app['rps'] / ref['rps']:.0%}; load {open('/proc/loadavg').read().split()[0]}")
+    path = endpoints(world, world.large)[0][1]
+    large = {"Authorization": world.large.header}
+    result["enterprises-large"] = runs(lambda: wrk(base_url + path, large, duration, threads, connections),
+                                       times)
     log(f"  enterprises at {world.rows['large']['enterprise']}: {result['enterprises-large']}")
     return result
 
@@ -139,7 +195,7 @@ def evidence_phase(world, base_url, duration, threads, leaves):
     log(f"  appends/s: queued {result['queued']:.0f}, locking head {result['locking']:.0f}")
     running = bench_evidence.Sequencer(world.small.board)
     running.start()
-    _, path, floor, _ = endpoints(world.small)[0]
+    _, path, floor, _ = endpoints(world)[0]
     app = wrk(base_url + path, world.small.header, duration, threads, 64)
     bare = wrk(f"{base_url}/bench-noevidence/{world.small.board.slug}/enterprises/", world.small.header,
                duration, threads, 64)
@@ -343,7 +399,8 @@ def main():
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
     parser.add_argument("--evidence-leaves", type=int,
                         default=int(os.environ.get("BENCH_EVIDENCE_LEAVES", 1_000_000)))
-    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""), help="evidence: that phase only")
+    parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
+                        help="evidence or lists: that phase only")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "latest.md"))
     args = parser.parse_args()
     started = time.perf_counter()
@@ -355,13 +412,20 @@ def main():
                            deadline_due=args.due, log=log)
     generated = time.perf_counter() - t
     vacuum()
+    if args.only == "lists":
+        log(f"[bench] lists only; load {open('/proc/loadavg').read().strip()}")
+        counts = query_counts(world)
+        load = throughput(world, args.url.rstrip("/"), args.duration, args.threads, args.connections)
+        log(f"[bench] load after {open('/proc/loadavg').read().strip()}")
+        print(table.render_lists(world, counts, load, before, conditions(), args))
+        return
     if args.only == "evidence":
         log("[bench] evidence log only")
         ev = evidence_phase(world, args.url.rstrip("/"), args.duration, args.threads, args.evidence_leaves)
         print(table.render_evidence(ev))
         return
     log(f"[bench] generated in {generated:.0f} s; queries per request")
-    counts = query_counts(world.small)
+    counts = query_counts(world)
     log(f"[bench] wrk {args.duration} s per point, {args.threads} threads, {args.connections} connections")
     load = throughput(world, args.url.rstrip("/"), args.duration, args.threads, args.connections)
     log("[bench] RLS and scopes overhead")

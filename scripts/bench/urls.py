@@ -28,5 +28,12 @@ urlpatterns = [
     path("bench-floor/<slug:board>/enterprises/", floors.enterprises),
     path("bench-floor/<slug:board>/products/", floors.products),
     path("bench-floor/<slug:board>/catalogue/", floors.catalogue),
+    path("bench-floor/<slug:board>/pushed-enterprises/", floors.pushed_enterprises),
+    path("bench-floor/<slug:board>/matchmakings/", floors.matchmakings),
+    path("bench-floor/<slug:board>/financing-needs/", floors.financing_needs),
+    path("bench-floor/<slug:board>/policies/", floors.policies),
+    path("bench-floor/<slug:board>/awards/", floors.awards),
+    path("bench-floor/<slug:board>/filings/", floors.filings),
+    path("bench-floor/<slug:board>/notifications/", floors.notifications),
     path("", include("config.urls")),
 ]

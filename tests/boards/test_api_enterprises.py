@@ -271,3 +271,33 @@ def test_openapi_schema_documents_the_endpoints_with_examples():
     example = listing["responses"]["200"]["content"]["application/json"]["examples"]
     assert "培育层" in str(example)
     assert "/api/v1/{board}/enterprises/{id}/" in schema["paths"]
+
+
+def _many(board, bank, count=30):
+    with board_scope(board):
+        for n in range(count):
+            enterprise = _enterprise(board, f"企业{n:02d}", tier="standard" if n % 3 else "cultivation")
+            categories = [("qualifications", "financials", "financing"), ("financials",), ()][n % 3]
+            _grant(enterprise, bank if n % 2 else None, *categories)
+
+
+def test_list_rows_equal_the_serializer_of_the_detail(client, board, bank, banker):
+    """The list is served from values rows (boards.kernel.api.rows); each of its rows is what the
+    serializer answers for that enterprise on its detail."""
+    _many(board, bank)
+    headers = _api_key(board, bank, banker)
+    rows = client.get(_list(board, "?page_size=200"), **headers).json()["results"]
+    assert len(rows) == 30 and {len(row) for row in rows} == {8, 9, 11}
+    details = [client.get(_list(board, f"{row['id']}/"), **headers).json() for row in rows]
+    assert rows == details
+
+
+@pytest.mark.parametrize("size", [10, 200])
+def test_api_key_list_statements_do_not_grow_with_the_page(client, board, bank, banker, size,
+                                                           django_assert_max_num_queries):
+    _many(board, bank, count=210)
+    headers = _api_key(board, bank, banker)
+    client.get(_list(board), **headers)  # the key's last use is written once a minute
+    with django_assert_max_num_queries(10):
+        response = client.get(_list(board, f"?page_size={size}"), **headers)
+    assert len(response.json()["results"]) == size

@@ -25,6 +25,8 @@ from alliance.models import (
 )
 from alliance.steps import MATCH_STEPS
 from boards.enterprises.api.enterprises import InstitutionEnterpriseViewSet
+from boards.enterprises.services.consent import consent_map
+from boards.kernel.api.rows import Computed, RowListMixin, consented_name, steps_field
 from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.files import serve_file
 from boards.kernel.steps import serializer_for
@@ -111,10 +113,19 @@ class MatchmakingMixin(InstitutionView):
         examples.MATCHMAKING,
     )
 )
-class MatchmakingList(MatchmakingMixin, generics.ListAPIView):
+class MatchmakingList(RowListMixin, MatchmakingMixin, generics.ListAPIView):
     filterset_class = MatchmakingFilter
     ordering_fields = ["pushed_at", "updated_at", "state"]
     ordering = ["-pushed_at", "-id"]
+    row_fields = {
+        "enterprise_name": consented_name("enterprise", "enterprise__name"),
+        "allowed_steps": steps_field(Matchmaking, MATCH_STEPS),
+        "value_report_ready": Computed(("value_report",),
+                                       lambda row, context: row["value_report"] is not None),
+    }
+
+    def row_context(self, values):
+        return {"consents": consent_map(self.institution, enterprises={row["enterprise"] for row in values})}
 
 
 @extend_schema_view(get=_read("一个对接项目", "其他机构的对接项目一律 404。", examples.MATCHMAKING))
@@ -231,10 +242,18 @@ class NeedMixin(InstitutionView):
         examples.NEED,
     )
 )
-class NeedList(NeedMixin, generics.ListAPIView):
+class NeedList(RowListMixin, NeedMixin, generics.ListAPIView):
     filterset_class = NeedFilter
     ordering_fields = ["amount", "curated_at", "term_months"]
     ordering = ["-curated_at", "-id"]
+    row_fields = {
+        "enterprise": Computed(("enterprise",), lambda row, context: row["enterprise"]
+                               if row["enterprise"] in context["consents"] else None),
+        "enterprise_name": consented_name("enterprise", "enterprise__name"),
+    }
+
+    def row_context(self, values):
+        return {"consents": consent_map(self.institution, enterprises={row["enterprise"] for row in values})}
 
 
 @extend_schema_view(get=_read("一条白名单融资需求", "未列入白名单的需求一律 404。", examples.NEED))

@@ -5,10 +5,12 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
-from boards.kernel.models import ApiKey
+from boards.kernel.access import INSTITUTION_ROLES
+from boards.kernel.models import ApiKey, BoardMembership
 
 KEYWORD = "Api-Key"
 # last_used_at is refreshed at most this often: no database write on every request.
@@ -37,7 +39,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         prefix, _, secret = token.strip().partition(".")
         if not prefix or not secret:
             raise exceptions.AuthenticationFailed("API 密钥格式应为 <前缀>.<密钥>。")
-        key = ApiKey.objects.select_related("institution", "user", "board").filter(
+        # The roles the key's user holds on the key's board come with the key (one query, not two):
+        # a key acts with the institution roles only (boards.kernel.api.permissions.caller_roles).
+        holds = {f"holds_{role}": Exists(BoardMembership.objects.filter(
+            user=OuterRef("user"), board=OuterRef("board"), is_active=True, role=role))
+            for role in INSTITUTION_ROLES}
+        key = ApiKey.objects.select_related("institution", "user", "board").annotate(**holds).filter(
             prefix=prefix, revoked_at=None).first()
         if key is None or not hmac.compare_digest(key.key_hash, hash_secret(secret)):
             raise exceptions.AuthenticationFailed("API 密钥无效或已吊销。")
@@ -47,6 +54,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             raise exceptions.NotFound("未找到该专板。")
         if not key.user.is_active:
             raise exceptions.AuthenticationFailed("该 API 密钥所代表的用户已停用。")
+        key.roles = frozenset(role for role in INSTITUTION_ROLES if getattr(key, f"holds_{role}"))
         self._touch(key)
         return key.user, key
 

@@ -6,7 +6,7 @@ A caller without the role on ``request.board`` gets the same 404 as for a missin
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
-from boards.kernel.access import INSTITUTION_ROLES, user_roles
+from boards.kernel.access import INSTITUTION_ROLES, membership_institution, user_roles
 from boards.kernel.models import ApiKey
 
 NOT_FOUND = "未找到该对象。"
@@ -14,11 +14,27 @@ NOT_FOUND = "未找到该对象。"
 
 def caller_roles(request):
     """The caller's roles on ``request.board``. An API key acts for its institution only:
-    of its user's roles, only the institution roles count."""
+    of its user's roles, only the institution roles count (read with the key itself,
+    boards.kernel.api.authentication)."""
+    if isinstance(request.auth, ApiKey) and hasattr(request.auth, "roles"):
+        return set(request.auth.roles)
     roles = user_roles(request.user, getattr(request, "board", None))
     if isinstance(request.auth, ApiKey):
         roles = roles & set(INSTITUTION_ROLES)
     return roles
+
+
+def caller_institution(request, *roles):
+    """The institution the caller acts for on ``request.board``: an API key's own, else the
+    institution of the user's membership in one of ``roles`` (None when none). Resolved once per
+    request and kept on it, however many views, permissions and serializers ask."""
+    resolved = request.__dict__.setdefault("_zb_caller_institution", {})
+    if roles not in resolved:
+        if isinstance(request.auth, ApiKey):
+            resolved[roles] = request.auth.institution
+        else:
+            resolved[roles] = membership_institution(request.user, request.board, *roles)
+    return resolved[roles]
 
 
 def board_role_permission(*roles):

@@ -12,11 +12,14 @@ Invariants:
 """
 
 import functools
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -24,6 +27,7 @@ from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from boards.kernel.api.renderers import dumps
 from boards.kernel.api.serializers import ChoiceLabelField
 
 
@@ -149,9 +153,15 @@ def compile_plan(serializer_class: type[serializers.Serializer], computed: dict[
             plan.columns.append((key, path, None, nested, None))
             continue
         convert = None
+        display = attrs[-1].startswith("get_") and attrs[-1].endswith("_display")
+        try:
+            _model_field(model, [*attrs[:-1], attrs[-1][4:-8]] if display else attrs)
+        except (FieldDoesNotExist, AttributeError) as error:
+            raise ImproperlyConfigured(f"{serializer_class.__name__}.{key}: {'.'.join(attrs)} is not a "
+                                       "column; give it as a Computed of the view.") from error
         if isinstance(drf_field, ChoiceLabelField):
             convert = _Labels(drf_field.choice_class.choices)
-        elif attrs[-1].startswith("get_") and attrs[-1].endswith("_display"):
+        elif display:
             attrs = [*attrs[:-1], attrs[-1][4:-8]]
             path = prefix + "__".join(attrs)
             convert = _Labels(_model_field(model, attrs).flatchoices)
@@ -172,6 +182,38 @@ def compile_plan(serializer_class: type[serializers.Serializer], computed: dict[
     return plan
 
 
+def grouped(plan: RowPlan, queryset: QuerySet, key: str, context: dict | None = None) -> dict:
+    """A nested list of many rows (e.g. each enterprise's financial years) in one query:
+    ``{value of key: [rendered rows]}`` in the queryset's order."""
+    result = {}
+    context = context or {}
+    for row in plan.values(queryset, extra=[key]):
+        result.setdefault(row[key], []).append(plan.row(row, context))
+    return result
+
+
+def steps_field(model: type[Model], steps, *, shown: Callable[[dict], bool] | None = None) -> Computed:
+    """``allowed_steps`` of a row: the kernel steps (boards.kernel.steps) available on the object the
+    row holds, sorted; an empty list where ``shown(context)`` is false. The object is built from
+    all its columns, so a step's conditions see what they would see on the loaded object."""
+    from boards.kernel.steps import available
+
+    names = tuple(f.attname for f in model._meta.concrete_fields)
+
+    def allowed(row, context):
+        if shown is not None and not shown(context):
+            return []
+        return sorted(available(steps, model(**{name: row[name] for name in names})))
+
+    return Computed(names, allowed)
+
+
+def consented_name(id_path: str, name_path: str) -> Computed:
+    """An enterprise's name only while it consents to the caller (context ``consents``: the ids)."""
+    return Computed((id_path, name_path),
+                    lambda row, context: row[name_path] if row[id_path] in context["consents"] else None)
+
+
 class RowListMixin:
     """``list`` from values rows for a generic list view (``serializer_class`` stays the schema's
     and the detail's). Set ``row_fields`` for the fields that are not columns and override
@@ -184,7 +226,9 @@ class RowListMixin:
     def row_plan(cls) -> RowPlan:
         return _plan(cls)
 
-    def row_context(self) -> dict:
+    def row_context(self, values: list[dict]) -> dict:
+        """What the computed fields need, given the page's values rows (e.g. the consents of the
+        page's enterprises, one query)."""
         return {}
 
     def finish_rows(self, rows: list[dict], values: list[dict]) -> list[dict]:
@@ -194,12 +238,30 @@ class RowListMixin:
         plan = self.row_plan()
         paginator = self.paginator
         extra = paginator.ordering if isinstance(paginator, CursorPagination) else ()
+        verify = getattr(settings, "API_ROWS_VERIFY", False)
         queryset = plan.values(self.filter_queryset(self.get_queryset()),
-                               extra=[f.lstrip("-") for f in extra])
+                               extra=[*(f.lstrip("-") for f in extra), *(["pk"] if verify else [])])
         page = self.paginate_queryset(queryset)
         values = list(queryset if page is None else page)
-        rows = self.finish_rows(plan.render(values, self.row_context()), values)
+        rows = self.finish_rows(plan.render(values, self.row_context(values)), values)
+        if verify:
+            self._verify_rows(values, rows)
         return Response(rows) if page is None else self.get_paginated_response(rows)
+
+    def _verify_rows(self, values, rows):
+        """Tests (settings.API_ROWS_VERIFY): the rows must be what the serializer answers for the same
+        objects. The check's own queries are not logged, so statement counts stay the view's."""
+        connection = connections[self.get_queryset().db]
+        logged, connection.force_debug_cursor = connection.force_debug_cursor, False
+        try:
+            ids = [row["pk"] for row in values]
+            objects = {o.pk: o for o in self.filter_queryset(self.get_queryset()).filter(pk__in=ids)}
+            expected = self.get_serializer([objects[pk] for pk in ids], many=True).data
+        finally:
+            connection.force_debug_cursor = logged
+        if json.loads(dumps(expected)) != json.loads(dumps(rows)):
+            raise AssertionError(f"{type(self).__name__}: rows differ from the serializer:\n"
+                                 f"{json.loads(dumps(rows))}\n!=\n{json.loads(dumps(expected))}")
 
 
 @functools.cache

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -7,6 +8,7 @@ from rest_framework.response import Response
 from boards.kernel import notifications
 from boards.kernel.access import membership_institution
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.api.rows import Computed, RowListMixin
 from boards.kernel.api.serializers import (
     BoardSerializer,
     ErrorSerializer,
@@ -56,7 +58,7 @@ class OwnNotificationsMixin(BoardScopedViewMixin):
         return queryset.filter(user=self.request.user)
 
 
-class NotificationList(OwnNotificationsMixin, generics.ListAPIView):
+class NotificationList(RowListMixin, OwnNotificationsMixin, generics.ListAPIView):
     """The caller's own notifications on this board, newest first (``?read_at__isnull=true``: unread)."""
 
     filterset_fields = {"read_at": ["isnull"]}
@@ -80,8 +82,19 @@ class FilingViewMixin(BoardScopedViewMixin):
         return queryset.select_related("board")
 
 
-class FilingList(FilingViewMixin, generics.ListAPIView):
+class FilingList(RowListMixin, FilingViewMixin, generics.ListAPIView):
     """The board's filings with regulators, newest first (exchange staff and regulators)."""
+
+    row_fields = {
+        "addressee_name": Computed(("addressee",), lambda row, context: context["board"].regulator_name(
+            row["addressee"])),
+        "download_url": Computed(("id", "state"), lambda row, context: reverse(
+            "api-filing-download", kwargs={"board": context["board"].slug, "pk": row["id"]})
+            if row["state"] == FilingState.RENDERED else None),
+    }
+
+    def row_context(self, values):
+        return {"board": self.request.board}
 
     filterset_fields = ["year", "state", "addressee", "kind"]
     ordering_fields = ["year", "sequence", "created_at"]
