@@ -164,6 +164,8 @@ PERIODIC_TASKS = {
     "alliance.daily": {"task": "alliance.tasks.daily", "seconds": 86400},
     "policies.open_quarter_reports": {"task": "policies.tasks.open_quarter_reports_everywhere",
                                       "seconds": 86400},
+    "cultivation.open_report_deadlines": {"task": "cultivation.tasks.open_report_deadlines",
+                                          "seconds": 86400},
     "reviews.replace_silent_experts": {"task": "reviews.tasks.replace_silent_experts_everywhere",
                                        "seconds": 600},
     "accounts.purge_auth_log": {"task": "boards.accounts.tasks.purge_auth_log", "seconds": 86400},

@@ -17,6 +17,7 @@ LABELS = {
     "cultivation.followup.completed": "走访跟进事项：办结",
     "cultivation.operation_report": "专板运行情况报告",
     "cultivation.survey": "服务满意度评价邀请",
+    "cultivation.report_due": "专板运行情况报送期限",
     "cultivation.survey.opened": "满意度调查：发出",
     "cultivation.survey.answered": "满意度调查：评价",
 }

@@ -129,3 +129,27 @@ def test_admin_files_a_report_and_refuses_a_bad_period_next_to_the_field(client,
     assert "孵化层：2 家" in page and "新疆证监局" in page
     client.force_login(w.staff)
     assert client.get(f"/admin/cultivation/operationreport/{report.pk}/change/").status_code == 404
+
+
+def test_after_the_quarter_a_deadline_to_file_it_and_filing_meets_it(xinjiang):
+    """2026Q3 ends 2026-09-30: 10 working days (国庆 off, Saturday 10-10 调休 on) → due 2026-10-20."""
+    from boards.kernel.calendar import SHANGHAI
+    from cultivation.tasks import open_report_deadlines
+
+    w = xinjiang
+    with board_scope(w.other):
+        deadline = reports.open_report_deadline(w.other, D(2026, 10, 9))
+        due = deadline.due_at.astimezone(SHANGHAI)
+        assert (deadline.kind, due.date(), deadline.assignee_role) == ("cultivation.report_due:2026Q3",
+                                                                       D(2026, 10, 20), "exchange_staff")
+        assert deadline.title == "报送2026年第3季度专板运行情况"
+        assert reports.open_report_deadline(w.other, D(2026, 10, 10)) is None  # once
+        reports.file_operation_report(w.other, period="2026Q3", actor=w.other_staff)
+        deadline.refresh_from_db()
+        assert deadline.state == "met"
+    section = {**w.other.config["cultivation"], "report_period": "half"}
+    w.other.config = {**w.other.config, "cultivation": section}
+    w.other.save()
+    assert open_report_deadlines() >= 1  # the daily task: 2026H1 on the Xinjiang board
+    with board_scope(w.other):
+        assert reports.last_ended_period(w.other, D(2026, 12, 6)) == "2026H1"
