@@ -8,7 +8,9 @@
   (内党金办发〔2025〕15号 (四): 每家每年风险补偿上限不超500万元) or ``total`` (both parts);
 - ``report_workdays``: working days after a quarter ends within which each lead unit reports
   its part of the Ordos ledger (鄂金办发〔2022〕53号: 每季度结束之日起5个工作日);
-- ``ledger_addressee``: regulator code the consolidated ledger is filed with.
+- ``ledger_addressee``: regulator code the consolidated ledger is filed with;
+- ``ledger_last_year``: the programme's last year (鄂金办发〔2022〕53号 runs 2022–2025): no ledger
+  reports are opened for quarters after it; ``None`` for a programme without an end.
 """
 
 from decimal import Decimal, InvalidOperation
@@ -22,6 +24,7 @@ DEFAULT = {
     "guarantee_cap_scope": "risk_compensation",
     "report_workdays": 5,
     "ledger_addressee": "jrb",
+    "ledger_last_year": None,
 }
 
 
@@ -55,6 +58,9 @@ def validate(value):
     errors += _rate_error("premium_subsidy_rate", value["premium_subsidy_rate"])
     if value["guarantee_cap_scope"] not in CAP_SCOPES:
         errors.append(f"guarantee_cap_scope 必须是 {', '.join(CAP_SCOPES)} 之一")
+    last = value["ledger_last_year"]
+    if last is not None and (isinstance(last, bool) or not isinstance(last, int) or not 2000 <= last <= 2100):
+        errors.append(f"ledger_last_year 必须是年份（2000 到 2100 之间的整数）或 null，当前为 {last!r}")
     if not isinstance(value["ledger_addressee"], str):
         errors.append("ledger_addressee 必须是监管机构代码")
     return errors

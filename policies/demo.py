@@ -237,9 +237,11 @@ def _unit_contacts(board, units):
         unit.save(update_fields=["contact"])
 
 
-def _last_quarters(count):
-    """The last ``count`` ended quarters, oldest first."""
+def _last_quarters(count, last_year=None):
+    """The last ``count`` ended quarters (of the programme, when it ended), oldest first."""
     year, quarter = selectors.last_ended_quarter(timezone.localdate())
+    if last_year is not None and year > last_year:
+        year, quarter = last_year, 4
     quarters = []
     for _ in range(count):
         quarters.insert(0, (year, quarter))
@@ -259,12 +261,16 @@ def _seed_ordos(board, stdout):
     ordos.load_ledger(board)
     units = list(LedgerUnit.objects.filter(board=board, tasks__isnull=False).distinct().order_by("name"))
     _unit_contacts(board, units)
-    quarters = _last_quarters(4)
+    last_year = board.setting("policies.ledger_last_year")
+    quarters = _last_quarters(4, last_year)
+    # a closed programme has every report in (some late); a running one waits for its last units
+    ended = last_year is not None and timezone.localdate().year > last_year
+    still_open = 0 if ended else STILL_OPEN
     for q_index, (y, q) in enumerate(quarters):
         ordos.open_quarter_reports(board, y, q)
         for u_index, unit in enumerate(units):
             latest = q_index == len(quarters) - 1
-            if latest and u_index >= len(units) - STILL_OPEN:
+            if latest and u_index >= len(units) - still_open:
                 continue
             report = QuarterlyReport.objects.select_related("deadline").get(board=board, unit=unit, year=y,
                                                                             quarter=q)

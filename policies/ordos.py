@@ -71,7 +71,10 @@ def record_target_actual(target, *, year, value, note="", actor):
 @transaction.atomic
 def open_quarter_reports(board, year, quarter):
     """Open every lead unit's report of the quarter with its deadline (idempotent). Returns the
-    reports opened now."""
+    reports opened now: none for a quarter after the programme's last year (``ledger_last_year``)."""
+    last_year = board.setting("policies.ledger_last_year", config.DEFAULT["ledger_last_year"])
+    if last_year is not None and year > last_year:
+        return []
     starts_at = dt.datetime.combine(selectors.quarter_end(year, quarter), END_OF_DAY, tzinfo=SHANGHAI)
     workdays = board.setting("policies.report_workdays", config.DEFAULT["report_workdays"])
     opened = []

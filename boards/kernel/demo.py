@@ -97,7 +97,9 @@ BOARDS = [
         "region": "内蒙古自治区鄂尔多斯市",
         "filing_prefix": "ORDOS",
         "regulators": [{"code": "jrb", "name": "鄂尔多斯市政府金融办"}],
-        "config": {"modules": ["boards", "policies", "ordos_ledger", "alliance"]},
+        "config": {"modules": ["boards", "policies", "ordos_ledger", "alliance"],
+                   # 鄂金办发〔2022〕53号 runs 2022–2025: the ledger closed with its final figures.
+                   "policies": {"ledger_last_year": 2025}},
         "bureau_prefecture": "康巴什区",
         "role_institutions": {Role.INSTITUTION_USER: "ORDOSBANK", Role.CREDIT_ENHANCER: "ORDOSGUAR"},
         "places": [("东胜区", "鄂尔多斯市", "150602"), ("康巴什区", "鄂尔多斯市", "150603"),

@@ -74,6 +74,28 @@ def test_each_quarter_is_due_five_working_days_after_it_ends(board, ledger, quar
         assert finance.entries.count() == 12  # it leads or co-leads all but tasks 3 and 7
 
 
+def test_no_report_is_opened_after_the_programme_s_last_year(board, ledger):
+    """鄂金办发〔2022〕53号 runs 2022–2025: with ``ledger_last_year`` 2025 the daily task opens nothing
+    for 2026; a board without an end keeps opening (the other tests)."""
+    policies = {**board.config.get("policies", {}), "ledger_last_year": 2025}
+    board.config = {**board.config, "policies": policies}
+    board.save()
+    with board_scope(board):
+        assert ordos.open_quarter_reports(board, 2026, 1) == []
+        assert len(ordos.open_quarter_reports(board, 2025, 4)) == 9
+        assert not QuarterlyReport.objects.filter(year=2026).exists()
+    with time_machine.travel(dt.datetime(2026, 4, 2, 9, 0, tzinfo=SHANGHAI)):
+        assert tasks.open_quarter_reports_everywhere() == 0
+
+
+def test_the_last_year_must_be_a_year():
+    from policies.config import DEFAULT, validate
+
+    assert validate({**DEFAULT, "ledger_last_year": 2025}) == []
+    assert validate({**DEFAULT, "ledger_last_year": "2025"}) == [
+        "ledger_last_year 必须是年份（2000 到 2100 之间的整数）或 null，当前为 '2025'"]
+
+
 def test_the_unit_contact_is_reminded_and_staff_see_the_overdue(board, ledger, staff_user):
     with board_scope(board):
         ordos.open_quarter_reports(board, 2026, 3)
