@@ -82,6 +82,7 @@ def _changelists(client):
             yield model, url, response.content.decode()
 
 
+@pytest.mark.timeout(900)  # walks every admin list, change and add page of three seeded boards
 def test_no_admin_page_names_an_object_by_its_class_or_shows_a_raw_code(client, seeded):
     """Every list, the change page of its first row and the add page, as the board's staff: no
     "X object (n)", no raw code, every inline shown, no <select> of more than 50 rows (the demo
