@@ -49,19 +49,25 @@ class BoardScopeMiddleware:
         if not slug and not (match.namespace == "admin" or request.path_info.startswith("/admin/")):
             return self.get_response(request)
         outermost = not transaction.get_connection().in_atomic_block
-        # savepoint=False: no SAVEPOINT round trips when already inside a transaction (tests).
+        # savepoint=False: no SAVEPOINT round trips when already inside a transaction (tests). An
+        # exception leaving such a block dooms the enclosing transaction, so the 404s are raised after it.
         with transaction.atomic(savepoint=False):
-            board, rls_set = self._board_for(request, slug)
-            if board is None:
-                return self.get_response(request)
-            if module_closed(board, match):
-                raise Http404("本专板未开通该功能。")
-            request.board = board
-            with board_scope(board, rls_set=rls_set):
-                response = self.get_response(request)
-            if outermost and response.status_code >= 500:
-                transaction.set_rollback(True)
-            return response
+            try:
+                board, rls_set = self._board_for(request, slug)
+                if board is not None and module_closed(board, match):
+                    raise Http404("本专板未开通该功能。")
+            except Http404 as exc:
+                refused = exc
+            else:
+                if board is None:
+                    return self.get_response(request)
+                request.board = board
+                with board_scope(board, rls_set=rls_set):
+                    response = self.get_response(request)
+                if outermost and response.status_code >= 500:
+                    transaction.set_rollback(True)
+                return response
+        raise refused
 
     def _board_for(self, request, slug):
         """(board, whether the RLS setting is already set to it in this transaction)."""
