@@ -300,7 +300,10 @@ def build():
         from cultivation.models import OperationReport
 
         OperationReport.objects.create(board=board, period="2025Q1", starts_on=dt.date(2025, 1, 1),
-                                       ends_on=dt.date(2025, 3, 31), figures={"note": MARK}, filed_by=staff)
+                                       ends_on=dt.date(2025, 3, 31), filed_by=staff, figures={
+                                           "tiers": {"total": 1, "rows": [{"name": MARK, "count": 1}]},
+                                           "admitted_in_period": 0, "services": {"visits": 0, "services": 0},
+                                           "financing": {"total": "0.00"}})  # the service's shape
         from cultivation.models import SatisfactionSurvey
 
         v.survey = SatisfactionSurvey.objects.create(board=board, enterprise=v.listed, source="probe:1",
