@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from boards.kernel.admin.base import ReadOnlyBoardAdmin, on_board
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form
 from boards.kernel.steps.admin import StepAdminMixin
 from cultivation import selectors
 from cultivation.models import (
@@ -94,8 +94,7 @@ class ListingPathAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
             try:
                 path = listing.enrol(request.board, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(exc.details.get("field") if exc.details.get("field") in form.fields else None,
-                               exc.message)
+                add_to_form(form, exc)
             else:
                 messages.success(request, f"已纳入上市培育：{path.enterprise.name}。")
                 return redirect("admin:cultivation_listingpath_change", path.pk)
@@ -163,8 +162,7 @@ class ResearchVisitAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
             try:
                 visit = visits.schedule_visit(request.board, actor=request.user, **form.cleaned_data)
             except DomainError as exc:
-                form.add_error(exc.details.get("field") if exc.details.get("field") in form.fields else None,
-                               exc.message)
+                add_to_form(form, exc)
             else:
                 messages.success(request, f"已安排调研走访：{visit.enterprise.name}"
                                           f"（{visit.scheduled_on:%Y-%m-%d}）。")

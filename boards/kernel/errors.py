@@ -42,3 +42,10 @@ class IllegalTransition(Conflict):
             + (f"可执行的操作: {', '.join(allowed)}。" if allowed else "当前没有可执行的操作。")
         )
         super().__init__(message, details={"action": action, "state": state, "allowed": allowed})
+
+
+def add_to_form(form, error: DomainError) -> None:
+    """Show a service's refusal on the page's form: next to the field it names in ``details["field"]``
+    when the form has that field, else above the form."""
+    field = error.details.get("field")
+    form.add_error(field if field in form.fields else None, error.message)

@@ -92,7 +92,7 @@ def fill_application_form(application: Application, *, fields: dict, basis: str,
     if unknown:
         raise DomainError(f"申请表没有这些栏目：{'、'.join(sorted(unknown))}。", code="invalid")
     _check(fields, financials)
-    enterprise = Enterprise.objects.select_for_update().get(pk=application.enterprise_id)
+    enterprise = locked(application.enterprise)  # the declared facts are the registry's
     for name, value in fields.items():
         setattr(enterprise, name, value)
     enterprise.save(update_fields=list(fields))

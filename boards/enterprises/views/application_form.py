@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from boards.enterprises.services import application_form
 from boards.enterprises.views.admission import _access_application, _posted, domain_errors
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -104,8 +104,7 @@ def application_form_page(request, board, pk):
                 financials={year: {name: data[f"{name}_{year}"] for name in application_form.MONEY_FIELDS}
                             for year in years if year >= data["founded_on"].year})
         except DomainError as exc:
-            field = exc.details.get("field")
-            form.add_error(field if field in form.fields else None, exc.message)
+            add_to_form(form, exc)
             status = exc.status
         else:
             messages.success(request, "入板申请表已保存。")
