@@ -52,6 +52,7 @@ def test_enterprise_applies_and_follows_its_status(live_server, new_page, xinjia
     expect(page.locator("#materials")).to_contain_text("入板申请表.pdf")
     expect(page.get_by_role("button", name="提交申请")).to_be_disabled()  # the form comes first
     expect(page.locator("#form-missing")).to_contain_text("申报类别与依据")
+    shot(page, "enterprise_application_draft_form_missing")
 
     # The 入板申请表: prefilled from the registry; a wrong phone is refused next to its field.
     page.locator("#open-form").click()
