@@ -16,7 +16,9 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import psycopg
 from django.conf import settings
+from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -60,14 +62,34 @@ def kind(action: str) -> DataUseKind | None:
 
 
 def index_sequenced(board, entries: Sequence[EvidenceEntry]) -> int:
-    """Index the data uses of ``entries`` (just sequenced, ``seq`` set) in one INSERT; returns the count."""
+    """Index the data uses of ``entries`` (just sequenced, ``seq`` set) in one INSERT; returns the count.
+
+    On PostgreSQL the rows go in as unnested arrays: a read of a 50-row page is 50 rows here, and
+    building a model instance for each cost the sequencer more than the reads themselves did."""
     rows = [
-        EvidenceDataUse(board=board, entry=entry, seq=entry.seq, subject_id=use.subject_id,
-                        institution_id=use.institution_id, categories=sorted(use.categories))
+        (entry.pk, entry.seq, use.subject_id, use.institution_id, json.dumps(sorted(use.categories)))
         for entry in entries if entry.action in _KINDS
         for use in _KINDS[entry.action].extract(entry.payload)
     ]
-    EvidenceDataUse.objects.bulk_create(rows)
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        EvidenceDataUse.objects.bulk_create(
+            EvidenceDataUse(board=board, entry_id=entry_id, seq=seq, subject_id=subject_id,
+                            institution_id=institution_id, categories=json.loads(categories))
+            for entry_id, seq, subject_id, institution_id, categories in rows)
+        return len(rows)
+    connection.ensure_connection()
+    # Parameters bound on the server and sent binary: quoting tens of thousands of array elements
+    # client-side (Django's default cursor) was the larger half of this statement's cost.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"INSERT INTO {EvidenceDataUse._meta.db_table} "
+            "(board_id, entry_id, seq, subject_id, institution_id, categories) "
+            "SELECT %s, v.entry_id, v.seq, v.subject_id, v.institution_id, v.categories::jsonb FROM "
+            "unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[]) "
+            "AS v(entry_id, seq, subject_id, institution_id, categories)",
+            [board.pk, *(list(column) for column in zip(*rows, strict=True))], prepare=False, binary=True)
     return len(rows)
 
 

@@ -5,7 +5,7 @@ from django.db import IntegrityError, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from boards.kernel.models.tenant import TenantModel
+from boards.kernel.models.tenant import Board, TenantModel
 
 # --- Evidence log ------------------------------------------------------------------------------
 
@@ -14,6 +14,9 @@ class EvidenceEntry(TenantModel):
     """Append-only (区块链存证): recorded as a queued leaf (no ``seq``), then sequenced once by the
     sequencer, which fills ``seq``, ``prev_hash`` and ``hash``; nothing else ever changes."""
 
+    # No index of its own: every index below leads with the board, and each one less is one write
+    # less for every read an institution makes (and again when the sequencer fills ``seq``).
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, verbose_name=_("专板/项目"), db_index=False)
     seq = models.PositiveBigIntegerField(_("序号"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(
@@ -131,8 +134,11 @@ class EvidenceDataUse(TenantModel):
     written by the sequencer in the entry's own sequencing transaction, so the read path stays one
     INSERT and every indexed use already has its place in the tree. Append-only."""
 
+    # Board and entry need no index of their own: the subject index leads with the board, the unique
+    # constraint with the entry. A read of a 50-row page is 50 rows here, each index 50 writes.
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, verbose_name=_("专板/项目"), db_index=False)
     entry = models.ForeignKey(EvidenceEntry, on_delete=models.PROTECT, related_name="data_uses",
-                              verbose_name=_("存证记录"))
+                              verbose_name=_("存证记录"), db_index=False)
     seq = models.PositiveBigIntegerField(_("序号"))
     subject_id = models.PositiveBigIntegerField(_("数据主体编号"), help_text=_("其数据被使用的企业"))
     institution = models.ForeignKey("boards.Institution", on_delete=models.PROTECT, null=True, blank=True,
