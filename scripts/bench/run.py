@@ -186,7 +186,7 @@ def throughput(world, base_url, duration, threads, connections, times=5):
     return result
 
 
-def evidence_phase(world, base_url, duration, threads, leaves):
+def evidence_phase(world, base_url, duration, threads, leaves, times=5):
     """Issue 14: appends before/after, 64-connection reads with evidence vs the floor while a
     sequencer runs as beat would, and the sequencer's leaves/s (scripts/bench/evidence.py)."""
     from scripts.bench import evidence as bench_evidence
@@ -196,15 +196,21 @@ def evidence_phase(world, base_url, duration, threads, leaves):
     running = bench_evidence.Sequencer(world.small.board)
     running.start()
     _, path, floor, _ = endpoints(world)[0]
-    app = wrk(base_url + path, world.small.header, duration, threads, 64)
-    bare = wrk(f"{base_url}/bench-noevidence/{world.small.board.slug}/enterprises/", world.small.header,
-               duration, threads, 64)
-    ref = wrk(base_url + floor, world.small.header, duration, threads, 64)
+    urls = (base_url + path, f"{base_url}/bench-noevidence/{world.small.board.slug}/enterprises/",
+            base_url + floor)
+    for url in urls:
+        wrk(url, world.small.header, 3, threads, 64, warmup=0)
+    # Alternating runs (with, without, floor) so that a change of machine load hits all three.
+    triples = [tuple(wrk(url, world.small.header, duration, threads, 64, warmup=0) for url in urls)
+               for _ in range(times)]
     running.stop.set()
     running.join()
+    app, bare, ref = (runs(iter([triple[i] for triple in triples]).__next__, times) for i in (0, 1, 2))
     result["reads"] = (app, bare, ref, running.leaves)
-    log(f"  enterprises at 64 connections: {app['rps']:.0f} req/s, without evidence {bare['rps']:.0f}, "
-        f"floor {ref['rps']:.0f}; {running.leaves} leaves sequenced meanwhile")
+    log(f"  enterprises at 64 connections (median of {times}): {app['rps']:.0f} req/s "
+        f"({app['min']:.0f}–{app['max']:.0f}), without evidence {bare['rps']:.0f} "
+        f"({bare['min']:.0f}–{bare['max']:.0f}), floor {ref['rps']:.0f}; {running.leaves} leaves sequenced "
+        f"meanwhile; load {open('/proc/loadavg').read().split()[0]}")
     result["sequencer"] = bench_evidence.sequencer(result["board"], leaves)
     log(f"  sequencer: {result['sequencer']}")
     return result
