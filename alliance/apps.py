@@ -28,6 +28,10 @@ class AllianceConfig(AppConfig):
                                 config.validate_service_institutions)
         quality_challenge_raised.connect(services.on_quality_challenge, dispatch_uid="alliance_exit_case")
         register_provider(FederationDirectory, Federations())
+        from alliance.investors import Investors
+        from boards.kernel.providers import InvestorDirectory
+
+        register_provider(InvestorDirectory, Investors())
         from boards.kernel.datause import register_data_use
 
         register_data_use("alliance.matchmaking.pushed", "对接推送", services.uses_in_push)

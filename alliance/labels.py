@@ -17,6 +17,7 @@ LABELS = {
     "alliance.exit_case.not_member": "退出程序：非联盟成员",
     "alliance.exit_case.dismissed": "退出程序：驳回",
     "alliance.matchmaking.case_marked": "融资对接：标记结果",
+    "alliance.matchmaking.opened_at_roadshow": "融资对接：路演意向生成对接项目",
     "alliance.matchmaking.value_report_requested": "融资对接：请求价值报告",
     "alliance.matchmaking.value_report_delivered": "融资对接：送达价值报告",
     "alliance.meeting.agenda_set": "联盟会议：确定议程",

@@ -27,6 +27,24 @@ def _yuan(amount):
     return f"{amount:,.2f} 元"
 
 
+def row(criterion, met, reason):
+    """One criterion's row, as the push writes it into a matchmaking's reasons."""
+    return _row(criterion, met, reason)
+
+
+def interest_fit(profile, enterprise, tier_names):
+    """The rows of ``profile``'s industry and tier interests against ``enterprise``: what an
+    enterprise shows by presenting at a roadshow (no consent-bound data is read)."""
+    rows = []
+    if profile.industries:
+        met = enterprise.industry in profile.industries
+        rows.append(_row("industry", met, f"企业行业「{enterprise.industry}」" + ("属于" if met else "不属于")
+                         + f"关注行业（{'、'.join(profile.industries)}）"))
+    if profile.tiers:
+        rows.append(_tier_row(enterprise, profile.tiers, tier_names))
+    return rows
+
+
 def enterprise_stage(enterprise):
     """The latest financing round on file, '' when none."""
     rounds = [f.financing_round for f in enterprise.financings.all() if f.financing_round]

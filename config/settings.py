@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "risksharing",
     "policies",
     "cultivation",
+    "roadshows",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,7 @@ PERIODIC_TASKS = {
                                       "seconds": 86400},
     "cultivation.open_report_deadlines": {"task": "cultivation.tasks.open_report_deadlines",
                                           "seconds": 86400},
+    "roadshows.send_reminders": {"task": "roadshows.tasks.send_reminders", "seconds": 3600},
     "reviews.replace_silent_experts": {"task": "reviews.tasks.replace_silent_experts_everywhere",
                                        "seconds": 600},
     "accounts.purge_auth_log": {"task": "boards.accounts.tasks.purge_auth_log", "seconds": 86400},

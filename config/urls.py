@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", include("policies.api.urls")),
     path("api/v1/", include("risksharing.api.urls")),
     path("api/v1/", include("cultivation.api.urls")),
+    path("api/v1/", include("roadshows.api.urls")),
     path("api/v1/", include("boards.enterprises.api.urls")),
     path("api/v1/", include("boards.kernel.api.urls")),
     path("portal/", include("reviews.portal_urls")),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("", include("policies.urls")),
     path("", include("risksharing.urls")),
     path("", include("cultivation.urls")),
+    path("", include("roadshows.urls")),
     path("", include("boards.enterprises.urls")),
     path("", include("boards.kernel.urls")),
 ]

@@ -75,7 +75,7 @@ BOARDS = [
                        {"code": "zjj", "name": "新疆证监局"}],
         "config": {"modules": ["boards", "admission", "custody", "disclosure", "policies",
                                "listing_cultivation", "research_visits", "operation_reports",
-                               "tracking_evaluation"],
+                               "tracking_evaluation", "roadshows"],
                    # No alliance here: any securities firm serving the board may serve a listing path.
                    "cultivation": {"securities_body": ""}},
         "bureau_prefecture": "乌鲁木齐市",
@@ -97,9 +97,11 @@ BOARDS = [
         "region": "内蒙古自治区鄂尔多斯市",
         "filing_prefix": "ORDOS",
         "regulators": [{"code": "jrb", "name": "鄂尔多斯市政府金融办"}],
-        "config": {"modules": ["boards", "policies", "ordos_ledger", "alliance"],
+        "config": {"modules": ["boards", "policies", "ordos_ledger", "alliance", "roadshows"],
                    # 鄂金办发〔2022〕53号 runs 2022–2025: the ledger closed with its final figures.
-                   "policies": {"ledger_last_year": 2025}},
+                   "policies": {"ledger_last_year": 2025},
+                   # A programme without admission: its registered enterprises present at 项目路演 (第13条).
+                   "roadshows": {"signup_statuses": ["prospect", "admitted"]}},
         "bureau_prefecture": "康巴什区",
         "role_institutions": {Role.INSTITUTION_USER: "ORDOSBANK", Role.CREDIT_ENHANCER: "ORDOSGUAR"},
         "places": [("东胜区", "鄂尔多斯市", "150602"), ("康巴什区", "鄂尔多斯市", "150603"),

@@ -3,6 +3,7 @@
 missing provider fails loudly instead of silently answering nothing.
 """
 
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
 from django.core.exceptions import ImproperlyConfigured
@@ -21,6 +22,38 @@ class FederationDirectory(Protocol):
     def membership_refusal(self, board: Any, institution: Any, body: str) -> str | None:
         """Why ``institution`` is not an admitted member of ``body`` on ``board`` and what to do
         about it, in Chinese; None when it is one."""
+
+
+@dataclass(frozen=True)
+class InvestorInterest:
+    """An investor whose stated interests fit some of the given enterprises: which, and why."""
+
+    institution: Any
+    enterprise_ids: tuple[int, ...]
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OpenedMatchmaking:
+    """The matchmaking opened (or already running) for an investor and an enterprise; ``pk`` None
+    when none could be opened, ``text`` says which, in Chinese."""
+
+    pk: int | None
+    text: str
+
+
+class InvestorDirectory(Protocol):
+    """The alliance's investors as other apps need them (a roadshow inviting investors and turning
+    the interest they show into matchmakings)."""
+
+    def interested_investors(self, board: Any, enterprises: list) -> list[InvestorInterest]:
+        """The admitted members the board pushes enterprises to whose stated interests (对接偏好)
+        fit at least one of ``enterprises``; none on a board without the alliance."""
+
+    def open_matchmaking(self, board: Any, *, institution: Any, enterprise: Any, actor: Any, source: str,
+                         note: str) -> OpenedMatchmaking:
+        """Open a matchmaking (对接项目) of ``institution`` with ``enterprise`` showing interest, in
+        the caller's transaction; the one already active when there is one."""
 
 
 T = TypeVar("T")

@@ -24,7 +24,8 @@ from tests.factories import EnterpriseFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-PROJECT_APPS = {"boards", "accounts", "alliance", "reviews", "risksharing", "policies", "cultivation"}
+PROJECT_APPS = {"boards", "accounts", "alliance", "reviews", "risksharing", "policies", "cultivation",
+                "roadshows"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # The seeders each walked board needs for every admin list to hold rows.
 PLAN = {
@@ -32,7 +33,7 @@ PLAN = {
                 "seed_alliance", "seed_reviews", "seed_risksharing", "seed_policies", "seed_cultivation",
                 "seed_research_visits", "seed_operation_reports", "seed_satisfaction"],
     "jinzhong": ["seed_enterprise_registry", "seed_alliance", "seed_service_institutions"],
-    "ordos": ["seed_enterprise_registry", "seed_policies"],
+    "ordos": ["seed_enterprise_registry", "seed_policies", "seed_alliance", "seed_roadshows"],
 }
 
 

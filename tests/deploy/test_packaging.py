@@ -16,8 +16,8 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-LOCAL = {"boards", "alliance", "reviews", "policies", "risksharing", "cultivation", "config", "scripts",
-         "tests"}
+LOCAL = {"boards", "alliance", "reviews", "policies", "risksharing", "cultivation", "roadshows", "config",
+         "scripts", "tests"}
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(\[[^\]]+\])?==([^\s;]+)$")
 
 

@@ -108,6 +108,12 @@ PROBES = {
     "cultivation-evaluation": Entry(roles=("enterprise_user", "institution_user", "regulator")),
     "cultivation-surveys": Entry(roles=("enterprise_user",)),
     "cultivation-survey": Entry("survey", roles=("enterprise_user",), writes=POST),
+    # --- pages: roadshows ----------------------------------------------------------------------
+    "roadshows-enterprise": Entry(roles=("enterprise_user", "institution_user")),
+    "roadshows-signup": Entry("roadshow", roles=("enterprise_user", "institution_user"), writes=POST),
+    "roadshows-invitations": Entry(roles=("institution_user", "enterprise_user"), same=("noconsent",)),
+    "roadshows-invitation-step": Entry("roadshow_invitation", roles=("institution_user",),
+                                       same=("noconsent",), writes=POST, extra={"step": lambda v: "confirm"}),
     # --- pages: risk sharing -------------------------------------------------------------------
     "risksharing:meetings": Entry(roles=("credit_enhancer",)),
     "risksharing:meeting": Entry("financing_case", roles=("credit_enhancer",), writes=POST),
@@ -204,6 +210,12 @@ PROBES = {
                                    writes=POST, get=False, extra={"step": lambda v: "convert"}),
     "api-research-visit-list": Entry(roles=INST, same=("noconsent", "noconsent_key")),
     "api-research-visit-detail": Entry("research_visit", roles=INST, same=("noconsent", "noconsent_key")),
+    "api-roadshow-invitation-list": Entry(roles=INST, same=("noconsent", "noconsent_key")),
+    "api-roadshow-invitation-detail": Entry("roadshow_invitation", roles=INST,
+                                            same=("noconsent", "noconsent_key")),
+    "api-roadshow-invitation-step": Entry("roadshow_invitation", roles=INST,
+                                          same=("noconsent", "noconsent_key"), writes=POST, get=False,
+                                          extra={"step": lambda v: "confirm"}),
     # --- API: kernel -----------------------------------------------------------------------------
     "api-me": Entry(roles=INST),
     "api-filing-list": Entry(roles=("regulator",)),
@@ -363,4 +375,7 @@ CONTROLS = [
     ("api-research-visit-detail", "bank_user"),
     ("api-keys", "bank_user"),
     ("cultivation-survey", "enterprise_user"),
+    ("roadshows-invitations", "bank_user"),
+    ("roadshows-invitation-step", "bank_user"),
+    ("api-roadshow-invitation-detail", "bank_user"),
 ]

@@ -127,7 +127,8 @@ def build():
                                                         "reviews", "alliance", "risksharing", "policies",
                                                         "ordos_ledger", "service_institutions",
                                                         "listing_cultivation", "research_visits",
-                                                        "operation_reports", "tracking_evaluation"]}
+                                                        "operation_reports", "tracking_evaluation",
+                                                        "roadshows"]}
         w.board.save()
     v, board = SimpleNamespace(board=victim.board), victim.board
     v.staff, v.enterprise_user, v.institution = victim.staff, victim.enterprise_user, victim.institution
@@ -308,6 +309,21 @@ def build():
 
         v.survey = SatisfactionSurvey.objects.create(board=board, enterprise=v.listed, source="probe:1",
                                                      label=f"{MARK}服务", delivered_on=dt.date(2025, 6, 1))
+
+    # Roadshows: one the victim's enterprise presented at and the victim's bank attended, with an outcome.
+    with board_scope(board):
+        from roadshows.models import Invitation, Outcome, Roadshow, Signup
+
+        v.roadshow = Roadshow.objects.create(
+            board=board, title=f"{MARK}路演", venue="onsite", location=MARK, created_by=staff,
+            starts_at=timezone.now() + dt.timedelta(days=30),
+            signup_closes_on=timezone.localdate() + dt.timedelta(days=20))
+        signup = Signup.objects.create(board=board, roadshow=v.roadshow, enterprise=v.listed, pitch=MARK,
+                                       attended=True)
+        v.roadshow_invitation = Invitation.objects.create(
+            board=board, roadshow=v.roadshow, institution=v.institution, reasons=[MARK], attended=True)
+        Outcome.objects.create(board=board, roadshow=v.roadshow, signup=signup,
+                               invitation=v.roadshow_invitation, note=MARK, matchmaking_text=MARK)
 
     # The remaining tenant tables, one row each, so the raw-SQL probe finds victim rows everywhere.
     with board_scope(board):
