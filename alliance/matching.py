@@ -95,13 +95,7 @@ def profile_match(profile, enterprise, *, needs, categories, tier_names):
     """``(matched, rows, need)``: whether ``enterprise`` fits ``profile``, judged only on data the
     enterprise consented to (``categories``) and its white-listed ``needs`` (newest first).
     ``need`` is the need the push is about, None when none applies."""
-    rows = []
-    if profile.industries:
-        met = enterprise.industry in profile.industries
-        rows.append(_row("industry", met, f"企业行业「{enterprise.industry}」" + ("属于" if met else "不属于")
-                         + f"关注行业（{'、'.join(profile.industries)}）"))
-    if profile.tiers:
-        rows.append(_tier_row(enterprise, profile.tiers, tier_names))
+    rows = interest_fit(profile, enterprise, tier_names)
     if profile.stages:
         if DataCategory.FINANCING not in categories:
             rows.append(_row("stage", False, "企业未授权融资记录，无法判断融资阶段"))

@@ -16,19 +16,14 @@ from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
 from roadshows.services import events
 from tests.alliance.conftest import AllianceMembershipFactory
+from tests.cultivation.conftest import member
 from tests.e2e.conftest import new_page  # noqa: F401 - the browser journeys' fixture
-from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
+from tests.factories import EnterpriseFactory, InstitutionFactory
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def member(board, username, role, institution=None, staff=False):
-    user = UserFactory(username=username, is_staff=staff)
-    MembershipFactory(user=user, board=board, role=role, institution=institution)
-    return user
 
 
 def at(day, hour=14):
