@@ -16,7 +16,7 @@ from alliance.matching import products_for
 from alliance.models import MembershipState, ProductType
 from boards.enterprises.models import QualificationKind
 from boards.enterprises.tiers import tier_names
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form, form_status
 
 PAGE_SIZE = 20
 
@@ -53,13 +53,13 @@ def my_financing(request, board):
         try:
             services.post_need(enterprise, actor=request.user, **form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "融资需求已提交，交易中心审核后列入白名单向联盟成员推送。")
             return redirect("alliance-my-financing", board=board.slug)
     return render(request, "alliance/my_financing.html", {
         "enterprise": enterprise, "form": form, "needs": enterprise.financing_needs.order_by("-posted_at")},
-        status=400 if form.errors else 200)
+        status=form_status(form))
 
 
 @login_required
@@ -139,7 +139,7 @@ def _save_product_form(form, save):
         for field, message in (exc.details or {}).items():
             form.add_error(field if field in form.fields else None, message)
         if not exc.details:
-            form.add_error(None, exc.message)
+            add_to_form(form, exc)
         form.status = exc.status
     return None
 

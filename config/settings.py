@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the project form renderer below
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -90,6 +91,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every page's ``{{ form }}``: errors in red under their field (boards/kernel/renderers.py).
+FORM_RENDERER = "boards.kernel.renderers.SiteFormRenderer"
 
 # --- Database -------------------------------------------------------------------------
 DATABASE_URL = env_url("DATABASE_URL", None, schemes=["postgres", "postgresql", "sqlite"])

@@ -1,6 +1,6 @@
 """The expert portal (/portal/) and the enterprise's view of its reviews (/<board>/reviews/).
 Thin: access through selectors (404 for anything not the caller's), writes through services,
-a refused step shown as a message."""
+a refused step shown on the same page, next to the field it concerns, the input kept."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form
 from boards.kernel.files import serve_file
 from reviews import selectors, services
 from reviews.forms import DeclineForm, ReviewForm, SupplementForm
@@ -76,11 +76,14 @@ def request_supplement(request, board, pk):
     seat = selectors.access_seat(request.user, request.board, pk)
     form = SupplementForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "补充材料申请填写有误，请按提示修改。")
         return _seat_page(request, seat, status=400, supplement_form=form)
-    text = form.cleaned_data["text"]
-    return _attempt(request, seat, lambda: services.request_supplement(seat, text=text, actor=request.user),
-                    "补充材料申请已提交交易中心，等待期间评审期限暂停。")
+    try:
+        services.request_supplement(seat, text=form.cleaned_data["text"], actor=request.user)
+    except DomainError as exc:
+        add_to_form(form, exc)
+        return _seat_page(request, seat, status=exc.status, supplement_form=form)
+    messages.success(request, "补充材料申请已提交交易中心，等待期间评审期限暂停。")
+    return redirect(selectors.portal_seat_url(seat))
 
 
 @login_required
@@ -89,13 +92,12 @@ def decline(request, board, pk):
     seat = selectors.access_seat(request.user, request.board, pk)
     form = DeclineForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "拒绝理由填写有误，请按提示修改。")
         return _seat_page(request, seat, status=400, decline_form=form)
     try:
         services.decline_seat(seat, reason=form.cleaned_data["reason"], actor=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
-        return redirect(selectors.portal_seat_url(seat))
+        add_to_form(form, exc)
+        return _seat_page(request, seat, status=exc.status, decline_form=form)
     messages.success(request, "已拒绝参加本次评审，交易中心将另行抽取专家。")
     return redirect("reviews-portal:home")
 
@@ -117,7 +119,7 @@ def opinion(request, board, pk):
         else:
             services.save_opinion(seat, data=request.POST, actor=request.user)
     except DomainError as exc:
-        messages.error(request, exc.message)
+        add_to_form(form, exc)
         return _seat_page(request, seat, form, status=exc.status)
     messages.success(request, "评审意见已提交，感谢您的评审。" if submit
                      else "评审表已保存，可下载 Word 版签字。")

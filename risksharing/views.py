@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form
 from boards.kernel.filings import pdf_response
 from boards.kernel.models import FilingState
 from risksharing import charts, money, selectors, services
@@ -34,7 +34,7 @@ def meeting(request, board, pk):
                 services.record_enhancer_view(case, institution=view.institution, actor=request.user,
                                               **form.cleaned_data)
             except DomainError as exc:
-                messages.error(request, exc.message)
+                add_to_form(form, exc)
                 status = exc.status
             else:
                 issued = "担保推荐函已出具。" if form.cleaned_data["intent"] else ""

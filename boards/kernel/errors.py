@@ -49,3 +49,12 @@ def add_to_form(form, error: DomainError) -> None:
     when the form has that field, else above the form."""
     field = error.details.get("field")
     form.add_error(field if field in form.fields else None, error.message)
+    form.refusal_status = error.status
+
+
+def form_status(form) -> int:
+    """The status of a page that draws ``form``: 200, 400 for wrong input, or the status of the
+    refusal ``add_to_form`` put on it (409 when the state no longer allows it)."""
+    if not form.is_bound or not form.errors:
+        return 200
+    return getattr(form, "refusal_status", 400)

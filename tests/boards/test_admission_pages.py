@@ -132,8 +132,11 @@ def test_bad_input_is_400_with_the_field_named(boards):
         assert response.status_code == 400 and "该字段是必填项" in response.content.decode()
         response = client_for(xj.bureau).post(f"/{xj.board.slug}/bureau/applications/new/",
                                               {"enterprise": xj.enterprise.pk, "campaign": xj.campaign.pk})
-    # The enterprise already has an application under way.
-    assert response.status_code == 409 and "已有进行中的入板申请" in response.content.decode()
+    # The enterprise already has an application under way: refused on the same form, the choice kept.
+    page = response.content.decode()
+    assert response.status_code == 409 and "已有进行中的入板申请" in page
+    assert '<form method="post" novalidate>' in page
+    assert f'<option value="{xj.enterprise.pk}" selected>' in page
 
 
 def test_material_upload_is_refused_with_the_allowed_types(boards):

@@ -98,10 +98,12 @@ def test_receipt_supplement_and_paused_clock(expert_client, seat, board, django_
     assert "已暂停（等待补充材料" in page and "请补充专利证书" in page and "等待企业补充" in page
 
 
-def test_a_refused_step_is_a_message_not_an_error(expert_client, seat):
-    response = expert_client.post(_url(seat, "supplement/"), {"text": "x"}, follow=True)
-    assert response.status_code == 200
-    assert "下不能执行「request_supplement」" in response.content.decode()
+def test_a_refused_step_is_shown_on_the_same_page_with_the_input_kept(expert_client, seat):
+    response = expert_client.post(_url(seat, "supplement/"), {"text": "请补充近三年审计报告"})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "下不能执行「request_supplement」" in page
+    assert "请补充近三年审计报告</textarea>" in page
 
 
 def test_form_save_word_and_submit(expert_client, seat, case, board):

@@ -29,7 +29,7 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.services import admission, application_form, plans
 from boards.kernel.access import active_memberships
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form, form_status
 from boards.kernel.files import serve_file
 from boards.kernel.models import BoardMembership, Filing, InstitutionKind, Role
 
@@ -104,13 +104,19 @@ def _access_application(request, pk):
     return get_object_or_404(applicant_applications(request), pk=pk)
 
 
+def _wants_json(request):
+    return "application/json" in request.headers.get("Accept", "")
+
+
 def domain_errors(view):
+    """A refusal the view does not show on its own page (a JSON caller's, or one outside any
+    form) answers its status with the reason."""
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except DomainError as exc:
-            if "application/json" in request.headers.get("Accept", ""):
+            if _wants_json(request):
                 return JsonResponse(exc.as_dict(), status=exc.status)
             return render(request, "boards/admission/error.html", {"error": exc}, status=exc.status)
 
@@ -215,16 +221,20 @@ def my_applications(request, board):
                  .exclude(applications__state__in=admission.ACTIVE_STATES))
     form = ApplicationForm(*_posted(request), board=request.board, enterprises=can_apply)
     if request.method == "POST" and form.is_valid():
-        application = admission.create_application(
-            form.cleaned_data["enterprise"], form.cleaned_data["campaign"], actor=request.user,
-            requested_tier=form.cleaned_data["requested_tier"])
-        messages.success(request, "申请草稿已创建，请上传材料后提交。")
-        return redirect("admission-detail", board=request.board.slug, pk=application.pk)
+        try:
+            application = admission.create_application(
+                form.cleaned_data["enterprise"], form.cleaned_data["campaign"], actor=request.user,
+                requested_tier=form.cleaned_data["requested_tier"])
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "申请草稿已创建，请上传材料后提交。")
+            return redirect("admission-detail", board=request.board.slug, pk=application.pk)
     applications = applicant_applications(request).filter(enterprise__in=_own_enterprises(request))
     return render(request, "boards/admission/my_list.html", {
         "applications": _named(applications, request.board), "form": form,
         "can_apply": form.is_bound or can_apply.exists()},
-        status=400 if form.errors else 200)
+        status=form_status(form))
 
 
 @login_required
@@ -260,8 +270,12 @@ def application_edit(request, board, pk):
     form = TierForm(request.POST, board=request.board)
     if not form.is_valid():
         return _detail(request, application, tier_form=form, status=400)
-    admission.update_application(application, requested_tier=form.cleaned_data["requested_tier"],
-                                 actor=request.user)
+    try:
+        admission.update_application(application, requested_tier=form.cleaned_data["requested_tier"],
+                                     actor=request.user)
+    except DomainError as exc:
+        add_to_form(form, exc)
+        return _detail(request, application, tier_form=form, status=exc.status)
     messages.success(request, "已保存。")
     return redirect("admission-detail", board=request.board.slug, pk=pk)
 
@@ -274,8 +288,12 @@ def material_add(request, board, pk):
     form = MaterialForm(request.POST, request.FILES)
     if not form.is_valid():
         return _detail(request, application, material_form=form, status=400)
-    admission.add_material(application, form.cleaned_data["file"], title=form.cleaned_data["title"],
-                           actor=request.user)
+    try:
+        admission.add_material(application, form.cleaned_data["file"], title=form.cleaned_data["title"],
+                               actor=request.user)
+    except DomainError as exc:
+        add_to_form(form, exc)
+        return _detail(request, application, material_form=form, status=exc.status)
     messages.success(request, "材料已上传。")
     return redirect("admission-detail", board=request.board.slug, pk=pk)
 
@@ -293,12 +311,18 @@ def material_download(request, board, pk, material_pk):
 def application_submit(request, board, pk):
     """Submit a draft, or resubmit after a supplement request."""
     application = _access_application(request, pk)
-    if application.state == ApplicationState.RETURNED:
-        admission.resubmit(application, actor=request.user)
-        messages.success(request, "补充材料已提交，交易中心将继续初核。")
-    else:
-        admission.submit_application(application, actor=request.user)
-        messages.success(request, "申请已提交。")
+    resubmit = application.state == ApplicationState.RETURNED
+    try:
+        if resubmit:
+            admission.resubmit(application, actor=request.user)
+        else:
+            admission.submit_application(application, actor=request.user)
+    except DomainError as exc:  # refused: the same page, saying why
+        if _wants_json(request):
+            raise
+        messages.error(request, exc.message)
+        return _detail(request, application, status=exc.status)
+    messages.success(request, "补充材料已提交，交易中心将继续初核。" if resubmit else "申请已提交。")
     return redirect("admission-detail", board=request.board.slug, pk=pk)
 
 
@@ -312,18 +336,27 @@ def bureau_applications(request, board):
     membership = _bureau(request)
     applications = Application.objects.filter(enterprise__prefecture=membership.prefecture).select_related(
         "enterprise", "campaign", "plan")
+    status = 200
     if request.method == "POST":
         selected = list(applications.filter(pk__in=[pk for pk in request.POST.getlist("application")
                                                    if pk.isdigit()]))
-        batch = admission.forward_batch(selected, prefecture=membership.prefecture, actor=request.user)
-        messages.success(request, f"已向交易中心报送 {len(batch)} 项申请。")
-        return redirect("admission-bureau", board=request.board.slug)
+        try:
+            batch = admission.forward_batch(selected, prefecture=membership.prefecture, actor=request.user)
+        except DomainError as exc:  # refused: the same list, the selection kept, saying why
+            if _wants_json(request):
+                raise
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, f"已向交易中心报送 {len(batch)} 项申请。")
+            return redirect("admission-bureau", board=request.board.slug)
     state = request.GET.get("state", "")
     if state in ApplicationState.values:
         applications = applications.filter(state=state)
     return render(request, "boards/admission/bureau_list.html", {
         "applications": _named(applications, request.board), "prefecture": membership.prefecture,
-        "state": state, "states": ApplicationState.choices})
+        "state": state, "states": ApplicationState.choices,
+        "selected": set(request.POST.getlist("application"))}, status=status)
 
 
 @login_required
@@ -335,13 +368,17 @@ def bureau_file(request, board):
         status=EnterpriseStatus.ADMITTED)
     form = ApplicationForm(*_posted(request), board=request.board, enterprises=enterprises)
     if request.method == "POST" and form.is_valid():
-        admission.file_by_bureau(form.cleaned_data["enterprise"], form.cleaned_data["campaign"],
-                                 actor=request.user, requested_tier=form.cleaned_data["requested_tier"])
-        messages.success(request, "已代企业提交申请，请随批次报送交易中心。")
-        return redirect("admission-bureau", board=request.board.slug)
+        try:
+            admission.file_by_bureau(form.cleaned_data["enterprise"], form.cleaned_data["campaign"],
+                                     actor=request.user, requested_tier=form.cleaned_data["requested_tier"])
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "已代企业提交申请，请随批次报送交易中心。")
+            return redirect("admission-bureau", board=request.board.slug)
     return render(request, "boards/admission/bureau_file.html", {"form": form,
                                                                  "prefecture": membership.prefecture},
-                  status=400 if form.errors else 200)
+                  status=form_status(form))
 
 
 # --- Serving institutions --------------------------------------------------------------------
@@ -354,16 +391,20 @@ def institution_applications(request, board):
     form = InstitutionFilingForm(*_posted(request), board=request.board)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        application = admission.file_by_institution(
-            data["enterprise"], data["campaign"], data["due_diligence"], institution=membership.institution,
-            actor=request.user, requested_tier=data["requested_tier"])
-        messages.success(request, f"已向交易中心提交{application.enterprise}的入板申请。")
-        return redirect("admission-institution", board=request.board.slug)
+        try:
+            application = admission.file_by_institution(
+                data["enterprise"], data["campaign"], data["due_diligence"],
+                institution=membership.institution, actor=request.user, requested_tier=data["requested_tier"])
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, f"已向交易中心提交{application.enterprise}的入板申请。")
+            return redirect("admission-institution", board=request.board.slug)
     return render(request, "boards/admission/institution_list.html", {
         "applications": _named(Application.objects.filter(filing_institution=membership.institution)
                                .select_related("enterprise", "campaign", "plan"), request.board),
         "institution": membership.institution, "form": form},
-        status=400 if form.errors else 200)
+        status=form_status(form))
 
 
 # --- Approving bodies --------------------------------------------------------------------------
@@ -381,17 +422,21 @@ def plan_approve(request, board, pk, body):
     decision = plan.approvals.filter(body=body).first()
     form = DecisionForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
-        plans.decide_plan(plan, body=body, approved=form.cleaned_data["approved"],
+        try:
+            plans.decide_plan(plan, body=body, approved=form.cleaned_data["approved"],
                               comment=form.cleaned_data["comment"], actor=request.user)
-        messages.success(request, "审定意见已提交。")
-        return redirect("admission-approve", board=request.board.slug, pk=pk, body=body)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "审定意见已提交。")
+            return redirect("admission-approve", board=request.board.slug, pk=pk, body=body)
     return render(request, "boards/admission/approve.html", {
         "plan": plan, "body": body, "body_name": name, "decision": decision, "form": form,
         "rows": plans.plan_rows(plan),
         "filing": Filing.objects.filter(subject_type="boards.tierplan", subject_id=str(plan.pk),
                                         addressee=body).order_by("-created_at").first(),
         "can_decide": plan.state == "submitted" and decision is None,
-    }, status=400 if form.errors else 200)
+    }, status=form_status(form))
 
 
 # --- Public publicity page ---------------------------------------------------------------------
@@ -407,13 +452,17 @@ def publicity(request, board):
                                             plan__publicity_ends_on__gte=today)
     form = ObjectionForm(*_posted(request), applications=open_to_objection)
     if request.method == "POST" and form.is_valid():
-        plans.raise_objection(form.cleaned_data["application"], raised_by=form.cleaned_data["raised_by"],
+        try:
+            plans.raise_objection(form.cleaned_data["application"], raised_by=form.cleaned_data["raised_by"],
                                   text=form.cleaned_data["text"])
-        messages.success(request, "异议已收到，交易中心将核实处理。")
-        return redirect("admission-publicity", board=request.board.slug)
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, "异议已收到，交易中心将核实处理。")
+            return redirect("admission-publicity", board=request.board.slug)
     published = list(TierPlan.objects.filter(state="in_publicity").prefetch_related(
         Prefetch("applications", queryset=in_publicity, to_attr="listed")).order_by("publicity_starts_on"))
     for plan in published:
         plan.listed = _named(plan.listed, request.board)
     return render(request, "boards/admission/publicity.html",
-                  {"plans": published, "form": form, "today": today}, status=400 if form.errors else 200)
+                  {"plans": published, "form": form, "today": today}, status=form_status(form))

@@ -26,7 +26,7 @@ from boards.enterprises.services.disclosure import (
 )
 from boards.kernel.access import require_role
 from boards.kernel.calendar import END_OF_DAY, SHANGHAI
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form, form_status
 from boards.kernel.files import removed_on_error, serve_file, store_upload
 from boards.kernel.models import Role
 
@@ -77,7 +77,7 @@ def my_consents(request, board):
                               expires_at=dt.datetime.combine(data["expires_on"], END_OF_DAY, tzinfo=SHANGHAI),
                               actor=request.user)
             except DomainError as exc:
-                form.add_error(None, exc.message)
+                add_to_form(form, exc)
             else:
                 messages.success(request, "授权已生效。")
                 return _back("my-consents", request, enterprise)
@@ -89,7 +89,7 @@ def my_consents(request, board):
     ]
     return render(request, "boards/enterprise/consents.html", {
         "enterprise": enterprise, "enterprises": enterprises, "form": form, "rows": rows,
-    }, status=400 if form.errors else 200)
+    }, status=form_status(form))
 
 
 @login_required
@@ -137,7 +137,7 @@ def my_disclosures(request, board):
         try:
             _publish(request, enterprise, form.cleaned_data)
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            add_to_form(form, exc)
         else:
             messages.success(request, "信息披露已发布。")
             return _back("my-disclosures", request, enterprise)
@@ -145,7 +145,7 @@ def my_disclosures(request, board):
         "enterprise": enterprise, "enterprises": enterprises, "form": form,
         "disclosures": enterprise.disclosures.select_related("file"),
         "must_disclose": must_disclose(enterprise), "deadlines": due_periodic_deadlines(enterprise),
-    }, status=400 if form.errors else 200)
+    }, status=form_status(form))
 
 
 def enterprise_disclosures(request, board, pk):

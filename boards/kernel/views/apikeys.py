@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from boards.kernel import apikeys
-from boards.kernel.errors import DomainError
+from boards.kernel.errors import DomainError, add_to_form
 
 
 class KeyForm(forms.Form):
@@ -31,8 +31,8 @@ def key_list(request, board):
                 key, full_key = apikeys.issue_key(request.board, institution, request.user,
                                                   label=form.cleaned_data["label"])
             except DomainError as exc:
-                form.add_error(None, exc.message)
-                status = 400
+                add_to_form(form, exc)
+                status = exc.status
             else:
                 created = {"key": key, "full_key": full_key, "header": apikeys.header_example(full_key)}
                 form = KeyForm()
