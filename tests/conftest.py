@@ -13,6 +13,7 @@ from django.conf import settings
 
 from tests.factories import BoardFactory, MembershipFactory, UserFactory
 from tests.support import CHROMIUM_ARGS, pg_server_bindir, start_thread_worker
+from tests.support.faults import PrivateCluster
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -240,3 +241,30 @@ def wsgi_app():
     for signal in signals:
         signal.connect(close_old_connections)
 
+
+@pytest.fixture
+def new_page(browser):
+    """``new_page()``: a page in a fresh context (its own cookies), desktop size, Chinese locale."""
+    contexts = []
+
+    def make(width=1280, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
+                                      accept_downloads=True)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def private_cluster():
+    """A PostgreSQL cluster of the test's own; tests using it are marked ``pg_server``."""
+    cluster = PrivateCluster()
+    try:
+        cluster.init()
+        yield cluster
+    finally:
+        cluster.stop()

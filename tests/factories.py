@@ -5,9 +5,12 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
+from alliance.models import Membership, MembershipState, Product
 from boards.enterprises.models import Enterprise
-from boards.kernel.models import Board, BoardMembership, Institution
+from boards.kernel.models import Board, BoardMembership, Institution, Role
 from boards.kernel.uscc import make_uscc
+from policies.models import Policy
+from reviews.models import Expert
 
 
 class BoardFactory(factory.django.DjangoModelFactory):
@@ -74,3 +77,75 @@ class EnterpriseFactory(factory.django.DjangoModelFactory):
     contact_name = "李娜"
     contact_phone = "13800000000"
     status = "admitted"
+
+
+class AllianceMembershipFactory(factory.django.DjangoModelFactory):
+    """Create inside the board's scope."""
+
+    class Meta:
+        model = Membership
+
+    institution = factory.SubFactory(InstitutionFactory)
+    body = "investment"
+    state = MembershipState.ADMITTED
+    executive_lead = "王建国"
+    executive_title = "副行长"
+    liaison_name = "李海燕"
+    liaison_phone = "13800000000"
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """Create inside the board's scope."""
+
+    class Meta:
+        model = Product
+
+    name = factory.Sequence(lambda n: f"科创贷{n}号")
+    product_type = "credit_loan"
+    amount_min = Decimal("100000")
+    amount_max = Decimal("5000000")
+    rate_min = Decimal("3.450")
+    rate_max = Decimal("4.350")
+    term_min_months = 6
+    term_max_months = 36
+    approval_days = 5
+
+
+class PolicyFactory(factory.django.DjangoModelFactory):
+    """Create inside the board's scope; pass ``board``."""
+
+    class Meta:
+        model = Policy
+
+    code = factory.Sequence(lambda n: f"policy-{n}")
+    title = factory.Sequence(lambda n: f"测试政策{n}")
+    summary = "测试政策内容"
+    source_document = "内蒙古自治区关于加强财政金融协同服务科技“突围”工程的意见"
+    document_number = "内党金办发〔2025〕15号"
+    source_clause = "一、（一）"
+    issuing_bodies = factory.LazyFunction(lambda: ["内蒙古自治区科学技术厅"])
+    payer = "kjt"
+    valid_from = dt.date(2025, 3, 26)
+    beneficiary = "enterprise"
+    conditions = factory.LazyFunction(list)
+    benefit_kind = "fixed"
+    amount = Decimal("300000")
+    recurrence = "one_time"
+
+
+class ExpertFactory(factory.django.DjangoModelFactory):
+    """An expert of ``board`` with an expert membership; create inside the board's scope."""
+
+    class Meta:
+        model = Expert
+        skip_postgeneration_save = True
+
+    board = None
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"专家{n}")
+    field = "tech"
+    source = "kjt_pool"
+
+    @factory.post_generation
+    def membership(self, create, extracted, **kwargs):
+        MembershipFactory(user=self.user, board=self.board, role=Role.EXPERT, institution=self.institution)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from boards.accounts import authlog
 from boards.accounts.models import AuthEvent, AuthEventKind
 from boards.accounts.tasks import purge_auth_log
-from tests.accounts.conftest import PASSWORD, at, code, enrolled, logged_in, member
-from tests.deploy.test_public_surface import address
+from tests.support import address
+from tests.support.accounts import PASSWORD, at, code, enrolled, logged_in, member
 
 pytestmark = pytest.mark.django_db
 

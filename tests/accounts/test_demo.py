@@ -12,8 +12,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from boards.accounts import secondfactor
 from boards.accounts.demo import enrol_demo_accounts
 from boards.kernel.models import Board, BoardMembership
-from tests.accounts.conftest import at, code
-from tests.deploy.test_public_surface import address
+from tests.support import address
+from tests.support.accounts import at, code
 
 
 @pytest.mark.django_db

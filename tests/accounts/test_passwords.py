@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
 from boards.accounts.models import PasswordHistory
-from tests.accounts.conftest import PASSWORD, logged_in, member
+from tests.support.accounts import PASSWORD, logged_in, member
 
 pytestmark = pytest.mark.django_db
 

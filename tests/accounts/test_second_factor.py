@@ -14,8 +14,8 @@ from boards.accounts import secondfactor
 from boards.accounts.models import AuthEvent, AuthEventKind
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.accounts.conftest import at, code, enrolled, logged_in, member
 from tests.factories import MembershipFactory
+from tests.support.accounts import at, code, enrolled, logged_in, member
 
 pytestmark = pytest.mark.django_db
 

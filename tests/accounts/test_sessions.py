@@ -8,7 +8,7 @@ import time_machine
 from django.conf import settings
 
 from boards.accounts.models import AuthEvent, AuthEventKind
-from tests.accounts.conftest import logged_in, member
+from tests.support.accounts import logged_in, member
 
 pytestmark = pytest.mark.django_db
 PAGE = "/accounts/password_change/"  # any page that needs a login
@@ -68,7 +68,7 @@ def test_the_timeouts_are_settings(board, defaults):
 
 
 def test_an_expired_privileged_session_also_loses_its_second_factor(board, defaults):
-    from tests.accounts.conftest import code, enrolled
+    from tests.support.accounts import code, enrolled
 
     start = datetime.datetime.now(datetime.UTC)
     with time_machine.travel(start, tick=False) as clock:

@@ -17,7 +17,8 @@ from alliance.models import (
 from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import ProductFactory, member
+from tests.factories import ProductFactory
+from tests.support.alliance import member
 
 MODELS = ["institutionqualification", "membership", "exitcase", "meeting", "product", "financingneed",
           "interestprofile", "matchmaking", "recommendation", "reportrun",

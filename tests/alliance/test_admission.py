@@ -11,7 +11,8 @@ from alliance.models import InstitutionQualification, Membership, MembershipStat
 from boards.kernel.errors import Conflict, DomainError, IllegalTransition
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import ProductFactory, member
+from tests.factories import ProductFactory
+from tests.support.alliance import member
 
 TODAY = dt.date(2026, 3, 2)
 

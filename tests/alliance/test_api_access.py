@@ -5,7 +5,6 @@ Lists keep a fixed number of queries whatever their length."""
 import datetime as dt
 import random
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -13,10 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from alliance.models import (
-    Appointment,
     ExitCase,
     FinancingNeed,
-    InterestProfile,
     Matchmaking,
     PerformanceForm,
     ProgressReport,
@@ -24,62 +21,28 @@ from alliance.models import (
     SelectionRound,
     ServiceApplication,
 )
-from alliance.service_institutions import SELF_ASSESSMENT
 from boards.kernel.scoping import board_scope
 from boards.kernel.uscc import make_uscc
-from tests.alliance.conftest import AllianceMembershipFactory, ProductFactory, api_key, grant, member
-from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import pdf_upload
-
-ASSESSMENT = {key: "说明" for key, _ in SELF_ASSESSMENT}
-
-
-def _appointment(board, institution, selection):
-    with board_scope(board):
-        application = ServiceApplication.objects.create(board=board, round=selection, institution=institution,
-                                                        self_assessment=ASSESSMENT, state="appointed")
-        appointment = Appointment.objects.create(board=board, institution=institution,
-                                                 application=application, appointed_on=dt.date(2025, 6, 10))
-        form = PerformanceForm.objects.create(board=board, appointment=appointment, month=dt.date(2026, 2, 1))
-        report = ProgressReport.objects.create(board=board, appointment=appointment, period="2025H2")
-    return appointment, form, report
-
-
-def _objects(board, mine, theirs, enterprise):
-    """For each of ``mine`` and ``theirs``: a product, a matchmaking, an exit case, the Jinzhong duties."""
-    with board_scope(board):
-        selection = SelectionRound.objects.create(board=board, title="遴选", notice="通知",
-                                                  review_mode="meeting", opens_on=dt.date(2026, 1, 1),
-                                                  closes_on=dt.date(2026, 12, 31), state="open")
-        FinancingNeed.objects.create(board=board, enterprise=enterprise, amount=Decimal(1000000), use="扩产",
-                                     term_months=12, state="whitelisted", summary="扩产")
-        InterestProfile.objects.create(board=board, institution=mine.institution, industries=["稀土功能材料"])
-    result = {}
-    for key, who in (("mine", mine), ("theirs", theirs)):
-        grant(enterprise, who.institution)
-        with board_scope(board):
-            objects = SimpleNamespace(
-                product=ProductFactory(board=board, institution=who.institution),
-                matchmaking=Matchmaking.objects.create(
-                    board=board, institution=who.institution, enterprise=enterprise
-                ),
-                exit_case=ExitCase.objects.create(
-                    board=board,
-                    membership=who.membership,
-                    source=f"t:{key}",
-                    grounds="质疑",
-                    state="notified",
-                ),
-            )
-        objects.appointment, objects.form, objects.report = _appointment(board, who.institution, selection)
-        result[key] = objects
-    result["enterprise"], result["need"] = enterprise, FinancingNeed.objects.none()
-    return result
+from tests.factories import (
+    AllianceMembershipFactory,
+    EnterpriseFactory,
+    MembershipFactory,
+    ProductFactory,
+    UserFactory,
+)
+from tests.support.alliance import (
+    BRIEF_ASSESSMENT,
+    api_key,
+    grant,
+    member,
+    objects_of_both,
+)
+from tests.support.reviews import pdf_upload
 
 
 @pytest.fixture
 def world(board, bank, other_bank, enterprise):
-    objects = _objects(board, bank, other_bank, enterprise)
+    objects = objects_of_both(board, bank, other_bank, enterprise)
     with board_scope(board):
         objects["need"] = FinancingNeed.objects.get()
     return objects
@@ -232,7 +195,7 @@ def _grow(board, bank, world, enterprise):
                                                       review_mode="meeting", opens_on=dt.date(2026, 1, 1),
                                                       closes_on=dt.date(2026, 2, 1), state="open")
             ServiceApplication.objects.create(board=board, round=selection, institution=bank.institution,
-                                              self_assessment=ASSESSMENT)
+                                              self_assessment=BRIEF_ASSESSMENT)
             Recommendation.objects.create(board=board, institution=bank.institution, enterprise=other,
                                           reason="推荐")
             appointment.fee_attestations.create(board=board, year=2030 + i, statement="承诺",

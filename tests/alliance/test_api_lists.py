@@ -7,8 +7,9 @@ import pytest
 from alliance.api import serializers as s
 from alliance.models import Product
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import ProductFactory, api_key
+from tests.factories import ProductFactory
 from tests.support import serialized
+from tests.support.alliance import api_key
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from alliance import services
 from alliance.models import Matchmaking
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import api_key, grant
+from tests.support.alliance import api_key, grant
 
 
 def _pdf():

@@ -8,8 +8,8 @@ from boards.enterprises.models import Enterprise
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from boards.kernel.uscc import make_uscc
-from tests.alliance.conftest import api_key, grant
 from tests.factories import EnterpriseFactory
+from tests.support.alliance import api_key, grant
 
 
 def test_interest_profile_is_set_as_a_whole_and_checked(client, board, bank):

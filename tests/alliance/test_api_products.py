@@ -7,13 +7,8 @@ from alliance import services
 from alliance.models import Product
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import ProductFactory, api_key
-
-BODY = {"name": "科创信用贷", "product_type": "credit_loan", "description": "纯信用", "amount_min": "100000",
-        "amount_max": "5000000", "rate_min": "3.45", "rate_max": "4.35", "term_min_months": 6,
-        "term_max_months": 36, "approval_days": 5, "target_tiers": ["standard"],
-        "required_qualifications": ["high_tech"], "for_tech_enterprises": True,
-        "board_preference": "利率下浮 20 个基点"}
+from tests.factories import ProductFactory
+from tests.support.alliance import PRODUCT_BODY, api_key
 
 
 def _products(board):
@@ -23,7 +18,7 @@ def _products(board):
 def test_create_read_update_delete(client, board, bank, django_assert_max_num_queries):
     headers = api_key(board, bank.institution, bank.user)
     with django_assert_max_num_queries(22):
-        created = client.post(_products(board), BODY, content_type="application/json", **headers)
+        created = client.post(_products(board), PRODUCT_BODY, content_type="application/json", **headers)
     assert created.status_code == 201
     product = created.json()
     assert (product["institution"]["code"], product["rate_min"], product["target_tiers"]) == ("IMB", "3.450",
@@ -48,7 +43,7 @@ def test_create_read_update_delete(client, board, bank, django_assert_max_num_qu
     ({"target_tiers": ["premium"]}, "target_tiers", "未知层级 premium"),
 ])
 def test_inconsistent_values_are_400_with_the_field(client, board, bank, change, field, message):
-    response = client.post(_products(board), {**BODY, **change}, content_type="application/json",
+    response = client.post(_products(board), {**PRODUCT_BODY, **change}, content_type="application/json",
                            **api_key(board, bank.institution, bank.user))
     assert response.status_code == 400 and message in response.json()["error"]["details"][field]
     with board_scope(board):
@@ -61,7 +56,7 @@ def test_a_suspended_member_reads_but_does_not_publish(client, board, bank):
         services.change_membership(bank.membership, "suspend", actor=None, reason="暂停")
     headers = api_key(board, bank.institution, bank.user)
     assert client.get(_products(board), **headers).json()["count"] == 1
-    refused = client.post(_products(board), BODY, content_type="application/json", **headers)
+    refused = client.post(_products(board), PRODUCT_BODY, content_type="application/json", **headers)
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "not_admitted"
 
 

@@ -10,8 +10,8 @@ from alliance.matching import match_product
 from alliance.models import FinancingNeed, MembershipState
 from boards.enterprises.models import Qualification
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import ProductFactory, member
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, ProductFactory, UserFactory
+from tests.support.alliance import member
 
 TIER_NAMES = {"incubation": "孵化层", "standard": "规范层", "cultivation": "培育层"}
 

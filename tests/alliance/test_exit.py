@@ -16,8 +16,8 @@ from boards.kernel.scoping import board_scope
 from boards.kernel.signals import quality_challenge_raised
 from reviews import services as review_services
 from reviews.models import QualityChallenge
-from tests.alliance.conftest import member
-from tests.reviews.conftest import START, Flow, committee, form_data, png_upload
+from tests.support.alliance import member
+from tests.support.reviews import START, Flow, committee, form_data, png_upload
 
 GROUNDS = "审计报告收入确认依据不足，不具备专业胜任能力。"
 

@@ -14,8 +14,7 @@ from django.utils import timezone
 from alliance import tasks
 from alliance.models import IdempotencyKey, Matchmaking, Product
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import api_key, grant, member
-from tests.alliance.test_api_products import BODY
+from tests.support.alliance import PRODUCT_BODY, api_key, grant, member
 
 
 def _post(client, url, body, key, headers):
@@ -34,8 +33,9 @@ def url(board):
 
 def test_the_same_request_again_is_answered_from_the_first_without_a_write(client, board, bank, url):
     headers, key = api_key(board, bank.institution, bank.user), str(uuid.uuid4())
-    first = _post(client, url, BODY, key, headers)
-    again = _post(client, url, dict(reversed(list(BODY.items()))), key, headers)  # same data, other key order
+    first = _post(client, url, PRODUCT_BODY, key, headers)
+    reordered = dict(reversed(list(PRODUCT_BODY.items())))  # same data, other key order
+    again = _post(client, url, reordered, key, headers)
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first and _count(board) == 1
@@ -43,8 +43,8 @@ def test_the_same_request_again_is_answered_from_the_first_without_a_write(clien
 
 def test_the_same_key_with_another_request_is_422(client, board, bank, url):
     headers, key = api_key(board, bank.institution, bank.user), "order-2026-0001"
-    _post(client, url, BODY, key, headers)
-    response = _post(client, url, {**BODY, "name": "另一款产品"}, key, headers)
+    _post(client, url, PRODUCT_BODY, key, headers)
+    response = _post(client, url, {**PRODUCT_BODY, "name": "另一款产品"}, key, headers)
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "idempotency_key_reused" and "已用于另一个不同的请求" in error["message"]
@@ -55,16 +55,17 @@ def test_the_same_key_with_another_request_is_422(client, board, bank, url):
 
 def test_a_failed_request_keeps_no_key(client, board, bank, url):
     headers, key = api_key(board, bank.institution, bank.user), str(uuid.uuid4())
-    assert _post(client, url, {**BODY, "amount_min": "9999999"}, key, headers).status_code == 400
+    assert _post(client, url, {**PRODUCT_BODY, "amount_min": "9999999"}, key, headers).status_code == 400
     with board_scope(board):
         assert not IdempotencyKey.objects.exists()
-    assert _post(client, url, BODY, key, headers).status_code == 201
+    assert _post(client, url, PRODUCT_BODY, key, headers).status_code == 201
 
 
 def test_keys_are_per_caller(client, board, bank, other_bank, url):
     key = "shared-key"
-    assert _post(client, url, BODY, key, api_key(board, bank.institution, bank.user)).status_code == 201
-    theirs = _post(client, url, BODY, key, api_key(board, other_bank.institution, other_bank.user))
+    other_key = api_key(board, bank.institution, bank.user)
+    assert _post(client, url, PRODUCT_BODY, key, other_key).status_code == 201
+    theirs = _post(client, url, PRODUCT_BODY, key, api_key(board, other_bank.institution, other_bank.user))
     assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs and _count(board) == 2
 
 
@@ -82,7 +83,7 @@ def test_a_replayed_step_does_not_become_an_illegal_one(client, board, bank, ent
 
 @pytest.mark.parametrize("key", ["", "x" * 101])
 def test_a_malformed_key_is_400(client, board, bank, url, key):
-    response = _post(client, url, BODY, key, api_key(board, bank.institution, bank.user))
+    response = _post(client, url, PRODUCT_BODY, key, api_key(board, bank.institution, bank.user))
     assert response.status_code == 400 and response.json()["error"]["code"] == "invalid_idempotency_key"
 
 
@@ -95,7 +96,7 @@ def test_concurrent_requests_with_one_key_write_once(committed_db, board):
     def call():
         try:
             barrier.wait()
-            answers.append(_post(Client(), url, BODY, "race-1", headers))
+            answers.append(_post(Client(), url, PRODUCT_BODY, "race-1", headers))
         finally:
             connection.close()
 
@@ -111,9 +112,9 @@ def test_concurrent_requests_with_one_key_write_once(committed_db, board):
 def test_old_keys_are_forgotten_by_the_daily_task(client, board, bank, url):
     headers = api_key(board, bank.institution, bank.user)
     with time_machine.travel(timezone.now() - dt.timedelta(hours=25)):
-        _post(client, url, BODY, "yesterday", headers)
-    _post(client, url, {**BODY, "name": "今天的产品"}, "today", headers)
+        _post(client, url, PRODUCT_BODY, "yesterday", headers)
+    _post(client, url, {**PRODUCT_BODY, "name": "今天的产品"}, "today", headers)
     tasks.alliance_daily(board.pk)
     with board_scope(board):
         assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["today"]
-    assert _post(client, url, BODY, "yesterday", headers).status_code == 201  # a new request again
+    assert _post(client, url, PRODUCT_BODY, "yesterday", headers).status_code == 201  # a new request again

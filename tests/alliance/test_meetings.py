@@ -13,7 +13,7 @@ from boards.kernel.deadlines import advance_deadline
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import member
+from tests.support.alliance import member
 
 
 def at(*moment):

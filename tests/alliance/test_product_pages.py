@@ -8,8 +8,8 @@ from alliance import services
 from alliance.models import Product
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import ProductFactory, member
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, ProductFactory, UserFactory
+from tests.support.alliance import member
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from boards.enterprises.models import FinancingEvent
 from boards.enterprises.services.consent import revoke_consent
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import grant, member, owner
 from tests.factories import EnterpriseFactory
+from tests.support.alliance import grant, member, owner
 
 
 def _enterprise(board, name, industry="稀土功能材料", **fields):

@@ -20,8 +20,8 @@ from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.filings import render_filing_now
 from boards.kernel.models import Filing
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import ProductFactory, member
-from tests.factories import EnterpriseFactory
+from tests.factories import EnterpriseFactory, ProductFactory
+from tests.support.alliance import member
 
 
 def _text(filing):

@@ -14,8 +14,7 @@ from schemathesis.generation import GenerationMode
 
 from alliance.api import urls as api_urls
 from boards.kernel.api.schema import BoardlessSchemaGenerator
-from tests.alliance.conftest import api_key
-from tests.alliance.test_api_access import _objects
+from tests.support.alliance import api_key, objects_of_both
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -70,7 +69,7 @@ def test_every_operation_is_described_with_examples():
 def fuzz_world(board, bank, other_bank, enterprise, settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
                                "DEFAULT_THROTTLE_RATES": {"api_key": "1000000/min"}}
-    _objects(board, bank, other_bank, enterprise)
+    objects_of_both(board, bank, other_bank, enterprise)
     return api_key(board, bank.institution, bank.user)["HTTP_AUTHORIZATION"]
 
 

@@ -16,17 +16,14 @@ from alliance.models import (
     AppointmentState,
     PerformanceForm,
     ProgressReport,
-    SelectionRound,
-    ServiceApplication,
 )
 from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import advance_deadline
 from boards.kernel.errors import DomainError
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import api_key, member
-from tests.alliance.test_service_round import ASSESSMENT
-from tests.reviews.conftest import pdf_upload
+from tests.support.alliance import api_key, appoint_firm
+from tests.support.reviews import pdf_upload
 
 GRADES = DEFAULT_SERVICE_INSTITUTIONS["grades"]
 QUALIFIED = {k: Decimal(str(v)) for k, v in GRADES["qualified"].items()}
@@ -39,18 +36,7 @@ def at(*moment):
 
 @pytest.fixture
 def appointed(board):
-    firm = member(board, "JCKJ", kind="consulting", state=None)
-    with board_scope(board):
-        selection = SelectionRound.objects.create(board=board, title="遴选", notice="通知",
-                                                  review_mode="meeting", opens_on=dt.date(2026, 3, 2),
-                                                  closes_on=dt.date(2026, 3, 31), state="appointed")
-        application = ServiceApplication.objects.create(board=board, round=selection,
-                                                        institution=firm.institution,
-                                                        self_assessment=ASSESSMENT, state="appointed")
-        firm.appointment = Appointment.objects.create(board=board, institution=firm.institution,
-                                                      application=application,
-                                                      appointed_on=dt.date(2026, 5, 14))
-    return firm
+    return appoint_firm(board)
 
 
 def _forms(board):

@@ -16,9 +16,7 @@ from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.models import EvidenceEntry, Filing, Notification
 from boards.kernel.scoping import board_scope
 from boards.kernel.uscc import make_uscc
-from tests.alliance.conftest import api_key, member
-
-ASSESSMENT = {key: f"{label}：具备" for key, label in si.SELF_ASSESSMENT}
+from tests.support.alliance import SERVICE_ASSESSMENT, api_key, member
 
 
 def at(*day):
@@ -55,7 +53,8 @@ def selection(board, staff_user):
 
 def _apply(board, selection, candidate):
     with board_scope(board), at(2026, 3, 10):
-        return si.apply_to_round(selection, institution=candidate.institution, self_assessment=ASSESSMENT,
+        return si.apply_to_round(selection, institution=candidate.institution,
+                                 self_assessment=SERVICE_ASSESSMENT,
                                  actor=candidate.user)
 
 
@@ -73,7 +72,7 @@ def test_the_round_from_notice_to_appointment(client, board, staff_user, candida
         rounds = client.get(f"/api/v1/{board.slug}/alliance/service/rounds/", **headers).json()["results"]
         assert [r["state"] for r in rounds] == ["open"]
         applied = client.post(f"/api/v1/{board.slug}/alliance/service/applications/",
-                              {"round": selection.pk, "self_assessment": ASSESSMENT},
+                              {"round": selection.pk, "self_assessment": SERVICE_ASSESSMENT},
                               content_type="application/json", **headers)
     assert applied.status_code == 201 and applied.json()["state"] == "submitted"
     with board_scope(board):
@@ -159,10 +158,10 @@ def test_applications_outside_the_window_or_incomplete_are_refused(client, board
     with board_scope(board):
         with at(2026, 4, 1), pytest.raises(Conflict, match="当前不在申报期内"):
             si.apply_to_round(selection, institution=candidates["veteran"].institution,
-                              self_assessment=ASSESSMENT, actor=None)
+                              self_assessment=SERVICE_ASSESSMENT, actor=None)
         with at(2026, 3, 10), pytest.raises(DomainError, match="缺少.*晋创谷"):
             si.apply_to_round(selection, institution=candidates["veteran"].institution,
-                              self_assessment={**ASSESSMENT, "jcg": " "}, actor=None)
+                              self_assessment={**SERVICE_ASSESSMENT, "jcg": " "}, actor=None)
     _apply(board, selection, candidates["veteran"])
     with pytest.raises(Conflict, match="已申报本次遴选"):
         _apply(board, selection, candidates["veteran"])

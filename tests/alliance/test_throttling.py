@@ -3,7 +3,7 @@ wait, another key of the same institution is not affected."""
 
 import pytest
 
-from tests.alliance.conftest import api_key
+from tests.support.alliance import api_key
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from boards.enterprises.models import Application, Campaign, TierPlan
 from boards.enterprises.services import admission, plans
 from boards.kernel.models import Deadline, EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, fill_form, pdf_upload, world
 from tests.factories import EnterpriseFactory
+from tests.support.admission import at, fill_form, pdf_upload, world
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/boards"

@@ -14,8 +14,8 @@ from boards.enterprises.services import registry as services
 from boards.kernel.errors import Conflict, DomainError, IllegalTransition
 from boards.kernel.models import Board, Deadline, EvidenceEntry, Filing, Notification
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import SHANGHAI, at, fill_form, pdf_upload, world
 from tests.factories import EnterpriseFactory
+from tests.support.admission import SHANGHAI, at, fill_form, pdf_upload, world
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/boards"

@@ -9,8 +9,8 @@ from django.test import Client
 from boards.enterprises.models import Application
 from boards.enterprises.services import admission, plans
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, fill_form, pdf_upload, world
 from tests.factories import EnterpriseFactory
+from tests.support.admission import admission_boards, at, fill_form
 
 pytestmark = pytest.mark.django_db
 
@@ -23,25 +23,7 @@ def client_for(user):
 
 @pytest.fixture
 def boards():
-    """Xinjiang with an application (one material) submitted to the bureau and a tier plan
-    with the approving bodies; Inner Mongolia as the other tenant."""
-    xj, nmg = world("xj-zjtx"), world("nmg-kcb")
-    with at(2026, 9, 2, 10, 0), board_scope(xj.board):
-        xj.application = admission.create_application(xj.enterprise, xj.campaign, actor=xj.enterprise_user)
-        xj.material = admission.add_material(xj.application, pdf_upload(), title="申请表",
-                                             actor=xj.enterprise_user)
-        fill_form(xj.application, xj.enterprise_user)
-        admission.submit_application(xj.application, actor=xj.enterprise_user)
-        other = EnterpriseFactory(board=xj.board, prefecture=xj.prefecture, status="prospect")
-        planned = admission.create_application(other, xj.campaign, actor=xj.bureau)
-        fill_form(planned, xj.bureau)
-        admission.submit_application(planned, actor=xj.bureau)
-        admission.forward_batch([planned], prefecture=xj.prefecture, actor=xj.bureau)
-        admission.start_check(planned, actor=xj.staff)
-        admission.mark_eligible(planned, actor=xj.staff)
-        xj.plan = plans.build_plan(xj.campaign, [planned], actor=xj.staff)
-        plans.submit_plan(xj.plan, actor=xj.staff)
-    return xj, nmg
+    return admission_boards()
 
 
 def _pages(xj):

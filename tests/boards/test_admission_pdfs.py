@@ -10,7 +10,7 @@ from boards.enterprises.services import admission, plans
 from boards.kernel.filings import render_filing_now
 from boards.kernel.models import Filing, FilingState
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, fill_form, pdf_text, pdf_upload, world
+from tests.support.admission import at, fill_form, pdf_text, pdf_upload, world
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from boards.enterprises.models import DataConsent
 from boards.kernel.models import Filing, FilingState, Notification, Role
 from boards.kernel.scoping import board_scope
 from policies.models import Award, AwardState, Policy
-from tests.alliance.conftest import api_key, member
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+from tests.support.alliance import api_key, member
 
 pytestmark = pytest.mark.django_db
 ROWS = 210

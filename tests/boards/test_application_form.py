@@ -15,8 +15,8 @@ from boards.enterprises.services import admission
 from boards.kernel.filings import render_filing_now
 from boards.kernel.models import EvidenceEntry, Filing
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, pdf_text, world
 from tests.factories import EnterpriseFactory
+from tests.support.admission import at, pdf_text, world
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from boards.enterprises.services import admission, plans
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at, fill_form, world
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+from tests.support.admission import at, fill_form, world
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from boards.enterprises.services.registry import add_qualification
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
 from boards.kernel.steps import StepUnavailable, run
-from tests.boards.admission_support import at, fill_form, world
 from tests.factories import EnterpriseFactory
+from tests.support.admission import at, fill_form, world
 
 pytestmark = pytest.mark.django_db
 ADMIN = "/admin/boards/application"

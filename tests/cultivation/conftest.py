@@ -10,22 +10,17 @@ import pytest
 
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.e2e.conftest import new_page  # noqa: F401 - the browser journeys' fixture
-from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
-
-PASSWORD = "demo-pass-123"
+from tests.factories import (
+    AllianceMembershipFactory,
+    EnterpriseFactory,
+    InstitutionFactory,
+)
+from tests.support.cultivation import member
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def member(board, username, role, institution=None, staff=False):
-    user = UserFactory(username=username, is_staff=staff)
-    MembershipFactory(user=user, board=board, role=role, institution=institution)
-    return user
 
 
 @pytest.fixture

@@ -15,9 +15,8 @@ from pypdf import PdfReader
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
 from cultivation.models import ListingPath
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.e2e.conftest import demo_user, login, shot
-from tests.factories import BoardFactory, EnterpriseFactory, InstitutionFactory
+from tests.factories import AllianceMembershipFactory, BoardFactory, EnterpriseFactory, InstitutionFactory
+from tests.support.e2e import demo_user, login, shot
 
 
 @pytest.fixture

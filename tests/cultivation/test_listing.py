@@ -14,7 +14,7 @@ from cultivation import selectors
 from cultivation.models import ListingPath, Stage
 from cultivation.services import listing
 from cultivation.steps import LISTING_STEPS
-from tests.alliance.conftest import AllianceMembershipFactory
+from tests.factories import AllianceMembershipFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -4,8 +4,8 @@ address's own count (boards.kernel.lockout), while a person mistyping is still l
 import pytest
 from django.test import Client
 
-from tests.deploy.test_public_surface import address
 from tests.factories import UserFactory
+from tests.support import address
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 from django.conf import settings
 
-from tests.faults.conftest import free_port
+from tests.support.faults import free_port
 
 USER, PASSWORD = "zhuanban@mail.example.cn", "smtp-secret-0123"
 

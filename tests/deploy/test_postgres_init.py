@@ -7,8 +7,6 @@ import subprocess
 import pytest
 from django.conf import settings
 
-from tests.faults.conftest import private_cluster  # noqa: F401  (fixture)
-
 pytestmark = [pytest.mark.pg_server, pytest.mark.xdist_group("pg-init")]
 
 INIT = settings.BASE_DIR / "deploy" / "postgres-init.sql"
@@ -29,7 +27,7 @@ def _one(cluster, sql, db="zhuanban"):
 PASSWORDS = {"ZHUANBAN_OWNER_PASSWORD": "owner-pass-1", "ZHUANBAN_DB_PASSWORD": "app-pass-1"}
 
 
-def test_init_creates_both_roles_and_takes_over_the_one_role_layout(private_cluster):  # noqa: F811
+def test_init_creates_both_roles_and_takes_over_the_one_role_layout(private_cluster):
     cluster = private_cluster
     # The older layout: zhuanban owned the database and its tables.
     cluster.psql("CREATE ROLE zhuanban LOGIN")

@@ -2,7 +2,6 @@
 address, /healthz/ without details, a Chinese-only interface."""
 
 import datetime as dt
-import uuid
 
 import pytest
 from django.test import Client
@@ -10,21 +9,21 @@ from django.test import Client
 from boards.enterprises.models import Objection
 from boards.enterprises.services import plans
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import at
-from tests.boards.test_admission_pages import boards  # noqa: F401  (fixture)
 from tests.factories import MembershipFactory, UserFactory
+from tests.support import address
+from tests.support.admission import admission_boards, at
 
 pytestmark = [pytest.mark.django_db, pytest.mark.redis]
 
 
-def address():
-    """An address of this test alone: the counters live in the shared Redis. (The tests count
-    per day: a fixed window that a slow page straddles would start the count again.)"""
-    raw = uuid.uuid4().bytes
-    return f"10.{raw[0]}.{raw[1]}.{raw[2]}"
 
 
-def test_anonymous_objections_are_throttled_per_address(boards, settings):  # noqa: F811
+@pytest.fixture
+def boards():
+    return admission_boards()
+
+
+def test_anonymous_objections_are_throttled_per_address(boards, settings):
     settings.ANON_POST_THROTTLE_RATE = "5/d"
     xj, _ = boards
     with at(2026, 9, 16, 10, 0), board_scope(xj.board):

@@ -14,9 +14,9 @@ from boards.enterprises.models import Application, Enterprise, TierPlan
 from boards.enterprises.services import admission, plans
 from boards.kernel.models import Filing
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import SHANGHAI, fill_form, pdf_upload, world
-from tests.e2e.conftest import PASSWORD, login, shot
 from tests.factories import BoardFactory, MembershipFactory
+from tests.support.admission import SHANGHAI, fill_form, pdf_upload, world
+from tests.support.e2e import PASSWORD, login, shot
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, InstitutionFactory
+from tests.support.e2e import demo_user, login, shot
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from playwright.sync_api import expect
 
 from boards.enterprises.services import admission, plans
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import fill_form, world
-from tests.e2e.conftest import PASSWORD, login, shot
 from tests.factories import EnterpriseFactory
+from tests.support.admission import fill_form, world
+from tests.support.e2e import PASSWORD, login, shot
 
 
 @pytest.fixture

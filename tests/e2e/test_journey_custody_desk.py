@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from boards.enterprises.services import custody
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import SHANGHAI
-from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, EnterpriseFactory
+from tests.support.admission import SHANGHAI
+from tests.support.e2e import demo_user, login, shot
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from boards.enterprises.services.consent import grant_consent, record_institution_read
 from boards.kernel import evidence_tree
 from boards.kernel.scoping import board_scope
-from tests.e2e.conftest import ARTIFACTS, demo_user, login, shot
 from tests.factories import EnterpriseFactory, InstitutionFactory
+from tests.support.e2e import ARTIFACTS, demo_user, login, shot
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from boards.enterprises.models import Application
 from boards.enterprises.services import admission
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import pdf_upload, world
-from tests.e2e.conftest import PASSWORD, login, shot
+from tests.support.admission import pdf_upload, world
+from tests.support.e2e import PASSWORD, login, shot
 
 
 def _pdf_file(tmp_path, name, title):

@@ -13,9 +13,9 @@ from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
 from reviews import services
 from reviews.models import Opinion
-from tests.e2e.conftest import demo_user, login, shot
-from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes
+from tests.factories import BoardFactory, EnterpriseFactory, ExpertFactory, MembershipFactory, UserFactory
+from tests.support.e2e import demo_user, login, shot
+from tests.support.reviews import Flow, form_data, pdf_upload, png_bytes
 
 ENTERPRISE = "内蒙古稀土功能材料有限公司"
 

@@ -6,9 +6,8 @@ from playwright.sync_api import expect
 
 from alliance.models import Product
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.e2e.conftest import demo_user, login, shot
-from tests.factories import BoardFactory, InstitutionFactory
+from tests.factories import AllianceMembershipFactory, BoardFactory, InstitutionFactory
+from tests.support.e2e import demo_user, login, shot
 
 
 @pytest.fixture

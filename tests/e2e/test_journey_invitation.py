@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from boards.kernel.models import BoardMembership
-from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, InstitutionFactory
+from tests.support.e2e import demo_user, login, shot
 
 
 @pytest.mark.browser

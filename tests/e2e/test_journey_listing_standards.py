@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from boards.enterprises.models import Enterprise, FinancialYear
 from boards.kernel.scoping import board_scope
-from tests.boards.admission_support import world
-from tests.e2e.conftest import PASSWORD, login, shot
+from tests.support.admission import world
+from tests.support.e2e import PASSWORD, login, shot
 
 STANDARD = "创新层第一套标准（净利润）"
 

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from boards.kernel.filings import create_filing
 from boards.kernel.models import Filing
 from boards.kernel.scoping import board_scope
-from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, InstitutionFactory
+from tests.support.e2e import demo_user, login, shot
 
 TITLE = "关于内蒙古科创板优选层评审结果的报备"
 

@@ -9,8 +9,8 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from boards.accounts.models import AuthEvent, AuthEventKind
-from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory
+from tests.support.e2e import demo_user, login, shot
 
 
 def phone(secret):

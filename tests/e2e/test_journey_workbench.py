@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, shot
+from tests.support.e2e import PASSWORD, shot
 
 ACCOUNTS = [
     # (account, board, a page its workbench must offer)

@@ -14,8 +14,8 @@ from boards.kernel import evidence_tree
 from boards.kernel.evidence import verify_chain
 from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import api_key, grant, member
 from tests.factories import EnterpriseFactory
+from tests.support.alliance import api_key, grant, member
 
 pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("faults-http")]
 

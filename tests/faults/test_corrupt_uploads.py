@@ -5,7 +5,6 @@ file under MEDIA_ROOT. ``tests/boards/test_files.py`` covers ``store_upload`` it
 that every endpoint keeps those guarantees end to end (form, view, service, transaction)."""
 
 import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,10 +18,10 @@ from boards.enterprises.models import Disclosure
 from boards.enterprises.services import admission
 from boards.kernel.models import EvidenceEntry, StoredFile
 from boards.kernel.scoping import board_scope
-from tests.alliance.conftest import api_key
-from tests.alliance.test_service_duties import appointed  # noqa: F401  (a fixture)
-from tests.boards.admission_support import at, world
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
+from tests.support.admission import at, world
+from tests.support.alliance import api_key, appoint_firm
+from tests.support.faults import inflating_docx
 
 LIMIT = 4096
 
@@ -34,21 +33,6 @@ def _pdf():
     return buffer.getvalue()
 
 
-def inflating_docx(inflated_bytes, *, name="word/media/pad.bin"):
-    """A real .docx whose one extra part inflates to ``inflated_bytes`` (zeros deflate ~1000:1),
-    written in chunks so the test never holds the inflated bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-            'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
-            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'))
-        archive.writestr("word/document.xml", "<w:document/>")
-        with archive.open(name, "w", force_zip64=True) as part:
-            chunk = bytes(1024 * 1024)
-            for _ in range(inflated_bytes // len(chunk)):
-                part.write(chunk)
-    return buffer.getvalue()
 
 
 CORRUPT = {
@@ -120,8 +104,13 @@ def test_admission_material_page(db, settings, corruption):
     _nothing_stored(w.board, settings, before)
 
 
+@pytest.fixture
+def appointed(board):
+    return appoint_firm(board)
+
+
 @pytest.mark.parametrize("corruption", CORRUPT)
-def test_progress_report_api(client, board, appointed, settings, corruption):  # noqa: F811
+def test_progress_report_api(client, board, appointed, settings, corruption):
     name, content, says = CORRUPT[corruption]
     with board_scope(board), at(2026, 7, 1, 9):
         si.open_obligations(board)

@@ -17,8 +17,8 @@ import pytest
 import requests
 
 from boards.kernel.scoping import RLS_SETTING
-from tests.alliance.conftest import api_key, member
-from tests.faults.conftest import HEALTHZ_TOKEN, database_url, wait_for
+from tests.support.alliance import api_key, member
+from tests.support.faults import HEALTHZ_TOKEN, database_url, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.pg_server, pytest.mark.xdist_group("faults-db-restart")]
 

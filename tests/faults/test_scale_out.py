@@ -14,7 +14,7 @@ from boards.enterprises.models import Disclosure
 from boards.kernel.models import Deadline, DeadlineStage, Notification
 from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
-from tests.faults.conftest import DEADLINES, sent_emails, wait_for
+from tests.support.faults import DEADLINES, sent_emails, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("faults-workers")]
 

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from boards.kernel.models import Deadline, DeadlineStage, Notification
 from boards.kernel.scoping import RLS_SETTING, board_scope
-from tests.faults.conftest import DEADLINES, database_url, sent_emails, wait_for
+from tests.support.faults import DEADLINES, database_url, sent_emails, wait_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.xdist_group("faults-workers")]
 

@@ -9,7 +9,7 @@ anonymous caller), same-board outsiders to try, and the write methods to try.
 from dataclasses import dataclass, field
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from boards.kernel.models import TenantModel
 
@@ -379,3 +379,15 @@ CONTROLS = [
     ("roadshows-invitation-step", "bank_user"),
     ("api-roadshow-invitation-detail", "bank_user"),
 ]
+
+
+def is_api(key):
+    return key.startswith("api-") and key not in ("api-docs",)
+
+
+def victim_path(world, key):
+    entry, v = PROBES[key], world.victim
+    kwargs = {"board": v.board.slug, **{name: make(v) for name, make in entry.extra.items()}}
+    if entry.target:
+        kwargs["pk"] = getattr(v, entry.target).pk
+    return reverse(key, kwargs=kwargs)

@@ -26,6 +26,7 @@ from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
 from boards.kernel.rls import APPEND_ONLY_TABLES, tenant_models
 from boards.kernel.scoping import board_scope
 from tests.isolation import registry
+from tests.isolation.registry import is_api, victim_path
 from tests.isolation.world import MARK, PRIVATE
 
 pytestmark = [pytest.mark.xdist_group("probes"), pytest.mark.django_db]
@@ -33,8 +34,6 @@ pytestmark = [pytest.mark.xdist_group("probes"), pytest.mark.django_db]
 REFUSED = {401, 403, 404, 405}
 
 
-def _is_api(key):
-    return key.startswith("api-") and key not in ("api-docs",)
 
 
 def _probe_params():
@@ -42,7 +41,7 @@ def _probe_params():
     params = []
     for key, entry in registry.PROBES.items():
         methods = ([("get", None)] if entry.get else []) + list(entry.writes)
-        roles = [r for r in ("staff", *entry.roles) if r != "apikey" or _is_api(key)]
+        roles = [r for r in ("staff", *entry.roles) if r != "apikey" or is_api(key)]
         roles = list(dict.fromkeys(roles))
         for method, body in methods:
             writing = method != "get"
@@ -57,7 +56,7 @@ def _probe_params():
             params.append((f"{method.upper()} {key} as anonymous", key, method, body, "anonymous",
                            "victim-board"))
             for outsider in entry.same:
-                if outsider.endswith("_key") and not _is_api(key):
+                if outsider.endswith("_key") and not is_api(key):
                     continue
                 params.append((f"{method.upper()} {key} as same-board-{outsider}", key, method, body,
                                f"same:{outsider}", "victim-board"))
@@ -174,7 +173,7 @@ def test_probe(world, key, method, body, attacker, direction):
         kwargs["pk"] = getattr(v, entry.target).pk
     path = reverse(key, kwargs=kwargs)
     client, headers = _client(world, attacker)
-    response = _send(client, method, path, body, headers, _is_api(key))
+    response = _send(client, method, path, body, headers, is_api(key))
     what = f"{method.upper()} {path} as {attacker}"
     if entry.public and direction == "victim-board" and method == "get":
         _judge(response, what, must_refuse=False, marker=PRIVATE)
@@ -186,12 +185,6 @@ def test_probe(world, key, method, body, attacker, direction):
     _judge(response, what, must_refuse=must_refuse)
 
 
-def _victim_path(world, key):
-    entry, v = registry.PROBES[key], world.victim
-    kwargs = {"board": v.board.slug, **{name: make(v) for name, make in entry.extra.items()}}
-    if entry.target:
-        kwargs["pk"] = getattr(v, entry.target).pk
-    return reverse(key, kwargs=kwargs)
 
 
 @pytest.mark.parametrize("key,user", registry.CONTROLS,
@@ -199,7 +192,7 @@ def _victim_path(world, key):
 def test_control_the_victims_own_user_sees_the_object(world, key, user):
     client = Client()
     client.force_login(getattr(world.victim, user))
-    response = client.get(_victim_path(world, key))
+    response = client.get(victim_path(world, key))
     assert response.status_code == 200
     assert MARK in _text(response)
 

@@ -6,11 +6,15 @@ Every victim object carries the marker ``MARK`` in a name or title, so a respons
 victim data can be recognised by the marker alone. Built once per module (see conftest.py).
 """
 
+import contextlib
 import datetime as dt
 from decimal import Decimal as D
 from types import SimpleNamespace
 
 from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from alliance.models import (
@@ -65,15 +69,23 @@ from policies.models import (
 )
 from reviews.models import QualityChallenge
 from risksharing.models import CompensationFund, FunderNplReport, LossAllocation
-from tests.alliance.conftest import AllianceMembershipFactory, ProductFactory, api_key, grant
-from tests.boards.admission_support import at, pdf_upload
-from tests.boards.admission_support import world as admission_world
-from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
-from tests.policies.conftest import PolicyFactory
-from tests.reviews.conftest import ExpertFactory, committee
-from tests.reviews.conftest import Flow as ReviewFlow
-from tests.risksharing.conftest import Flow as RiskFlow
-from tests.risksharing.conftest import Parties
+from tests.factories import (
+    AllianceMembershipFactory,
+    EnterpriseFactory,
+    ExpertFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    PolicyFactory,
+    ProductFactory,
+    UserFactory,
+)
+from tests.support.admission import at, pdf_upload
+from tests.support.admission import world as admission_world
+from tests.support.alliance import api_key, grant
+from tests.support.reviews import Flow as ReviewFlow
+from tests.support.reviews import committee
+from tests.support.risksharing import Flow as RiskFlow
+from tests.support.risksharing import Parties
 
 MARK = "VMARKq7z"  # ASCII: survives JSON escaping, PDF metadata and xlsx XML alike
 # In what even a public page of the victim board must not show (a directed disclosure, ...).
@@ -374,3 +386,51 @@ def build():
     a = _attackers(attacker)
     a.board = attacker.board
     return SimpleNamespace(victim=v, attacker=a)
+
+
+@contextlib.contextmanager
+def probe_world(django_db_blocker, tmp_path_factory):
+    """The probe world for one test module: built inside one outer transaction, rolled back at the
+    end, with its files in a media root of its own (the ``world`` fixtures of tests/isolation and
+    tests/security)."""
+    from django.conf import settings
+
+    media = str(tmp_path_factory.mktemp("isolation-media"))
+    storages = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
+                                                 "OPTIONS": {"location": media}}}
+    with override_settings(MEDIA_ROOT=media, STORAGES=storages,
+                           PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]), \
+            django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            world = build()
+            world.sessions = _sessions(world)
+            world.client = Client()
+            yield world
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _sessions(world):
+    """A logged-in session per attacker, made once: each probe then only sends the cookie (a
+    login per probe would double the suite's time). The attacker board's staff has its own board
+    as the admin's current board."""
+    from django.conf import settings
+
+    from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
+
+    a, v = world.attacker, world.victim
+    users = {f"other:{role}": getattr(a, role) for role in ATTACKER_ROLES}
+    users.update({"same:noconsent": v.outsider, "same:free_expert": v.free_expert})
+    sessions = {}
+    for key, user in users.items():
+        client = Client()
+        client.force_login(user)
+        if key == "other:staff":
+            session = client.session
+            session[ADMIN_BOARD_SESSION_KEY] = a.board.pk
+            session.save()
+        sessions[key] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return sessions

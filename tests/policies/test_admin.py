@@ -9,7 +9,7 @@ from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
 from policies import ordos
 from policies.models import Policy, ProgrammeTarget, QuarterlyReport, TargetActual
-from tests.policies.conftest import first_listing_policy
+from tests.support.policies import first_listing_policy
 
 POLICY_FORM = {
     "code": "nmg-benchmark", "title": "科技标杆企业认定奖补", "summary": "对自治区科技标杆企业给予财政奖补。",

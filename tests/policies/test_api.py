@@ -18,11 +18,10 @@ from boards.kernel.models import ApiKey, Role
 from boards.kernel.scoping import board_scope
 from policies import services
 from policies.api import urls as policy_urls
-from tests.factories import InstitutionFactory
-from tests.policies.conftest import (
+from tests.factories import InstitutionFactory, PolicyFactory
+from tests.support.policies import (
     FIRST_LISTING,
     LISTED,
-    PolicyFactory,
     enterprise,
     first_listing_policy,
     guarantee_policy,

@@ -18,14 +18,8 @@ from boards.kernel.models import EvidenceEntry, Notification, Role
 from boards.kernel.scoping import board_scope
 from policies import services
 from policies.models import Award, AwardState
-from tests.policies.conftest import (
-    LISTED,
-    PolicyFactory,
-    enterprise,
-    first_listing_policy,
-    pdf_text,
-    user_with_role,
-)
+from tests.factories import PolicyFactory
+from tests.support.policies import LISTED, enterprise, first_listing_policy, pdf_text, user_with_role
 
 
 @pytest.fixture

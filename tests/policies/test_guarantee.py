@@ -15,7 +15,7 @@ from boards.kernel.scoping import board_scope
 from policies import services
 from policies.models import ClaimState, GuaranteeYear
 from tests.factories import InstitutionFactory
-from tests.policies.conftest import guarantee_policy
+from tests.support.policies import guarantee_policy
 
 YEAR = timezone.localdate().year
 

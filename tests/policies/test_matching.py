@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from boards.kernel.scoping import board_scope
 from policies import selectors
 from policies.models import Award, Policy
-from tests.policies.conftest import PolicyFactory, enterprise, first_listing_policy
+from tests.factories import PolicyFactory
+from tests.support.policies import enterprise, first_listing_policy
 
 ON = dt.date(2026, 6, 30)
 SPECIALISED = {"type": "qualification", "kinds": ["specialized_sme"]}

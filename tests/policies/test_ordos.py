@@ -17,7 +17,7 @@ from boards.kernel.models import DeadlineState, EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from policies import exports, ordos, selectors, tasks
 from policies.models import LedgerTask, LedgerUnit, ProgrammeTarget, QuarterlyReport, ReportState
-from tests.policies.conftest import pdf_text
+from tests.support.policies import pdf_text
 
 PBOC, FINANCE_OFFICE = "人民银行鄂尔多斯市中心支行", "市政府金融办"
 

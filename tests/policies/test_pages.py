@@ -16,7 +16,7 @@ from boards.kernel.models import Filing, Role
 from boards.kernel.scoping import board_scope
 from policies import ordos, services
 from policies.models import Award, AwardState, QuarterlyReport
-from tests.policies.conftest import LISTED, enterprise, first_listing_policy, owner_of, user_with_role
+from tests.support.policies import LISTED, enterprise, first_listing_policy, owner_of, user_with_role
 
 
 def _client(user):

@@ -10,7 +10,7 @@ from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
 from policies import services
 from policies.models import Award
-from tests.policies.conftest import LISTED, enterprise, first_listing_policy
+from tests.support.policies import LISTED, enterprise, first_listing_policy
 
 pytestmark = pytest.mark.django_db
 

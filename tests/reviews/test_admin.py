@@ -9,7 +9,7 @@ from boards.kernel.models import EvidenceEntry, Notification, Role
 from boards.kernel.scoping import board_scope
 from reviews.models import Expert, ExpertEmployment, ReviewCase
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import START, committee, pdf_upload
+from tests.support.reviews import START, committee, pdf_upload
 
 CASES = "/admin/reviews/reviewcase/"
 

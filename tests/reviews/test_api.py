@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from boards.kernel.api.authentication import generate_key, hash_secret
 from boards.kernel.models import ApiKey, Role
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import START, committee, invest
+from tests.support.reviews import START, committee, invest
 
 
 @pytest.fixture

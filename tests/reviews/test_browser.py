@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
 from reviews import services
-from tests.factories import BoardFactory, EnterpriseFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import ExpertFactory, Flow, form_data, pdf_upload, png_bytes
+from tests.factories import BoardFactory, EnterpriseFactory, ExpertFactory, MembershipFactory, UserFactory
+from tests.support.reviews import Flow, form_data, pdf_upload, png_bytes
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "e2e" / "artifacts"
 PASSWORD = "demo-pass-123"

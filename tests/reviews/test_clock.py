@@ -13,7 +13,7 @@ from boards.kernel.scoping import board_scope
 from reviews import services
 from reviews.models import PanelDraw, SupplementRequest
 from reviews.tasks import replace_silent_experts
-from tests.reviews.conftest import START, local, pdf_upload
+from tests.support.reviews import START, local, pdf_upload
 
 
 def test_sending_opens_a_receipt_clock_per_expert(board, flow, enterprise, experts):

@@ -9,7 +9,7 @@ from boards.kernel.scoping import board_scope
 from boards.kernel.signals import quality_challenge_raised
 from reviews import services
 from reviews.models import QualityChallenge, passes
-from tests.reviews.conftest import committee, form_data, png_upload, serve
+from tests.support.reviews import committee, form_data, png_upload, serve
 
 
 @pytest.mark.parametrize(("pass_votes", "panel", "passed"), [

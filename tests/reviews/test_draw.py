@@ -13,7 +13,7 @@ from boards.kernel.scoping import board_scope
 from reviews import draw, services
 from reviews.models import DeclaredConflict, ExpertEmployment, PanelDraw, Unavailability
 from tests.factories import InstitutionFactory, UserFactory
-from tests.reviews.conftest import START, committee, invest, serve
+from tests.support.reviews import START, committee, invest, serve
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from boards.kernel.filings import render_filing_now
 from boards.kernel.models import EvidenceEntry, Filing, Notification
 from boards.kernel.scoping import board_scope
 from reviews import services
-from tests.reviews.conftest import committee
+from tests.support.reviews import committee
 
 
 def _text(field_file):

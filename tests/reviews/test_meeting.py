@@ -9,7 +9,7 @@ from boards.kernel.errors import Conflict, DomainError, IllegalTransition
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from reviews import services
-from tests.reviews.conftest import START, committee
+from tests.support.reviews import START, committee
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from boards.kernel.scoping import board_scope
 from reviews.config import review_type
 from reviews.models import ReviewCase
 from tests.factories import InstitutionFactory
-from tests.reviews.conftest import committee, invest
+from tests.support.reviews import committee, invest
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ from docx import Document
 
 from boards.kernel.models import EvidenceEntry, Role
 from boards.kernel.scoping import board_scope
-from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
-from tests.reviews.conftest import ExpertFactory, Flow, committee, form_data, pdf_upload, png_upload
+from tests.factories import EnterpriseFactory, ExpertFactory, MembershipFactory, UserFactory
+from tests.support.reviews import Flow, committee, form_data, pdf_upload, png_upload
 
 
 def _url(seat, suffix=""):

@@ -6,7 +6,7 @@ import pytest
 from boards.kernel.models import Filing
 from boards.kernel.scoping import board_scope
 from risksharing.models import CaseState, CompensationFund, FinancingCase, FunderNplReport
-from tests.risksharing.conftest import D
+from tests.support.risksharing import D
 
 ADMIN = "/admin/risksharing/"
 CASES = f"{ADMIN}financingcase/"

@@ -18,7 +18,7 @@ from boards.kernel.scoping import board_scope
 from risksharing.api import urls as api_urls
 from risksharing.models import RequestState
 from tests.factories import MembershipFactory, UserFactory
-from tests.risksharing.conftest import D, case_filings
+from tests.support.risksharing import D, case_filings
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import re
 
 from risksharing.charts import BAR_AREA, bar_chart
-from tests.risksharing.conftest import D
+from tests.support.risksharing import D
 
 
 def test_bars_scale_to_the_peak_and_texts_are_escaped():

@@ -10,9 +10,14 @@ from boards.kernel.models import Institution, Role
 from boards.kernel.scoping import board_scope
 from risksharing.demo import seed_risksharing
 from risksharing.models import CaseState, CompensationFund, FinancingCase, LossAllocation, LossPart
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.factories import BoardFactory, InstitutionFactory, MembershipFactory, UserFactory
-from tests.risksharing.conftest import D
+from tests.factories import (
+    AllianceMembershipFactory,
+    BoardFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    UserFactory,
+)
+from tests.support.risksharing import D
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from boards.kernel.models import Deadline, EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState, FundEntry, LossPart, RequestState
-from tests.risksharing.conftest import START, D, case_filings
+from tests.support.risksharing import START, D, case_filings
 
 
 def _actions(board, case):

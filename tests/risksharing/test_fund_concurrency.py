@@ -11,7 +11,7 @@ from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CompensationFund, FundEntry, LossAllocation, LossPart
 from tests.factories import EnterpriseFactory
-from tests.risksharing.conftest import D
+from tests.support.risksharing import D
 
 APPROVALS = 4
 

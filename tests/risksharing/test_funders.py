@@ -12,9 +12,8 @@ from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import RequestState
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
-from tests.risksharing.conftest import D, case_filings, local
+from tests.factories import AllianceMembershipFactory, InstitutionFactory, MembershipFactory, UserFactory
+from tests.support.risksharing import D, case_filings, local
 
 
 def test_the_funders_deadline_crosses_national_day(board, flow, enterprise):

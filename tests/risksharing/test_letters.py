@@ -9,7 +9,7 @@ from boards.enterprises.models import FinancialYear, Qualification
 from boards.kernel.errors import DomainError
 from boards.kernel.scoping import board_scope
 from risksharing import services
-from tests.risksharing.conftest import START, case_filings, pdf_text
+from tests.support.risksharing import START, case_filings, pdf_text
 
 
 def test_the_financing_recommendation_letter(board, flow, enterprise):

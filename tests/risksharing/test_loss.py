@@ -10,7 +10,7 @@ from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState, CompensationFund, FundEntry, LossPart
-from tests.risksharing.conftest import D
+from tests.support.risksharing import D
 
 THREE_WAY = {"NMZDB": D("33.33"), "NMGUAR": D("33.33"), "IMB": D("33.34")}
 

@@ -4,7 +4,7 @@ import pytest
 
 from boards.kernel.errors import DomainError
 from risksharing.money import check_shares, split
-from tests.risksharing.conftest import D
+from tests.support.risksharing import D
 
 
 @pytest.mark.parametrize("total, shares, parts", [

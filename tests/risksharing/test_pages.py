@@ -12,7 +12,7 @@ from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState
 from tests.factories import MembershipFactory, UserFactory
-from tests.risksharing.conftest import START, D, case_filings
+from tests.support.risksharing import START, D, case_filings
 
 
 def _page(board, tail):

@@ -10,9 +10,14 @@ from boards.kernel.models import Board
 from boards.kernel.scoping import board_scope
 from risksharing import selectors, services
 from risksharing.models import RequestState
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.factories import EnterpriseFactory, InstitutionFactory, MembershipFactory, UserFactory
-from tests.risksharing.conftest import D
+from tests.factories import (
+    AllianceMembershipFactory,
+    EnterpriseFactory,
+    InstitutionFactory,
+    MembershipFactory,
+    UserFactory,
+)
+from tests.support.risksharing import D
 
 
 def test_a_funder_kind_institution_outside_the_investment_federation_is_refused(board, flow, enterprise):

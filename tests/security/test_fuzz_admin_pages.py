@@ -24,7 +24,6 @@ from boards.kernel.models import TenantModel
 from boards.kernel.scoping import board_scope
 from tests.factories import UserFactory
 from tests.isolation import registry
-from tests.isolation.test_probes import _is_api, _victim_path
 
 pytestmark = [pytest.mark.xdist_group("probes"), pytest.mark.django_db, pytest.mark.postgres]
 
@@ -171,9 +170,9 @@ def test_pages_answer_hostile_input_without_a_server_error(world, capsys):
         clients[name] = Client(raise_request_exception=False)
         clients[name].force_login(getattr(world.victim, name))
     for key, entry in registry.PROBES.items():
-        if _is_api(key) or key.startswith("admin") or not entry.get:
+        if registry.is_api(key) or key.startswith("admin") or not entry.get:
             continue
-        url = _victim_path(world, key)
+        url = registry.victim_path(world, key)
         for client in clients.values():
             fuzzer.forms(client, url)
             for value in HOSTILE.values():  # query strings too (filters, page numbers, search)

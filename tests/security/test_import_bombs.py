@@ -17,7 +17,7 @@ from boards.kernel.files import store_upload
 from boards.kernel.models import StoredFile
 from boards.kernel.scoping import board_scope
 from tests.factories import EnterpriseFactory, MembershipFactory, UserFactory
-from tests.faults.test_corrupt_uploads import inflating_docx
+from tests.support.faults import inflating_docx
 
 IMPORT_URL = "/admin/boards/enterprise/import/"
 
@@ -76,8 +76,8 @@ def test_a_million_row_workbook_is_refused_without_reading_it_all(
 @pytest.mark.postgres
 def test_the_import_runs_in_a_real_worker_and_the_page_shows_its_progress(client, committed_db, real_worker):
     from boards.kernel.models import Board
-    from tests.boards.test_import_xlsx import clean_enterprises
     from tests.factories import BoardFactory
+    from tests.support.xlsx import clean_enterprises
 
     board = BoardFactory(slug="nmg-kcb", name_zh="内蒙古科创板", filing_prefix="NMG-KCB")
     user = UserFactory(username="importer", is_staff=True)

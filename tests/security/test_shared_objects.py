@@ -15,7 +15,7 @@ from boards.kernel.models import BoardInvitation, BoardMembership, EvidenceEntry
 from boards.kernel.scoping import board_scope
 from policies.models import GuaranteeClaim, GuaranteeYear
 from tests.factories import BoardFactory, InstitutionFactory, MembershipFactory, UserFactory
-from tests.policies.conftest import guarantee_policy
+from tests.support.policies import guarantee_policy
 
 INSTITUTIONS = "/admin/boards/institution/"
 USERS = "/admin/auth/user/"

@@ -1,6 +1,7 @@
 """Helpers shared by test modules (fixtures live in conftest.py)."""
 
 import os
+import uuid
 from pathlib import Path
 
 # Chromium as root on a machine with no network beyond loopback: no sandbox, no background calls.
@@ -26,7 +27,6 @@ def pg_server_bindir():
     return found[-1].parent if found and os.geteuid() == 0 else None
 
 
-
 def owner_connection():
     """A psycopg connection (autocommit) to this test's database as the owner role of
     boards.kernel.dbroles, for what only the owner may do (tamper with a guarded table, add a trigger).
@@ -50,3 +50,10 @@ def serialized(serializer_class, objects, **context):
     from boards.kernel.api.renderers import dumps
 
     return json.loads(dumps(serializer_class(objects, many=True, context=context).data))
+
+
+def address():
+    """An address of this test alone: the counters live in the shared Redis. (The tests count
+    per day: a fixed window that a slow page straddles would start the count again.)"""
+    raw = uuid.uuid4().bytes
+    return f"10.{raw[0]}.{raw[1]}.{raw[2]}"

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from boards.enterprises.models import FinancialYear, Qualification
-from boards.enterprises.services import admission, application_form
+from boards.enterprises.services import admission, application_form, plans
 from boards.enterprises.tiers import TIER_SCHEMES
 from boards.kernel.models import Board
 from boards.kernel.scoping import board_scope
@@ -103,3 +103,25 @@ def world(slug="xj-zjtx"):
             board, name="2026年度入板申报", opens_on=dt.date(2026, 9, 1),
             bureau_deadline=dt.date(2026, 9, 15), check_deadline=dt.date(2026, 9, 25), actor=w.staff)
     return w
+
+
+def admission_boards():
+    """Xinjiang with an application (one material) submitted to the bureau and a tier plan
+    with the approving bodies; Inner Mongolia as the other tenant."""
+    xj, nmg = world("xj-zjtx"), world("nmg-kcb")
+    with at(2026, 9, 2, 10, 0), board_scope(xj.board):
+        xj.application = admission.create_application(xj.enterprise, xj.campaign, actor=xj.enterprise_user)
+        xj.material = admission.add_material(xj.application, pdf_upload(), title="申请表",
+                                             actor=xj.enterprise_user)
+        fill_form(xj.application, xj.enterprise_user)
+        admission.submit_application(xj.application, actor=xj.enterprise_user)
+        other = EnterpriseFactory(board=xj.board, prefecture=xj.prefecture, status="prospect")
+        planned = admission.create_application(other, xj.campaign, actor=xj.bureau)
+        fill_form(planned, xj.bureau)
+        admission.submit_application(planned, actor=xj.bureau)
+        admission.forward_batch([planned], prefecture=xj.prefecture, actor=xj.bureau)
+        admission.start_check(planned, actor=xj.staff)
+        admission.mark_eligible(planned, actor=xj.staff)
+        xj.plan = plans.build_plan(xj.campaign, [planned], actor=xj.staff)
+        plans.submit_plan(xj.plan, actor=xj.staff)
+    return xj, nmg
