@@ -52,13 +52,3 @@ class ReviewForm(forms.Form):
 
     def form_data(self):
         return {spec["key"]: self.cleaned_data.get(spec["key"]) for spec in self.spec["fields"]}
-
-
-class DeclineForm(forms.Form):
-    reason = forms.CharField(label="拒绝/回避理由", max_length=300,
-                             widget=forms.Textarea(attrs={"rows": 3}))
-
-
-class SupplementForm(forms.Form):
-    text = forms.CharField(label="需要企业补充的材料", max_length=2000,
-                           widget=forms.Textarea(attrs={"rows": 3}))

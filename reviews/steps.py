@@ -6,7 +6,7 @@ only once every opinion owed is in (the preview shows the votes so far)."""
 from django import forms
 
 from boards.kernel.inputguard import plausible_datetime
-from boards.kernel.steps import LinesField, Preview, Step, StepForm
+from boards.kernel.steps import LinesField, Preview, Step, StepForm, text_form
 from reviews import selectors, services
 from reviews.models import CaseState, PanelSeat, SeatState, SupplementRequest
 from reviews.models.cases import passes
@@ -144,4 +144,43 @@ CASE_STEPS = {
     "file_with_regulators": Step("报备监管机构", services.file_case, transition="file_with_regulators",
                                  success=_count("已生成 {} 份报备文件。")),
     "archive": Step("归档", services.archive_case, transition="archive", success="案件已归档。"),
+}
+
+
+# --- The expert's own steps on their seat (the portal's seat page) ------------------------------
+
+
+DECLINABLE = RUNNING  # the service's rule: a seat is declined while the panel is still being formed
+
+
+def _no_supplement_now(seat):
+    if seat.case.state != CaseState.MATERIAL_SENT:
+        return f"案件处于「{seat.case.get_state_display()}」，不能再申请补充材料。"
+    return None
+
+
+def _no_decline_now(seat):
+    if seat.case.state not in DECLINABLE:
+        return f"案件处于「{seat.case.get_state_display()}」，不能再拒绝参加评审。"
+    return None
+
+
+def receipt_preview(seat):
+    what = "会前审阅评审材料" if seat.case.is_meeting else "提交评审意见"
+    return Preview(f"确认已收到评审材料；自确认时起计算 {seat.case.rules['review_days']} 日{what}的期限")
+
+
+SEAT_STEPS = {
+    "confirm_receipt": Step("确认收悉材料", services.confirm_receipt, transition="confirm_receipt",
+                            preview=receipt_preview, success="已确认收悉材料，评审期限开始计算。"),
+    "request_supplement": Step(
+        "提交补充材料申请", services.request_supplement, transition="request_supplement",
+        guard=_no_supplement_now, form=text_form("需要企业补充的材料", max_length=2000),
+        preview=lambda seat: Preview("交由交易中心联系企业补充材料；等待补充期间，您的评审期限暂停计算"),
+        success="补充材料申请已提交交易中心，等待期间评审期限暂停。"),
+    "decline": Step(
+        "拒绝参加本次评审", services.decline_seat, transition="decline", guard=_no_decline_now,
+        form=text_form("拒绝/回避理由", name="reason", max_length=300),
+        preview=lambda seat: Preview("退出本案评审组；交易中心将另行抽取专家替补"),
+        success="已拒绝参加本次评审，交易中心将另行抽取专家。"),
 }

@@ -9,24 +9,16 @@ from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from boards.kernel.errors import DomainError, add_to_form
+from boards.kernel.errors import DomainError, add_to_form, form_status
 from boards.kernel.files import serve_file
+from boards.kernel.steps import available, run
 from reviews import selectors, services
-from reviews.forms import DeclineForm, ReviewForm, SupplementForm
-from reviews.models import CaseState, SeatState
+from reviews.forms import ReviewForm
+from reviews.models import SeatState
+from reviews.steps import SEAT_STEPS
 from reviews.wordform import review_form_docx
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _attempt(request, seat, step, success):
-    try:
-        step()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect(selectors.portal_seat_url(seat))
 
 
 @login_required
@@ -43,17 +35,20 @@ def _review_form(seat, opinion, data=None):
                       institution_ids=selectors.service_institution_ids(seat.case))
 
 
-def _seat_page(request, seat, form=None, status=200, supplement_form=None, decline_form=None):
+def _seat_page(request, seat, form=None, status=200, step_forms=None):
+    """The seat with the expert's steps available now (SEAT_STEPS: each with what confirming it
+    does), a refused one's form kept with its reason, and the review form."""
     opinion = selectors.seat_opinion(seat)
     can_fill = seat.state in (SeatState.RECEIVED, SeatState.SUPPLEMENT_REQUESTED)
+    step_forms = step_forms or {}
+    steps = {name: {"step": SEAT_STEPS[name], "preview": SEAT_STEPS[name].preview(seat),
+                    "form": step_forms.get(name) or SEAT_STEPS[name].form(obj=seat)}
+             for name in [*available(SEAT_STEPS, seat), *step_forms]}
     return render(request, "reviews/portal/seat.html", {
         "seat": seat, "case": seat.case, "clock": selectors.clock(seat), "opinion": opinion,
         "form": form or (_review_form(seat, opinion) if can_fill else None),
         "can_submit": seat.state == SeatState.RECEIVED and selectors.opinions_open(seat.case, seat),
-        "can_supplement": seat.state == SeatState.RECEIVED and seat.case.state == CaseState.MATERIAL_SENT,
-        "supplements": seat.supplements.all(),
-        "supplement_form": supplement_form or SupplementForm(),
-        "decline_form": decline_form or DeclineForm(),
+        "supplements": seat.supplements.all(), "steps": steps,
     }, status=status)
 
 
@@ -62,44 +57,39 @@ def seat_detail(request, board, pk):
     return _seat_page(request, selectors.access_seat(request.user, request.board, pk))
 
 
+def _seat_step(request, pk, name):
+    """Run the expert's step ``name`` (availability checked again on the locked row: a step
+    that is no longer available answers 409 on the same page, the input kept)."""
+    seat = selectors.access_seat(request.user, request.board, pk)
+    step = SEAT_STEPS[name]
+    form = step.form(request.POST, obj=seat)
+    if form.is_valid():
+        try:
+            run(SEAT_STEPS, name, seat, request.user, form.service_kwargs())
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, step.done_message(seat))
+            return redirect("reviews-portal:home" if name == "decline" else selectors.portal_seat_url(seat))
+    return _seat_page(request, seat, status=form_status(form), step_forms={name: form})
+
+
 @login_required
 @require_POST
 def confirm_receipt(request, board, pk):
-    seat = selectors.access_seat(request.user, request.board, pk)
-    return _attempt(request, seat, lambda: services.confirm_receipt(seat, actor=request.user),
-                    "已确认收悉材料，评审期限开始计算。")
+    return _seat_step(request, pk, "confirm_receipt")
 
 
 @login_required
 @require_POST
 def request_supplement(request, board, pk):
-    seat = selectors.access_seat(request.user, request.board, pk)
-    form = SupplementForm(request.POST)
-    if not form.is_valid():
-        return _seat_page(request, seat, status=400, supplement_form=form)
-    try:
-        services.request_supplement(seat, text=form.cleaned_data["text"], actor=request.user)
-    except DomainError as exc:
-        add_to_form(form, exc)
-        return _seat_page(request, seat, status=exc.status, supplement_form=form)
-    messages.success(request, "补充材料申请已提交交易中心，等待期间评审期限暂停。")
-    return redirect(selectors.portal_seat_url(seat))
+    return _seat_step(request, pk, "request_supplement")
 
 
 @login_required
 @require_POST
 def decline(request, board, pk):
-    seat = selectors.access_seat(request.user, request.board, pk)
-    form = DeclineForm(request.POST)
-    if not form.is_valid():
-        return _seat_page(request, seat, status=400, decline_form=form)
-    try:
-        services.decline_seat(seat, reason=form.cleaned_data["reason"], actor=request.user)
-    except DomainError as exc:
-        add_to_form(form, exc)
-        return _seat_page(request, seat, status=exc.status, decline_form=form)
-    messages.success(request, "已拒绝参加本次评审，交易中心将另行抽取专家。")
-    return redirect("reviews-portal:home")
+    return _seat_step(request, pk, "decline")
 
 
 @login_required

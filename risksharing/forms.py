@@ -15,7 +15,7 @@ MONEY_FIELD = {"max_digits": 18, "decimal_places": 2}
 SHARE_FIELD = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
 
 
-class EnhancerViewForm(forms.Form):
+class EnhancerViewForm(StepForm):
     intent = forms.TypedChoiceField(
         label="担保意向", widget=forms.RadioSelect, coerce=lambda value: value == "yes",
         choices=[("yes", "有初步担保意向（出具担保推荐函）"), ("no", "无担保意向")])
@@ -61,7 +61,7 @@ class RecommendForm(StepForm):
         self.fields["enhancers"].queryset = selectors.parties(self.obj.board, "enhancer").order_by("code")
 
 
-class StaffViewForm(StepForm, EnhancerViewForm):
+class StaffViewForm(EnhancerViewForm):
     """The 立项会 minutes for an enhancer whose view staff record."""
 
     institution = forms.ModelChoiceField(label="增信机构", queryset=Institution.objects.none())

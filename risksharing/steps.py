@@ -3,10 +3,12 @@ by step through their states, the checker's approval of contract terms and loss 
 (services refuse the maker), deposits into a compensation fund."""
 
 from django import forms as django_forms
+from django.utils import timezone
 
-from boards.kernel.steps import Step, StepForm, text_form
+from boards.kernel.models import Institution
+from boards.kernel.steps import Preview, Step, StepForm, Steps, text_form
 from risksharing import forms, services
-from risksharing.models import ApprovalState, CaseState, RequestState
+from risksharing.models import ApprovalState, CaseState, EnhancerView, RequestState
 
 
 def _text(label, keyword="text"):
@@ -86,3 +88,23 @@ class AnswerForm(StepForm):
 # A funder answers the request sent to it (the endpoint acts on that request, not the case).
 FUNDER_STEPS = {"answer": Step("答复融资意向", services.answer_request, states=(RequestState.SENT,),
                                form=AnswerForm, success="已答复。")}
+
+
+def enhancer_steps(institution: Institution) -> Steps:
+    """The enhancer's own step on its 立项会 page: its view, once, while the case is recommended
+    (the same service as the staff's 记录立项会意见, for the caller's institution)."""
+
+    def recorded(case):
+        view = EnhancerView.objects.filter(case=case, institution=institution).exclude(intent=None).first()
+        if view is None:
+            return None
+        recorded_at = timezone.localtime(view.recorded_at)
+        return f"本机构的立项会意见已于 {recorded_at:%Y-%m-%d %H:%M} 提交，不能重复提交。"
+
+    def preview(case):
+        return Preview(f"提交本机构对「{case.enterprise.name}」的立项会意见；选择有初步担保意向时，"
+                       "同时以本机构名义出具担保推荐函（PDF）")
+
+    return {"record_view": Step("提交立项会意见", services.record_enhancer_view, states=(S.RECOMMENDED,),
+                                guard=recorded, form=forms.EnhancerViewForm, preview=preview,
+                                fixed={"institution": institution}, success="立项会意见已提交。")}

@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from boards.kernel.errors import DomainError, add_to_form
+from boards.kernel.errors import DomainError, add_to_form, form_status
 from boards.kernel.filings import pdf_response
 from boards.kernel.models import FilingState
-from risksharing import charts, money, selectors, services
+from boards.kernel.steps import available, run
+from risksharing import charts, money, selectors
 from risksharing.forms import EnhancerViewForm
-from risksharing.models import CaseState
+from risksharing.steps import enhancer_steps
 
 
 @login_required
@@ -23,26 +24,25 @@ def meetings(request, board):
 
 @login_required
 def meeting(request, board, pk):
-    """The case as the enhancer sees it at the 立项会, and its view (once)."""
+    """The case as the enhancer sees it at the 立项会, and its view (once): the step
+    ``enhancer_steps``, drawn while available and checked again on submit (409 otherwise)."""
     case, view = selectors.access_meeting(request.user, request.board, pk)
-    form = EnhancerViewForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.record_enhancer_view(case, institution=view.institution, actor=request.user,
-                                              **form.cleaned_data)
-            except DomainError as exc:
-                add_to_form(form, exc)
-                status = exc.status
-            else:
-                issued = "担保推荐函已出具。" if form.cleaned_data["intent"] else ""
-                messages.success(request, f"立项会意见已提交。{issued}")
-                return redirect(selectors.meeting_url(case))
+    steps = enhancer_steps(view.institution)
+    form = EnhancerViewForm(request.POST or None, obj=case)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(steps, "record_view", case, request.user, form.service_kwargs())
+        except DomainError as exc:
+            add_to_form(form, exc)
+        else:
+            issued = "担保推荐函已出具。" if form.cleaned_data["intent"] else ""
+            messages.success(request, f"立项会意见已提交。{issued}")
+            return redirect(selectors.meeting_url(case))
+    is_open = "record_view" in available(steps, case) or form.errors
     return render(request, "risksharing/meeting.html", {
         "case": case, "view": view, "form": form, "mode": selectors.mode_name(request.board, case.mode),
-        "open": case.state == CaseState.RECOMMENDED and view.intent is None}, status=status)
+        "open": is_open, "preview": steps["record_view"].preview(case) if is_open else None},
+        status=form_status(form) if request.method == "POST" else 200)
 
 
 @login_required

@@ -102,9 +102,11 @@ def test_an_illegal_step_is_409_with_the_allowed_steps(boards):
         assert response.status_code == 409
         error = response.json()["error"]
         assert error["code"] == "illegal_transition"
-        assert error["details"] == {"action": "submit", "state": "submitted", "allowed": ["forward"]}
+        # the applicant's steps (boards.enterprises.steps.APPLICANT_STEPS): none while the bureau has it
+        assert error["details"] == {"action": "submit", "state": "submitted", "allowed": [], "labels": {},
+                                    "label": "提交申请"}
         page = client.post(url)
-    assert page.status_code == 409 and "可执行的操作: forward" in page.content.decode()
+    assert page.status_code == 409 and "当前没有可执行的操作" in page.content.decode()
 
 
 def test_bad_input_is_400_with_the_field_named(boards):
@@ -208,3 +210,41 @@ def test_approve_and_publicity_query_counts(boards, django_assert_max_num_querie
         with django_assert_max_num_queries(8):
             page = Client().get(f"/{xj.board.slug}/publicity/")
     assert page.status_code == 200 and page.content.decode().count("<tr><td>") == 5
+
+
+def test_an_approval_page_offers_its_step_with_what_confirming_does_and_409s_once_stale(boards):
+    xj, _ = boards
+    url = f"/{xj.board.slug}/plans/{xj.plan.pk}/approve/gxt/"
+    with at(2026, 9, 3, 10, 0):
+        regulator = client_for(xj.regulators["gxt"])
+        page = regulator.get(url).content.decode()
+        assert 'id="step-decide"' in page
+        assert "确认后将：以自治区工信厅名义对" in page and "同意后仍待自治区地方金融监管局" in page
+        with board_scope(xj.board):  # meanwhile, another body sends the plan back
+            plans.decide_plan(xj.plan, body="jrjg", approved=False, comment="请补充行业依据",
+                              actor=xj.regulators["jrjg"])
+        response = regulator.post(url, {"approved": "0", "comment": "第3家企业层级依据不足"})
+    page = response.content.decode()
+    assert response.status_code == 409 and "不能执行「decide」" in page
+    assert "第3家企业层级依据不足</textarea>" in page
+    with board_scope(xj.board):
+        assert not xj.plan.approvals.filter(body="gxt").exists()  # nothing written
+
+
+def test_a_draft_submitted_in_another_tab_answers_409(boards):
+    xj, _ = boards
+    with at(2026, 9, 3, 10, 0):
+        with board_scope(xj.board):
+            second = EnterpriseFactory(board=xj.board, prefecture=xj.prefecture, status="prospect")
+            second.users.add(xj.enterprise_user)
+            draft = admission.create_application(second, xj.campaign, actor=xj.enterprise_user)
+            fill_form(draft, xj.enterprise_user)
+        client = client_for(xj.enterprise_user)
+        page = client.get(f"/{xj.board.slug}/my/applications/{draft.pk}/").content.decode()
+        assert 'id="step-submit"' in page
+        assert f"确认后将：提交至{xj.prefecture}地方主管部门" in page and "生成《入板申请表》报备" in page
+        with board_scope(xj.board):
+            admission.submit_application(draft, actor=xj.enterprise_user)  # the other tab
+        response = client.post(f"/{xj.board.slug}/my/applications/{draft.pk}/submit/")
+    page = response.content.decode()
+    assert response.status_code == 409 and "不能执行「submit」" in page and 'id="step-submit"' not in page

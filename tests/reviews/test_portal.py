@@ -8,6 +8,7 @@ from docx import Document
 
 from boards.kernel.models import EvidenceEntry, Role
 from boards.kernel.scoping import board_scope
+from reviews import services
 from tests.factories import EnterpriseFactory, ExpertFactory, MembershipFactory, UserFactory
 from tests.support.reviews import Flow, committee, form_data, pdf_upload, png_upload
 
@@ -152,3 +153,58 @@ def test_upload_of_a_wrong_type_is_refused_with_a_message(expert_client, seat, c
     response = expert_client.post(_url(seat, "opinion/"), {**form_data(case), "action": "submit",
                                                             "signed_form": fake})
     assert response.status_code == 400 and "不能上传" in response.content.decode()
+
+
+# --- The expert's steps (reviews.steps.SEAT_STEPS): drawn when available, checked again on submit ---
+
+
+def _drawn_steps(expert_client, seat):
+    page = expert_client.get(_url(seat)).content.decode()
+    return {name for name in ("confirm_receipt", "request_supplement", "decline")
+            if f'id="step-{name}"' in page}
+
+
+def test_the_page_offers_the_steps_available_now_with_what_confirming_does(expert_client, seat, case):
+    page = expert_client.get(_url(seat)).content.decode()
+    assert _drawn_steps(expert_client, seat) == {"confirm_receipt", "decline"}
+    assert f"确认后将：确认已收到评审材料；自确认时起计算 {case.rules['review_days']} 日" in page
+    assert "确认后将：退出本案评审组；交易中心将另行抽取专家替补" in page
+    assert expert_client.post(_url(seat, "receipt/")).status_code == 302
+    assert _drawn_steps(expert_client, seat) == {"request_supplement", "decline"}
+
+
+def test_receipt_confirmed_in_another_tab_answers_409(expert_client, seat, board):
+    assert "confirm_receipt" in _drawn_steps(expert_client, seat)
+    with board_scope(board):
+        services.confirm_receipt(seat, actor=seat.expert.user)  # the other tab
+    response = expert_client.post(_url(seat, "receipt/"))
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "不能执行「confirm_receipt」" in page and "可执行的操作: decline, request_supplement" in page
+
+
+def test_a_supplement_asked_in_another_tab_answers_409_and_keeps_the_text(expert_client, seat, board):
+    expert_client.post(_url(seat, "receipt/"))
+    assert "request_supplement" in _drawn_steps(expert_client, seat)
+    with board_scope(board):
+        services.request_supplement(seat, text="请补充专利证书", actor=seat.expert.user)
+    response = expert_client.post(_url(seat, "supplement/"), {"text": "请补充近三年审计报告"})
+    page = response.content.decode()
+    assert response.status_code == 409 and "不能执行「request_supplement」" in page
+    assert "请补充近三年审计报告</textarea>" in page
+    with board_scope(board):
+        assert seat.supplements.count() == 1  # nothing half written
+
+
+def test_declining_after_the_opinion_went_in_answers_409_keeping_the_reason(expert_client, seat, case, board):
+    expert_client.post(_url(seat, "receipt/"))
+    assert "decline" in _drawn_steps(expert_client, seat)
+    with board_scope(board):
+        services.submit_opinion(seat, data=form_data(case), signed_form=png_upload(), actor=seat.expert.user)
+    response = expert_client.post(_url(seat, "decline/"), {"reason": "与企业存在关联关系"})
+    page = response.content.decode()
+    assert response.status_code == 409 and "不能执行「decline」" in page
+    assert "与企业存在关联关系</textarea>" in page
+    with board_scope(board):
+        seat.refresh_from_db()
+        assert seat.state == "submitted" and seat.closing_reason == ""

@@ -51,6 +51,24 @@ def test_an_enhancer_records_its_view_at_the_meeting(client, board, meeting_case
     assert response.status_code == 409 and "不能重复提交" in response.content.decode()
 
 
+def test_a_case_closed_after_the_page_was_drawn_answers_409(client, board, meeting_case, parties, staff_user):
+    client.force_login(parties.users["NMZDB"])
+    url = _page(board, f"meetings/{meeting_case.pk}/")
+    page = client.get(url).content.decode()
+    assert 'id="step-record_view"' in page
+    assert "确认后将：提交本机构对「包头稀土新材料科技有限公司」的立项会意见" in page
+    with board_scope(board):
+        services.close_case(meeting_case, reason="企业撤回融资申请", actor=staff_user)  # meanwhile, staff
+    response = client.post(url, {"intent": "yes", "opinion": "同意提供担保。", "guarantee_amount": "4000000"})
+    page = response.content.decode()
+    assert response.status_code == 409
+    assert "不能执行「record_view」" in page and "当前没有可执行的操作" in page
+    assert "同意提供担保。</textarea>" in page and 'value="4000000"' in page
+    with board_scope(board):
+        view = meeting_case.enhancer_views.get(institution=parties["NMZDB"])
+        assert view.intent is None and view.letter is None  # nothing half written
+
+
 def test_the_meeting_page_is_404_for_anyone_else(client, board, other_board, meeting_case, parties,
                                                  staff_user):
     url = _page(board, f"meetings/{meeting_case.pk}/")

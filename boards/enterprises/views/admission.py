@@ -28,10 +28,12 @@ from boards.enterprises.models import (
     TierPlan,
 )
 from boards.enterprises.services import admission, application_form, plans
+from boards.enterprises.steps import APPLICANT_STEPS, DecisionForm, approval_steps
 from boards.kernel.access import active_memberships
 from boards.kernel.errors import DomainError, add_to_form, form_status
 from boards.kernel.files import serve_file
 from boards.kernel.models import BoardMembership, Filing, InstitutionKind, Role
+from boards.kernel.steps import available, run
 
 # Serving institutions that may file for an enterprise (证监办函〔2022〕840号 二(三)).
 FILING_INSTITUTION_KINDS = (InstitutionKind.FUND, InstitutionKind.BANK, InstitutionKind.SECURITIES,
@@ -192,12 +194,6 @@ class InstitutionFilingForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
-    approved = forms.TypedChoiceField(label="审定意见", choices=[("1", "同意"), ("0", "不同意")],
-                                      coerce=lambda v: v == "1", widget=forms.RadioSelect)
-    comment = forms.CharField(label="意见说明（不同意时必填）", required=False, widget=forms.Textarea)
-
-
 class ObjectionForm(forms.Form):
     application = forms.ModelChoiceField(label="异议对象", queryset=Application.objects.none())
     raised_by = forms.CharField(label="异议人（单位或姓名及联系方式）", max_length=100)
@@ -246,6 +242,7 @@ def application_detail(request, board, pk):
 def _detail(request, application, *, tier_form=None, material_form=None, status=200):
     board = request.board
     names = tiers.tier_names(board)
+    submit_step = next((APPLICANT_STEPS[name] for name in available(APPLICANT_STEPS, application)), None)
     return render(request, "boards/admission/detail.html", {
         "application": application,
         "tier_name": names.get(application.proposed_tier, ""),
@@ -259,6 +256,8 @@ def _detail(request, application, *, tier_form=None, material_form=None, status=
         "form_missing": application_form.missing(application),
         "form_required": application.filed_by == FiledBy.ENTERPRISE,
         "can_upload": application.state in admission.OPEN_FOR_MATERIAL,
+        "submit_step": submit_step,
+        "submit_preview": submit_step.preview(application) if submit_step else None,
     }, status=status)
 
 
@@ -311,18 +310,17 @@ def material_download(request, board, pk, material_pk):
 def application_submit(request, board, pk):
     """Submit a draft, or resubmit after a supplement request."""
     application = _access_application(request, pk)
-    resubmit = application.state == ApplicationState.RETURNED
+    allowed = available(APPLICANT_STEPS, application)
+    returned = application.state == ApplicationState.RETURNED
+    name = allowed[0] if allowed else "resubmit" if returned else "submit"
     try:
-        if resubmit:
-            admission.resubmit(application, actor=request.user)
-        else:
-            admission.submit_application(application, actor=request.user)
+        run(APPLICANT_STEPS, name, application, request.user, {})
     except DomainError as exc:  # refused: the same page, saying why
         if _wants_json(request):
             raise
         messages.error(request, exc.message)
         return _detail(request, application, status=exc.status)
-    messages.success(request, "补充材料已提交，交易中心将继续初核。" if resubmit else "申请已提交。")
+    messages.success(request, APPLICANT_STEPS[name].done_message(application))
     return redirect("admission-detail", board=request.board.slug, pk=pk)
 
 
@@ -419,23 +417,23 @@ def plan_approve(request, board, pk, body):
     if name is None or membership.institution is None or membership.institution.code != body:
         raise Http404("未找到该页面。")
     plan = get_object_or_404(TierPlan.objects.select_related("campaign", "board"), pk=pk)
-    decision = plan.approvals.filter(body=body).first()
-    form = DecisionForm(*_posted(request))
+    steps = approval_steps(body)
+    form = DecisionForm(*_posted(request), obj=plan)
     if request.method == "POST" and form.is_valid():
         try:
-            plans.decide_plan(plan, body=body, approved=form.cleaned_data["approved"],
-                              comment=form.cleaned_data["comment"], actor=request.user)
+            run(steps, "decide", plan, request.user, form.service_kwargs())
         except DomainError as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, "审定意见已提交。")
+            messages.success(request, steps["decide"].done_message(plan))
             return redirect("admission-approve", board=request.board.slug, pk=pk, body=body)
+    can_decide = "decide" in available(steps, plan) or bool(form.errors)
     return render(request, "boards/admission/approve.html", {
-        "plan": plan, "body": body, "body_name": name, "decision": decision, "form": form,
-        "rows": plans.plan_rows(plan),
+        "plan": plan, "body": body, "body_name": name, "form": form, "rows": plans.plan_rows(plan),
+        "decision": plan.approvals.filter(body=body).first(),
         "filing": Filing.objects.filter(subject_type="boards.tierplan", subject_id=str(plan.pk),
                                         addressee=body).order_by("-created_at").first(),
-        "can_decide": plan.state == "submitted" and decision is None,
+        "can_decide": can_decide, "preview": steps["decide"].preview(plan) if can_decide else None,
     }, status=form_status(form))
 
 
