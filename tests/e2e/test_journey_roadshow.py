@@ -14,9 +14,8 @@ from alliance.models import InterestProfile, Matchmaking
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
 from roadshows.models import Roadshow
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.e2e.conftest import demo_user, login, shot
-from tests.factories import BoardFactory, EnterpriseFactory, InstitutionFactory
+from tests.factories import AllianceMembershipFactory, BoardFactory, EnterpriseFactory, InstitutionFactory
+from tests.support.e2e import demo_user, login, shot
 
 
 @pytest.fixture

@@ -4,30 +4,20 @@ whose stated interests (对接偏好) are 稀土功能材料 and a bank admitted
 user; two admitted enterprises (one with its user, one 乳业科技), a bureau; and the Xinjiang test
 board (no alliance module) with its staff, a fund user and an enterprise."""
 
-import datetime as dt
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from alliance.models import InterestProfile
-from boards.kernel.calendar import SHANGHAI
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
-from roadshows.services import events
-from tests.alliance.conftest import AllianceMembershipFactory
-from tests.cultivation.conftest import member
-from tests.e2e.conftest import new_page  # noqa: F401 - the browser journeys' fixture
-from tests.factories import EnterpriseFactory, InstitutionFactory
+from tests.factories import AllianceMembershipFactory, EnterpriseFactory, InstitutionFactory
+from tests.support.cultivation import member
 
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def at(day, hour=14):
-    return dt.datetime.combine(day, dt.time(hour, 30), tzinfo=SHANGHAI)
 
 
 @pytest.fixture
@@ -73,17 +63,3 @@ def world(board, other_board, staff_user):
         )
         w.xj_enterprise.users.add(w.xj_user)
     return w
-
-
-def plan(board, staff, days=20, **kwargs):
-    """A roadshow ``days`` calendar days ahead, planned now through the service."""
-    values = {
-        "title": "稀土新材料专场路演",
-        "venue": "onsite",
-        "location": "内蒙古股权交易中心路演厅",
-        "starts_at": at(timezone.localdate() + dt.timedelta(days=days)),
-        "actor": staff,
-        **kwargs,
-    }
-    with board_scope(board):
-        return events.plan_roadshow(board, **values)

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from boards.kernel.scoping import board_scope
 from roadshows.services import participants
-from tests.roadshows.conftest import plan
+from tests.support.roadshows import plan
 
 pytestmark = pytest.mark.django_db
 

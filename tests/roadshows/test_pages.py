@@ -12,7 +12,7 @@ from boards.kernel.models import EvidenceEntry
 from boards.kernel.scoping import board_scope
 from roadshows.models import Invitation, Roadshow, Signup
 from roadshows.services import participants
-from tests.roadshows.conftest import plan
+from tests.support.roadshows import plan
 
 pytestmark = pytest.mark.django_db
 

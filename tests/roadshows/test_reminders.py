@@ -15,7 +15,7 @@ from boards.kernel.scoping import board_scope
 from roadshows.models import Roadshow
 from roadshows.services import participants
 from roadshows.tasks import send_reminders
-from tests.roadshows.conftest import at, plan
+from tests.support.roadshows import at, plan
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -17,7 +17,7 @@ from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
 from roadshows.models import Invitation, Outcome, RoadshowState, Signup
 from roadshows.services import events, participants
-from tests.roadshows.conftest import at, plan
+from tests.support.roadshows import at, plan
 
 pytestmark = pytest.mark.django_db
 D = dt.date
