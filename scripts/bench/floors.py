@@ -341,3 +341,59 @@ def notifications(request, board):
                    for row in rows])
 
 
+
+
+# --- Risk sharing -------------------------------------------------------------------------------------
+
+LETTER = ("_id", "__kind", "__number", "__subject", "__state")  # a letter's columns, after its FK's name
+
+def financing_cases(request, board):
+    """The cases sent to the caller's institution: the case, its enterprise, the caller's own request
+    with its answer clock, and both letters (the 推荐函 and every 担保推荐函 that went out with it)."""
+    from risksharing.models import CaseState, EnhancerView, FinancingCase, FunderRequest, RequestState
+
+    key = api_key(request)
+    if key is None:
+        return unauthorized()
+    board, slug, modes = request.board, request.board.slug, request.board.setting("risksharing.modes", {})
+    page = list(FinancingCase.objects.filter(board=board, funder_requests__funder=key.institution_id)
+                .order_by("-created_at", "-id")
+                .values("id", "state", "mode", "amount_requested", "purpose", "meeting_at",
+                        "enterprise__name", "enterprise__credit_code", "enterprise__prefecture",
+                        "enterprise__industry", "enterprise__main_business", "enterprise__tier",
+                        *(f"recommendation_letter{name}" for name in LETTER))[:page_size(request)])
+    ids = [row["id"] for row in page]
+    requests = {row["case_id"]: row for row in FunderRequest.objects.filter(
+        case__in=ids, funder=key.institution_id).values(
+        "case_id", "id", "state", "sent_at", "answer_deadline__due_at", "answer_deadline__provisional",
+        "amount", "conditions", "reasons", "answered_at")}
+    guarantees = {}
+    for row in (EnhancerView.objects.filter(case__in=ids, intent=True, letter__isnull=False).order_by("id")
+                .values("case_id", *(f"letter{name}" for name in LETTER))):
+        guarantees.setdefault(row["case_id"], []).append(tuple(row[f"letter{name}"] for name in LETTER))
+    case_states, request_states = labels(CaseState.choices), labels(RequestState.choices)
+    tiers = tier_names(board)
+    results = []
+    for row in page:
+        mine = requests[row["id"]]
+        letters = ([tuple(row[f"recommendation_letter{name}"] for name in LETTER)]
+                   if row["recommendation_letter_id"] else [])
+        results.append({
+            "id": row["id"], "state": row["state"], "state_display": case_states[row["state"]],
+            "mode": row["mode"], "mode_name": modes.get(row["mode"], {}).get("name", row["mode"]),
+            "enterprise": {**{name: row[f"enterprise__{name}"] for name in
+                              ("name", "credit_code", "prefecture", "industry", "main_business")},
+                           "tier": tiers.get(row["enterprise__tier"], "")},
+            "amount_requested": money(row["amount_requested"]), "purpose": row["purpose"],
+            "meeting_at": iso(row["meeting_at"]),
+            "request": {
+                "id": mine["id"], "state": mine["state"], "state_display": request_states[mine["state"]],
+                "sent_at": iso(mine["sent_at"]), "answer_due_at": iso(mine["answer_deadline__due_at"]),
+                "answer_due_provisional": bool(mine["answer_deadline__provisional"]),
+                "can_answer": mine["state"] == RequestState.SENT, "amount": money(mine["amount"]),
+                "conditions": mine["conditions"], "reasons": mine["reasons"],
+                "answered_at": iso(mine["answered_at"])},
+            "letters": [{"id": pk, "kind": kind, "number": number, "subject": subject, "state": state,
+                         "download_url": f"/api/v1/{slug}/financing-cases/{row['id']}/letters/{pk}/"}
+                        for pk, kind, number, subject, state in [*letters, *guarantees.get(row["id"], [])]]})
+    return answer(results)

@@ -299,8 +299,10 @@ def lists(caller, staff, count=600):
     from policies.models import Award, AwardState, Policy
 
     board, now = caller.board, _now()
-    modules = sorted({*board.setting("modules", []), "alliance", "policies"})
-    board.config = {**board.config, "modules": modules}
+    from risksharing import config as risksharing_config
+
+    modules = sorted({*board.setting("modules", []), "alliance", "policies", "risksharing"})
+    board.config = {**board.config, "modules": modules, "risksharing": risksharing_config.DEFAULT}
     board.save(update_fields=["config"])
     with board_scope(board):
         ids = list(Enterprise.objects.order_by("pk").values_list("pk", flat=True)[:count])
@@ -340,4 +342,48 @@ def lists(caller, staff, count=600):
             Notification(board=board, user=user, verb="bench.notice", title=f"压测通知{i}", body="压测内容",
                          url="/", created_at=now - dt.timedelta(minutes=i))
             for user in (caller.user, staff) for i in range(count))
+        financing_cases(board, caller.institution, ids, now)
     return count
+
+
+def financing_cases(board, funder, enterprise_ids, now):
+    """A financing case per enterprise sent to ``funder`` (the funder list): its 推荐函, its request
+    with an answer clock (a third already answered), and a 担保推荐函 from a guarantor on every other
+    case (the second letter the funder reads)."""
+    from boards.kernel.models import Deadline, Filing, FilingState
+    from risksharing.models import CaseState, EnhancerView, FinancingCase, FunderRequest, RequestState
+
+    guarantor = make_institution("BENCH-GUAR", "压测融资担保公司")
+    count = len(enterprise_ids)
+
+    def letters(offset, kind):
+        return Filing.objects.bulk_create(
+            Filing(board=board, year=2026, sequence=offset + i + 1, kind=kind, addressee="jrb",
+                   number=f"BENCH-RS-2026-{offset + i + 1:04d}", subject=f"压测函件{offset + i}",
+                   template_name="bench.html", context={}, state=FilingState.RENDERED, sha256="0" * 64)
+            for i in range(count))
+
+    recommendations, guarantees = letters(10_000, "rs_recommendation"), letters(20_000, "rs_guarantee")
+    content_type = ContentType.objects.get_for_model(Board)
+    clocks = Deadline.objects.bulk_create(
+        Deadline(board=board, content_type=content_type, object_id="1", kind="bench.answer",
+                 title="资金方答复", basis="working", amount=5, starts_at=now,
+                 due_at=now + dt.timedelta(days=7 + i % 5), next_action_at=now + dt.timedelta(days=5),
+                 assignee_role="institution_user")
+        for i in range(count))
+    cases = FinancingCase.objects.bulk_create(
+        FinancingCase(board=board, enterprise_id=pk, mode="1" if i % 2 else "2",
+                      state=CaseState.WITH_FUNDERS, amount_requested=2_000_000 + i, purpose="购置生产设备",
+                      recommendation_letter=recommendations[i], meeting_at=now - dt.timedelta(days=3),
+                      created_at=now - dt.timedelta(minutes=i))
+        for i, pk in enumerate(enterprise_ids))
+    FunderRequest.objects.bulk_create(
+        FunderRequest(board=board, case=case, funder=funder, sent_at=now - dt.timedelta(minutes=i),
+                      answer_deadline=clocks[i],
+                      **({"state": RequestState.AGREED, "amount": 1_500_000, "conditions": "需提供担保",
+                          "answered_at": now} if i % 3 == 0 else {}))
+        for i, case in enumerate(cases))
+    EnhancerView.objects.bulk_create(
+        EnhancerView(board=board, case=case, institution=guarantor, intent=True, opinion="同意担保",
+                     guarantee_amount=1_000_000, recorded_at=now, letter=guarantees[i])
+        for i, case in enumerate(cases) if i % 2 == 0)

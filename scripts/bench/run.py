@@ -57,6 +57,7 @@ def endpoints(world, caller=None):
         ("alliance/catalogue", f"{api}alliance/catalogue/", f"{floor}catalogue/", {}),
         ("alliance/matchmakings", f"{api}alliance/matchmakings/", f"{floor}matchmakings/", key),
         ("alliance/financing-needs", f"{api}alliance/financing-needs/", f"{floor}financing-needs/", key),
+        ("risksharing/financing-cases", f"{api}financing-cases/", f"{floor}financing-cases/", key),
         ("policies", f"{api}policies/", f"{floor}policies/", key),
         ("policies/awards", f"{api}policies/awards/", f"{floor}awards/", staff),
         ("filings", f"{api}filings/", f"{floor}filings/", staff),

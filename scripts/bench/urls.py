@@ -31,6 +31,7 @@ urlpatterns = [
     path("bench-floor/<slug:board>/pushed-enterprises/", floors.pushed_enterprises),
     path("bench-floor/<slug:board>/matchmakings/", floors.matchmakings),
     path("bench-floor/<slug:board>/financing-needs/", floors.financing_needs),
+    path("bench-floor/<slug:board>/financing-cases/", floors.financing_cases),
     path("bench-floor/<slug:board>/policies/", floors.policies),
     path("bench-floor/<slug:board>/awards/", floors.awards),
     path("bench-floor/<slug:board>/filings/", floors.filings),
