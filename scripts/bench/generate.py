@@ -262,8 +262,10 @@ class World:
 
 @transaction.atomic
 def build(small_size=1000, large_size=100_000, products_per_institution=300, deadline_count=10_000,
-          deadline_due=1000, log=print):
-    """The bench world: two enterprise boards, one deadline board; returns a World."""
+          deadline_due=1000, neighbours=9, log=print):
+    """The bench world: two enterprise boards, ``neighbours`` more boards of ``large_size``
+    enterprises each (other tenants' rows in the same tables: 10 × 100k by default), one deadline
+    board; returns a World."""
     staff = get_user_model().objects.create_user(username="bench.staff", password=None)
     bank = make_institution("BENCH-BANK", "压测银行")
     other = make_institution("BENCH-OTHER", "另一家压测机构")
@@ -280,6 +282,13 @@ def build(small_size=1000, large_size=100_000, products_per_institution=300, dea
         if name == "small":
             written["lists"] = lists(callers[name], staff)
         rows[name] = written
+        log(f"  {board.slug}: {written}")
+    rows["neighbours"] = {"boards": neighbours, "enterprise": 0}
+    for n in range(1, neighbours + 1):
+        board = make_board(f"bench-n{n}")
+        written = enterprises(board, large_size, institution=bank, other_institution=other, granted_by=staff,
+                              seed=10 + n)
+        rows["neighbours"]["enterprise"] += written["enterprise"]
         log(f"  {board.slug}: {written}")
     deadline_board = make_board("bench-deadlines")
     BoardMembership.objects.create(user=staff, board=deadline_board, role=Role.EXCHANGE_STAFF)

@@ -395,6 +395,8 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--small", type=int, default=int(os.environ.get("BENCH_SMALL", 1000)))
     parser.add_argument("--large", type=int, default=int(os.environ.get("BENCH_LARGE", 100_000)))
+    parser.add_argument("--neighbours", type=int, default=int(os.environ.get("BENCH_NEIGHBOURS", 9)),
+                        help="more boards of --large enterprises each, sharing the tables")
     parser.add_argument("--deadlines-small", type=int,
                         default=int(os.environ.get("BENCH_DEADLINES_SMALL", 10_000)))
     parser.add_argument("--deadlines-large", type=int,
@@ -416,7 +418,7 @@ def main():
         f"{args.deadlines_small} deadlines)")
     t = time.perf_counter()
     world = generate.build(small_size=args.small, large_size=args.large, deadline_count=args.deadlines_small,
-                           deadline_due=args.due, log=log)
+                           deadline_due=args.due, neighbours=args.neighbours, log=log)
     generated = time.perf_counter() - t
     vacuum()
     if args.only == "lists":

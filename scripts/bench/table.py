@@ -90,9 +90,11 @@ def render(*, world, counts, load, rls, sweeps, pdfs, before, after, args, gener
     large = world.rows["large"]["enterprise"]
     rows += list_rows(world, counts, load)
     small_load, large_load = load["enterprises"][0], load["enterprises-large"]
+    table_total = small + large + world.rows.get("neighbours", {}).get("enterprise", 0)
     for key, name in (("p50", "Median"), ("p95", "p95")):
         ratio = _ratio(large_load[key], small_load[key])
-        row(f"{name} latency enterprises, {large} vs {small} ent.", f"{large_load[key]:.1f} ms",
+        row(f"{name} latency enterprises, a board of {large:,} ent. among {table_total:,} in the table "
+            f"vs a board of {small:,}", f"{large_load[key]:.1f} ms",
             f"{small_load[key]:.1f} ms", f"{ratio:.2f}", "≤ 1.3", _verdict(ratio <= 1.3))
     ratio = _ratio(sweeps["large"], sweeps["small"])
     row(f"Deadline sweep, {sweeps['large_total']:,} vs {sweeps['small_total']:,} open ({sweeps['due']} due)",
