@@ -19,6 +19,10 @@ class AllianceConfig(AppConfig):
 
         register_labels(alliance_labels.LABELS)
         register_subjects(alliance_labels.SUBJECTS)
+        from alliance.actions import AllianceAction
+        from boards.kernel.evidence import declare_actions
+
+        declare_actions(AllianceAction)
         from alliance import queues as alliance_queues
 
         alliance_queues.register()
@@ -34,7 +38,7 @@ class AllianceConfig(AppConfig):
         register_provider(InvestorDirectory, Investors())
         from boards.kernel.datause import register_data_use
 
-        register_data_use("alliance.matchmaking.pushed", "对接推送", services.uses_in_push)
+        register_data_use(AllianceAction.MATCHMAKING_PUSHED, "对接推送", services.uses_in_push)
         from boards.kernel.models import Role
         from boards.kernel.workbench import register_entry
 

@@ -10,6 +10,7 @@ up to present, so nothing it has not consented to (financing records, needs) is 
 from django.utils import timezone
 
 from alliance import selectors
+from alliance.actions import AllianceAction
 from alliance.matching import interest_fit, row
 from alliance.models import ACTIVE_MATCH, InterestProfile, Matchmaking, MembershipState
 from alliance.writing import notify_institution
@@ -18,7 +19,7 @@ from boards.kernel import evidence
 from boards.kernel.providers import InvestorInterest, OpenedMatchmaking
 from boards.kernel.workflow import fire
 
-OPENED = "alliance.matchmaking.opened_at_roadshow"
+OPENED = AllianceAction.MATCHMAKING_OPENED_AT_ROADSHOW
 
 
 class Investors:

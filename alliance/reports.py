@@ -13,6 +13,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from alliance import selectors, tasks
+from alliance.actions import AllianceAction
 from alliance.models import (
     Body,
     Matchmaking,
@@ -56,7 +57,8 @@ def start_report(board, *, period, actor):
         raise Conflict(f"{period} 联盟报告正在生成，请稍候。", code="report_running")
     run = ReportRun.objects.create(board=board, period=period, starts_on=starts_on, ends_on=ends_on,
                                    requested_by=actor)
-    evidence.record(board, "alliance.report.requested", actor=actor, subject=run, payload={"period": period})
+    evidence.record(board, AllianceAction.REPORT_REQUESTED, actor=actor, subject=run,
+                    payload={"period": period})
     transaction.on_commit(lambda: tasks.build_alliance_report.delay(board.pk, run.pk))
     return run
 
@@ -197,13 +199,13 @@ def build_report(run_id):
                 for code in addressees
             ]
             run.filings.set(filings)
-            evidence.record(board, "alliance.report.built", actor=run.requested_by, subject=run,
+            evidence.record(board, AllianceAction.REPORT_BUILT, actor=run.requested_by, subject=run,
                             payload={"period": run.period, "filings": [f.number for f in filings]})
     except Exception as exc:  # any failure is shown to staff on the run, not retried blindly
         logger.exception("alliance report %s failed", run.pk)
         error = f"{type(exc).__name__}: {exc}"
         _progress(run, 0, "失败", state=ReportState.FAILED, error=error, finished_at=timezone.now())
-        evidence.record(board, "alliance.report.failed", actor=run.requested_by, subject=run,
+        evidence.record(board, AllianceAction.REPORT_FAILED, actor=run.requested_by, subject=run,
                         payload={"error": error})
         run.refresh_from_db()
         return run

@@ -16,6 +16,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 
 from alliance import rules, selectors
+from alliance.actions import AllianceAction
 from alliance.config import METRICS
 from alliance.models import (
     AnnualAssessment,
@@ -63,8 +64,8 @@ def _fire_and_save(obj, transition):
     obj.save()
 
 
-def _record(obj, action, actor, **payload):
-    evidence.record(obj.board, f"alliance.{action}", actor=actor, subject=obj, payload=payload)
+def _record(obj, action: AllianceAction, actor, **payload):
+    evidence.record(obj.board, action, actor=actor, subject=obj, payload=payload)
 
 
 # --- Selection round -----------------------------------------------------------------------------
@@ -81,7 +82,8 @@ def create_round(board, *, title, notice, review_mode, opens_on, closes_on, acto
         board=board, title=required(title, "请填写遴选名称。", "title_required"),
         notice=required(notice, "请填写遴选通知。", "notice_required"), review_mode=review_mode,
         opens_on=opens_on, closes_on=closes_on)
-    _record(selection, "service_round.created", actor, title=title, notice=notice, review_mode=review_mode,
+    _record(selection, AllianceAction.SERVICE_ROUND_CREATED, actor, title=title, notice=notice,
+            review_mode=review_mode,
             opens_on=opens_on, closes_on=closes_on)
     return selection
 
@@ -91,7 +93,7 @@ def publish_round(selection, *, actor):
     """Publish the notice; every institution user of the board is told."""
     selection = locked(selection)
     _fire_and_save(selection, "publish")
-    _record(selection, "service_round.published", actor, notice=selection.notice)
+    _record(selection, AllianceAction.SERVICE_ROUND_PUBLISHED, actor, notice=selection.notice)
     users = selectors.role_users(selection.board, *INSTITUTION_ROLES)
     notify(selection.board, users, "alliance.service_round.published", f"遴选通知：{selection.title}",
            f"申报时间 {selection.opens_on} 至 {selection.closes_on}。\n{selection.notice}")
@@ -116,7 +118,7 @@ def apply_to_round(selection, *, institution, self_assessment, actor):
     application = ServiceApplication.objects.create(board=selection.board, round=selection,
                                                     institution=institution, self_assessment=assessment,
                                                     submitted_by=actor)
-    _record(application, "service_application.submitted", actor, institution=institution.pk,
+    _record(application, AllianceAction.SERVICE_APPLICATION_SUBMITTED, actor, institution=institution.pk,
             self_assessment=assessment)
     return application
 
@@ -128,12 +130,12 @@ def close_applications(selection, *, actor):
     if timezone.localdate() <= selection.closes_on:
         raise Conflict(f"申报截止日 {selection.closes_on} 之后才能结束申报。", code="still_open")
     _fire_and_save(selection, "close_applications")
-    _record(selection, "service_round.closed", actor)
+    _record(selection, AllianceAction.SERVICE_ROUND_CLOSED, actor)
     for application in selection.applications.select_for_update(of=("self",)).select_related("institution"):
         application.eligibility = rules.eligibility_rows(application, selection.closes_on)
         passed = all(row["met"] for row in application.eligibility)
         _fire_and_save(application, "pass_check" if passed else "fail_check")
-        _record(application, "service_application.checked", actor, rows=application.eligibility)
+        _record(application, AllianceAction.SERVICE_APPLICATION_CHECKED, actor, rows=application.eligibility)
     return selection
 
 
@@ -158,7 +160,7 @@ def record_score(application, *, expert_name, score, actor, comment=""):
         raise Conflict(f"专家「{expert_name}」已对该申报评分。", code="already_scored")
     row = ExpertScore.objects.create(board=application.board, application=application,
                                      expert_name=expert_name, score=score, comment=comment, recorded_by=actor)
-    _record(application, "service_application.scored", actor, expert=expert_name, score=score,
+    _record(application, AllianceAction.SERVICE_APPLICATION_SCORED, actor, expert=expert_name, score=score,
             comment=comment)
     return row
 
@@ -171,7 +173,8 @@ def record_site_visit(application, *, visited_on, notes, actor):
     application.site_visit_on = visited_on
     application.site_visit_notes = required(notes, "请填写现场考察情况。", "notes_required")
     application.save()
-    _record(application, "service_application.site_visited", actor, visited_on=visited_on, notes=notes)
+    _record(application, AllianceAction.SERVICE_APPLICATION_SITE_VISITED, actor, visited_on=visited_on,
+            notes=notes)
     return application
 
 
@@ -208,7 +211,7 @@ def decide_round(selection, *, selected, note, actor):
     selection.save()
     for application in eligible:
         _fire_and_save(application, "select" if application.pk in selected else "reject")
-    _record(selection, "service_round.decided", actor, note=note, selected=sorted(selected),
+    _record(selection, AllianceAction.SERVICE_ROUND_DECIDED, actor, note=note, selected=sorted(selected),
             scores={str(a.pk): average_score(a) for a in eligible})
     return selection
 
@@ -228,7 +231,8 @@ def start_publicity(selection, *, starts_on, actor):
     selection.publicity_starts_on, selection.publicity_ends_on = starts_on, end.date
     selection.publicity_provisional = end.provisional
     selection.save()
-    _record(selection, "service_round.publicity_started", actor, starts_on=starts_on, ends_on=end.date,
+    _record(selection, AllianceAction.SERVICE_ROUND_PUBLICITY_STARTED, actor, starts_on=starts_on,
+            ends_on=end.date,
             provisional=end.provisional)
     return selection
 
@@ -269,7 +273,7 @@ def file_round(selection, *, actor):
                                      template_name="alliance/filings/service_round.html",
                                      context=_filing_context(selection), actor=actor, subject_obj=selection)
     selection.save()
-    _record(selection, "service_round.filed", actor, filing=selection.filing.number)
+    _record(selection, AllianceAction.SERVICE_ROUND_FILED, actor, filing=selection.filing.number)
     return selection
 
 
@@ -287,7 +291,7 @@ def appoint_round(selection, *, actor):
         _fire_and_save(application, "appoint")
         appointment = Appointment.objects.create(board=selection.board, institution=application.institution,
                                                  application=application, appointed_on=selection.appointed_on)
-        _record(appointment, "service_institution.appointed", actor, round=selection.pk)
+        _record(appointment, AllianceAction.SERVICE_INSTITUTION_APPOINTED, actor, round=selection.pk)
         notify_institution(
             selection.board,
             application.institution,
@@ -409,7 +413,7 @@ def submit_performance_form(form, *, figures, actor, notes=""):
     form.notes, form.submitted_at, form.submitted_by = notes, timezone.now(), actor
     form.save()
     close_clock(form.deadline, met=True)
-    _record(form, "performance_form.submitted", actor, month=form.month, notes=notes, **values)
+    _record(form, AllianceAction.PERFORMANCE_FORM_SUBMITTED, actor, month=form.month, notes=notes, **values)
     return form
 
 
@@ -425,7 +429,7 @@ def submit_progress_report(report, *, summary, upload, actor):
     report.summary, report.submitted_at, report.submitted_by = summary, timezone.now(), actor
     report.save()
     close_clock(report.deadline, met=True)
-    _record(report, "progress_report.submitted", actor, period=report.period, summary=summary,
+    _record(report, AllianceAction.PROGRESS_REPORT_SUBMITTED, actor, period=report.period, summary=summary,
             evidence_sha256=report.evidence.sha256)
     return report
 
@@ -439,7 +443,8 @@ def attest_no_fees(appointment, *, year, actor):
     statement = _setting(appointment.board, "fee_statement")
     attestation = FeeAttestation.objects.create(board=appointment.board, appointment=appointment, year=year,
                                                 statement=statement, attested_by=actor)
-    _record(appointment, "service_institution.fee_attested", actor, year=year, statement=statement)
+    _record(appointment, AllianceAction.SERVICE_INSTITUTION_FEE_ATTESTED, actor, year=year,
+            statement=statement)
     return attestation
 
 
@@ -481,7 +486,7 @@ def propose_assessment(appointment, *, year, actor=None):
     assessment, _ = AnnualAssessment.objects.update_or_create(board=appointment.board,
                                                               appointment=appointment, year=year,
                                                               defaults=values)
-    _record(assessment, "assessment.proposed", actor, year=year, **values)
+    _record(assessment, AllianceAction.ASSESSMENT_PROPOSED, actor, year=year, **values)
     return assessment
 
 
@@ -503,7 +508,8 @@ def confirm_assessment(assessment, *, actor, grade=None, reason=""):
     assessment.final_grade, assessment.override_reason = grade, reason
     assessment.decided_by, assessment.decided_at = actor, timezone.now()
     assessment.save()
-    _record(assessment, "assessment.confirmed", actor, proposed=assessment.proposed_grade, final=grade,
+    _record(assessment, AllianceAction.ASSESSMENT_CONFIRMED, actor, proposed=assessment.proposed_grade,
+            final=grade,
             reason=reason)
     institution = assessment.appointment.institution
     notify_institution(assessment.board, institution, "alliance.assessment.confirmed",
@@ -514,5 +520,6 @@ def confirm_assessment(assessment, *, actor, grade=None, reason=""):
         appointment.removed_on = timezone.localdate()
         appointment.removal_reason = f"{assessment.year} 年度考核不合格" + (f"：{reason}" if reason else "")
         appointment.save()
-        _record(appointment, "service_institution.removed", actor, reason=appointment.removal_reason)
+        _record(appointment, AllianceAction.SERVICE_INSTITUTION_REMOVED, actor,
+                reason=appointment.removal_reason)
     return assessment

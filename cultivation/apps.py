@@ -12,10 +12,12 @@ class CultivationConfig(AppConfig):
     def ready(self):
         from boards.kernel.access import STAFF_ROLES
         from boards.kernel.config import register_config_section, register_module
+        from boards.kernel.evidence import declare_actions
         from boards.kernel.labels import register_labels, register_subjects
         from boards.kernel.models import Role
         from boards.kernel.workbench import register_entry
         from cultivation import config, labels
+        from cultivation.actions import CultivationAction
 
         register_module("listing_cultivation", "上市培育")
         register_module("research_visits", "调研走访")
@@ -24,6 +26,7 @@ class CultivationConfig(AppConfig):
         register_config_section("cultivation", config.DEFAULT, config.validate)
         register_subjects(labels.SUBJECTS)
         register_labels(labels.LABELS)
+        declare_actions(CultivationAction)
         readers = [*STAFF_ROLES, Role.LOCAL_BUREAU, Role.REGULATOR]
         register_entry("上市培育进度", "cultivation-pipeline", roles=readers, module="listing_cultivation")
         register_entry("跟踪评价", "cultivation-evaluation", roles=readers, module="tracking_evaluation")

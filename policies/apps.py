@@ -17,6 +17,10 @@ class PoliciesConfig(AppConfig):
 
         register_labels(policies_labels.LABELS)
         register_subjects(policies_labels.SUBJECTS)
+        from boards.kernel.evidence import declare_actions
+        from policies.actions import PolicyAction
+
+        declare_actions(PolicyAction)
         from policies import queues as policies_queues
 
         policies_queues.register()

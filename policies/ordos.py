@@ -25,6 +25,7 @@ from boards.kernel.filings import create_filing
 from boards.kernel.models import DayBasis, DeadlineState
 from boards.kernel.workflow import fire
 from policies import config, selectors
+from policies.actions import PolicyAction
 from policies.models import LedgerTask, LedgerUnit, QuarterlyReport, ReportEntry, TargetActual
 
 LEDGER_FILE = Path(__file__).resolve().parent / "data" / "ordos_tasks.json"
@@ -48,7 +49,7 @@ def load_ledger(board):
         tasks.append(task)
         created |= new
     if created:
-        evidence.record(board, "policies.ledger.loaded",
+        evidence.record(board, PolicyAction.LEDGER_LOADED,
                         payload={"source": data["source"], "tasks": len(tasks)})
     return tasks
 
@@ -63,7 +64,7 @@ def record_target_actual(target, *, year, value, note="", actor):
     actual, _ = TargetActual.objects.update_or_create(
         board=target.board, target=target, year=year,
         defaults={"value": value, "note": note, "recorded_by": actor})
-    evidence.record(target.board, "policies.target.actual_recorded", actor=actor, subject=actual,
+    evidence.record(target.board, PolicyAction.TARGET_ACTUAL_RECORDED, actor=actor, subject=actual,
                     payload={"target": target.code, "year": year, "value": Decimal(value), "note": note})
     return actual
 
@@ -91,7 +92,7 @@ def open_quarter_reports(board, year, quarter):
             workdays, DayBasis.WORKING, starts_at=starts_at, assignee=unit.contact,
             url=reverse("policies-ledger-report", kwargs={"board": board.slug, "pk": report.pk}))
         report.save(update_fields=["deadline"])
-        evidence.record(board, "policies.ledger_report.opened", subject=report, payload={
+        evidence.record(board, PolicyAction.LEDGER_REPORT_OPENED, subject=report, payload={
             "unit": unit.name, "year": year, "quarter": quarter, "due_at": report.deadline.due_at})
         opened.append(report)
     return opened
@@ -122,7 +123,7 @@ def submit_quarterly_report(report, *, actor, entries, at=None):
     ReportEntry.objects.bulk_update(rows, REPORT_FIELDS)
     if report.deadline is not None and report.deadline.state in (DeadlineState.OPEN, DeadlineState.PAUSED):
         meet_deadline(report.deadline, at=at)
-    evidence.record(report.board, "policies.ledger_report.submitted", actor=actor, subject=report, payload={
+    evidence.record(report.board, PolicyAction.LEDGER_REPORT_SUBMITTED, actor=actor, subject=report, payload={
         "late": late, "entries": {str(row.task.number): {key: getattr(row, key) for key in REPORT_FIELDS}
                                   for row in rows}})
     return report

@@ -32,6 +32,7 @@ from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
 from boards.kernel.workflow import fire
 from policies import config, selectors
+from policies.actions import PolicyAction
 from policies.matching import evaluate
 from policies.models import (
     Award,
@@ -66,7 +67,7 @@ def save_policy(policy, *, actor):
     """Validate and save a catalogue entry (new or changed)."""
     policy.full_clean()
     policy.save()
-    evidence.record(policy.board, "policies.policy.saved", actor=actor, subject=policy, payload={
+    evidence.record(policy.board, PolicyAction.POLICY_SAVED, actor=actor, subject=policy, payload={
         "code": policy.code, "conditions": policy.conditions, "benefit_kind": policy.benefit_kind,
         "amount": policy.amount, "cap": policy.cap, "valid_from": policy.valid_from,
         "valid_until": policy.valid_until, "is_active": policy.is_active})
@@ -122,7 +123,8 @@ def apply_for_award(enterprise, policy, *, actor=None, proposed=False, source=""
         period = f"（{award.period}年度）" if award.period else ""
         raise Conflict(f"{enterprise}已有「{policy}」{period}的奖补申请或记录，不能重复申请。",
                        code="award_exists") from None
-    evidence.record(board, "policies.award.proposed" if proposed else "policies.award.applied", actor=actor,
+    evidence.record(board, PolicyAction.AWARD_PROPOSED if proposed else PolicyAction.AWARD_APPLIED,
+                    actor=actor,
                     subject=award, payload={"policy": policy.code, "enterprise": enterprise.pk,
                                             "period": award.period, "amount": award.amount, "source": source})
     if proposed:
@@ -133,11 +135,11 @@ def apply_for_award(enterprise, policy, *, actor=None, proposed=False, source=""
     return award
 
 
-def _award_step(award, action, verb, actor, *args, **payload):
+def _award_step(award, action, evidenced: PolicyAction, actor, *args, **payload):
     award = locked(award, "policy", "enterprise")
     fire(award, action, timezone.now(), *args)
     award.save()
-    evidence.record(award.board, f"policies.award.{verb}", actor=actor, subject=award,
+    evidence.record(award.board, evidenced, actor=actor, subject=award,
                     payload={"policy": award.policy.code, "enterprise": award.enterprise_id, **payload})
     return award
 
@@ -151,13 +153,14 @@ def verify_award(award, *, actor, amount=None):
                           code="amount_required")
     if not unspecified and amount is not None:
         raise DomainError("该政策金额按政策规定计算，不能另行填写。", code="amount_fixed")
-    return _award_step(award, "verify", "verified", actor, amount if unspecified else award.amount,
+    return _award_step(award, "verify", PolicyAction.AWARD_VERIFIED, actor,
+                       amount if unspecified else award.amount,
                        amount=amount)
 
 
 @transaction.atomic
 def approve_award(award, *, actor):
-    return _award_step(award, "approve", "approved", actor, timezone.localdate().year)
+    return _award_step(award, "approve", PolicyAction.AWARD_APPROVED, actor, timezone.localdate().year)
 
 
 @transaction.atomic
@@ -165,7 +168,7 @@ def disburse_award(award, *, actor, reference):
     reference = (reference or "").strip()
     if not reference:
         raise DomainError("请填写拨付凭证号。", code="reference_required")
-    return _award_step(award, "disburse", "disbursed", actor, reference, reference=reference)
+    return _award_step(award, "disburse", PolicyAction.AWARD_DISBURSED, actor, reference, reference=reference)
 
 
 @transaction.atomic
@@ -173,7 +176,7 @@ def reject_award(award, *, actor, reason):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("驳回需要写明理由。", code="reason_required")
-    return _award_step(award, "reject", "rejected", actor, reason, reason=reason)
+    return _award_step(award, "reject", PolicyAction.AWARD_REJECTED, actor, reason, reason=reason)
 
 
 def on_tier_changed(sender, *, board_id, enterprise_id, to_tier, actor_id=None, **kwargs):
@@ -226,7 +229,7 @@ def file_awards(board, *, year, actor):
                                template_name="policies/filings/awards.html", context=context)
         Award.objects.filter(pk__in=[a.pk for a in rows]).update(filing=filing)
         filings.append(filing)
-    evidence.record(board, "policies.award.filed", actor=actor, payload={
+    evidence.record(board, PolicyAction.AWARD_FILED, actor=actor, payload={
         "year": year, "filings": [f.number for f in filings], "awards": [a.pk for a in awards]})
     return filings
 
@@ -290,14 +293,14 @@ def declare_guarantee_business(board, *, institution, year, period_label, guaran
     claim.save()
     row.capped_total += allowed
     row.save(update_fields=["capped_total"])
-    evidence.record(board, "policies.guarantee_claim.declared", actor=actor, subject=claim, payload={
+    evidence.record(board, PolicyAction.GUARANTEE_CLAIM_DECLARED, actor=actor, subject=claim, payload={
         "institution": institution.code, "year": year, "guarantee_amount": guarantee_amount,
         "risk_compensation": risk, "premium_subsidy": premium, "cut": cut,
         "granted": claim.granted_total, "cap_used_after": row.capped_total})
     return claim
 
 
-def _claim_step(claim, action, verb, actor, *args, release=False, **payload):
+def _claim_step(claim, action, evidenced: PolicyAction, actor, *args, release=False, **payload):
     # Lock order: the firm-year row, then the claim (as declarations do).
     row = GuaranteeYear.objects.select_for_update().get(
         board=claim.board_id, institution=claim.institution_id, year=claim.year)
@@ -308,7 +311,7 @@ def _claim_step(claim, action, verb, actor, *args, release=False, **payload):
     if release:
         row.capped_total -= claim.capped_granted
         row.save(update_fields=["capped_total"])
-    evidence.record(claim.board, f"policies.guarantee_claim.{verb}", actor=actor, subject=claim,
+    evidence.record(claim.board, evidenced, actor=actor, subject=claim,
                     payload={"institution": claim.institution.code, "granted": claim.granted_total,
                              "cap_used_after": row.capped_total, **payload})
     return claim
@@ -316,12 +319,12 @@ def _claim_step(claim, action, verb, actor, *args, release=False, **payload):
 
 @transaction.atomic
 def approve_guarantee_claim(claim, *, actor):
-    return _claim_step(claim, "approve", "approved", actor)
+    return _claim_step(claim, "approve", PolicyAction.GUARANTEE_CLAIM_APPROVED, actor)
 
 
 @transaction.atomic
 def disburse_guarantee_claim(claim, *, actor):
-    return _claim_step(claim, "disburse", "disbursed", actor)
+    return _claim_step(claim, "disburse", PolicyAction.GUARANTEE_CLAIM_DISBURSED, actor)
 
 
 @transaction.atomic
@@ -330,4 +333,5 @@ def reject_guarantee_claim(claim, *, actor, reason):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("驳回需要写明理由。", code="reason_required")
-    return _claim_step(claim, "reject", "rejected", actor, reason, release=True, reason=reason)
+    return _claim_step(claim, "reject", PolicyAction.GUARANTEE_CLAIM_REJECTED, actor, reason, release=True,
+                       reason=reason)

@@ -16,6 +16,10 @@ class ReviewsConfig(AppConfig):
 
         register_labels(reviews_labels.LABELS)
         register_subjects(reviews_labels.SUBJECTS)
+        from boards.kernel.evidence import declare_actions
+        from reviews.actions import ReviewAction
+
+        declare_actions(ReviewAction)
         from reviews import queues as reviews_queues
 
         reviews_queues.register()

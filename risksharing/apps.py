@@ -16,6 +16,10 @@ class RisksharingConfig(AppConfig):
 
         register_labels(risksharing_labels.LABELS)
         register_subjects(risksharing_labels.SUBJECTS)
+        from boards.kernel.evidence import declare_actions
+        from risksharing.actions import RiskAction
+
+        declare_actions(RiskAction)
         from risksharing import queues as risksharing_queues
 
         risksharing_queues.register()

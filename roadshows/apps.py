@@ -20,5 +20,9 @@ class RoadshowsConfig(AppConfig):
         register_config_section("roadshows", config.DEFAULT, config.validate)
         register_subjects(labels.SUBJECTS)
         register_labels(labels.LABELS)
+        from boards.kernel.evidence import declare_actions
+        from roadshows.actions import RoadshowAction
+
+        declare_actions(RoadshowAction)
         register_entry("路演活动", "roadshows-enterprise", roles=[Role.ENTERPRISE_USER], module="roadshows")
         register_entry("路演邀请", "roadshows-invitations", roles=[Role.INSTITUTION_USER], module="roadshows")

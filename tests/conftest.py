@@ -11,11 +11,22 @@ import uuid
 import pytest
 from django.conf import settings
 
+from boards.kernel.evidence import EvidenceAction, declare_actions
 from tests.factories import BoardFactory, MembershipFactory, UserFactory
 from tests.support import CHROMIUM_ARGS, pg_server_bindir, start_thread_worker
 from tests.support.faults import PrivateCluster
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+class SuiteAction(EvidenceAction):
+    """The actions the kernel's own tests record (the log, its tree, its witnesses)."""
+
+    ITEM_RECORDED = "tests.item.recorded", "测试条目：记录"
+    ITEM_LATER = "tests.item.later", "测试条目：稍后记录"
+
+
+declare_actions(SuiteAction)
 
 
 def _redis_up():

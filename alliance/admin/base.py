@@ -2,6 +2,7 @@
 
 from django.utils.html import format_html_join
 
+from alliance.actions import AllianceAction
 from boards.kernel import evidence
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
 from boards.kernel.steps.admin import StepAdminMixin
@@ -19,12 +20,13 @@ class StepAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
 
 
 class EvidencedDataAdmin(BoardScopedAdmin):
-    """Data on file that staff enter directly; each save is evidenced."""
+    """Data on file that staff enter directly; each save is evidenced as ``saved_action``."""
     module = "alliance"
+    saved_action: AllianceAction
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        evidence.record(request.board, f"alliance.{self.opts.model_name}.saved", actor=request.user,
+        evidence.record(request.board, self.saved_action, actor=request.user,
                         subject=obj,
                         payload={name: form.cleaned_data[name] for name in form.changed_data
                                  if name not in ("board", "evidence")})

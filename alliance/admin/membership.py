@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils import timezone
 
 from alliance import services
+from alliance.actions import AllianceAction
 from alliance.admin.base import EvidencedDataAdmin, StepAdmin, _rows
 from alliance.models import (
     Attendance,
@@ -62,6 +63,7 @@ class QualificationForm(forms.ModelForm):
 
 @admin.register(InstitutionQualification)
 class InstitutionQualificationAdmin(EvidencedDataAdmin):
+    saved_action = AllianceAction.INSTITUTIONQUALIFICATION_SAVED
     form = QualificationForm
     list_display = ["institution", "kind", "number", "issuer", "issued_on", "valid_until"]
     list_filter = ["kind"]

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from alliance import service_institutions as si
+from alliance.actions import AllianceAction
 from alliance.admin.base import EvidencedDataAdmin, StepAdmin, _rows
 from alliance.models import (
     AnnualAssessment,
@@ -70,6 +71,7 @@ class OverrideForm(StepForm):
 
 @admin.register(BlacklistRecord)
 class BlacklistRecordAdmin(EvidencedDataAdmin):
+    saved_action = AllianceAction.BLACKLISTRECORD_SAVED
     module = "service_institutions"
     list_display = ["institution", "source", "listed_on", "lifted_on"]
     search_fields = ["institution__name", "source", "note"]

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from alliance import selectors
+from alliance.actions import AllianceAction
 from alliance.matching import profile_match
 from alliance.models import (
     ACTIVE_MATCH,
@@ -50,7 +51,7 @@ def post_need(enterprise, *, amount, use, term_months, actor, product_types=()):
                                         term_months=term_months,
                                         use=required(use, "请说明资金用途。", "use_required"),
                                         product_types=list(product_types), posted_by=actor)
-    evidence.record(enterprise.board, "alliance.need.posted", actor=actor, subject=need, payload={
+    evidence.record(enterprise.board, AllianceAction.NEED_POSTED, actor=actor, subject=need, payload={
         "enterprise": enterprise.pk, "amount": amount, "use": need.use, "term_months": term_months,
         "product_types": need.product_types})
     notify_staff(enterprise.board, need, "alliance.need.posted", f"{enterprise} 提交了融资需求")
@@ -71,8 +72,8 @@ def curate_need(need, *, whitelist, text, actor):
         need.note = text
     need.curated_by, need.curated_at = actor, timezone.now()
     need.save()
-    evidence.record(need.board, f"alliance.need.{need.state}", actor=actor, subject=need,
-                    payload={"text": text})
+    action = AllianceAction.NEED_WHITELISTED if whitelist else AllianceAction.NEED_DECLINED
+    evidence.record(need.board, action, actor=actor, subject=need, payload={"text": text})
     notify(need.board, list(need.enterprise.users.filter(is_active=True)), f"alliance.need.{need.state}",
            f"融资需求（{need.amount} 元）：{need.get_state_display()}", text)
     return need
@@ -83,7 +84,7 @@ def close_need(need, *, actor):
     need = locked(need)
     fire(need, "close")
     need.save()
-    evidence.record(need.board, "alliance.need.closed", actor=actor, subject=need)
+    evidence.record(need.board, AllianceAction.NEED_CLOSED, actor=actor, subject=need)
     return need
 
 
@@ -109,7 +110,7 @@ def save_interest_profile(board, *, institution, data, actor):
         raise DomainError("对接偏好有误，请按提示修改。", code="invalid", details=errors)
     profile, _ = InterestProfile.objects.select_for_update().update_or_create(
         board=board, institution=institution, defaults=values)
-    evidence.record(board, "alliance.profile.saved", actor=actor, subject=profile,
+    evidence.record(board, AllianceAction.PROFILE_SAVED, actor=actor, subject=profile,
                     payload={"institution": institution.pk, **values})
     return profile
 
@@ -126,7 +127,7 @@ def push_matches(board, *, actor=None):
     return [m for profile in profiles for m in _push_to(board, profile, names, actor)]
 
 
-PUSH_ACTION = "alliance.matchmaking.pushed"
+PUSH_ACTION = AllianceAction.MATCHMAKING_PUSHED
 
 
 def uses_in_push(payload: dict) -> list[datause.Use]:
@@ -174,6 +175,15 @@ def _push_to(board, profile, names, actor):
 # --- Matchmaking -----------------------------------------------------------------------------------
 
 REASON_STEPS = ("decline", "fail")
+# The state a step leads to -> its evidence action.
+MATCH_ACTIONS = {
+    MatchState.INTERESTED: AllianceAction.MATCHMAKING_INTERESTED,
+    MatchState.NOT_INTERESTED: AllianceAction.MATCHMAKING_NOT_INTERESTED,
+    MatchState.DEEP_ENGAGEMENT: AllianceAction.MATCHMAKING_DEEP_ENGAGEMENT,
+    MatchState.DUE_DILIGENCE: AllianceAction.MATCHMAKING_DUE_DILIGENCE,
+    MatchState.FINANCED: AllianceAction.MATCHMAKING_FINANCED,
+    MatchState.FAILED: AllianceAction.MATCHMAKING_FAILED,
+}
 
 
 def _reason(category, text):
@@ -207,7 +217,7 @@ def move_matchmaking(matchmaking, step, *, actor, reason_category="", reason_tex
     if step == "finance":
         payload = {"amount": amount, "instrument": instrument, "financed_on": financed_on,
                    "tier": matchmaking.financed_tier}
-    evidence.record(matchmaking.board, f"alliance.matchmaking.{matchmaking.state}", actor=actor,
+    evidence.record(matchmaking.board, MATCH_ACTIONS[matchmaking.state], actor=actor,
                     subject=matchmaking, payload={"step": step, **payload})
     if step in ("finance", "fail", "decline"):
         notify_staff(matchmaking.board, matchmaking, f"alliance.matchmaking.{matchmaking.state}",
@@ -235,7 +245,7 @@ def request_value_report(matchmaking, *, actor):
         return matchmaking
     matchmaking.value_report_requested_at = timezone.now()
     matchmaking.save()
-    evidence.record(matchmaking.board, "alliance.matchmaking.value_report_requested", actor=actor,
+    evidence.record(matchmaking.board, AllianceAction.MATCHMAKING_VALUE_REPORT_REQUESTED, actor=actor,
                     subject=matchmaking)
     notify_staff(matchmaking.board, matchmaking, "alliance.matchmaking.value_report_requested",
                  f"{matchmaking} 申请初步价值报告")
@@ -251,7 +261,7 @@ def deliver_value_report(matchmaking, *, upload, actor):
                           allowed=("pdf", "docx"))
     matchmaking.value_report = stored
     matchmaking.save()
-    evidence.record(matchmaking.board, "alliance.matchmaking.value_report_delivered", actor=actor,
+    evidence.record(matchmaking.board, AllianceAction.MATCHMAKING_VALUE_REPORT_DELIVERED, actor=actor,
                     subject=matchmaking, payload={"sha256": stored.sha256})
     notify_institution(matchmaking.board, matchmaking.institution,
                        "alliance.matchmaking.value_report_delivered",
@@ -270,7 +280,8 @@ def mark_case(matchmaking, *, title, summary, actor):
     matchmaking.case_title = required(title, "请填写案例标题。", "title_required")
     matchmaking.case_summary = required(summary, "请填写案例简介。", "summary_required")
     matchmaking.save()
-    evidence.record(matchmaking.board, "alliance.matchmaking.case_marked", actor=actor, subject=matchmaking,
+    evidence.record(matchmaking.board, AllianceAction.MATCHMAKING_CASE_MARKED, actor=actor,
+                    subject=matchmaking,
                     payload={"title": matchmaking.case_title, "summary": matchmaking.case_summary})
     return matchmaking
 
@@ -296,7 +307,8 @@ def recommend_enterprise(board, *, institution, data, reason, actor, invested=Fa
     recommendation = Recommendation.objects.create(board=board, institution=institution,
                                                    enterprise=enterprise, reason=reason, invested=invested,
                                                    created_by=actor)
-    evidence.record(board, "alliance.recommendation.created", actor=actor, subject=recommendation, payload={
+    evidence.record(board, AllianceAction.RECOMMENDATION_CREATED, actor=actor, subject=recommendation,
+                    payload={
         "institution": institution.pk, "enterprise": enterprise.pk, "reason": reason, "invested": invested})
     notify_staff(board, recommendation, "alliance.recommendation.created",
                  f"{institution} 推荐企业 {enterprise}", reason)

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance import selectors
+from alliance.actions import AllianceAction
 from alliance.models import (
     Attendance,
     Body,
@@ -53,7 +54,7 @@ def _create_meeting(board, *, body, kind, title, scheduled_on, actor, agenda="",
                                      scheduled_on=scheduled_on, agenda=agenda, location=location)
     meeting.reminder = _open_reminder(board, meeting)
     meeting.save(update_fields=["reminder"])
-    evidence.record(board, "alliance.meeting.planned", actor=actor, subject=meeting, payload={
+    evidence.record(board, AllianceAction.MEETING_PLANNED, actor=actor, subject=meeting, payload={
         "body": body, "kind": kind, "title": title, "scheduled_on": scheduled_on, "agenda": agenda})
     notify(board, [user for institution in selectors.body_members(board, body)
                    for user in selectors.institution_users(board, institution)],
@@ -96,7 +97,7 @@ def set_agenda(meeting, *, agenda, actor):
                        code="meeting_closed")
     meeting.agenda = required(agenda, "请填写议程。", "agenda_required")
     meeting.save(update_fields=["agenda"])
-    evidence.record(meeting.board, "alliance.meeting.agenda_set", actor=actor, subject=meeting,
+    evidence.record(meeting.board, AllianceAction.MEETING_AGENDA_SET, actor=actor, subject=meeting,
                     payload={"agenda": meeting.agenda})
     return meeting
 
@@ -121,7 +122,7 @@ def record_meeting(meeting, *, minutes, attended, actor):
     close_clock(meeting.reminder, met=True)
     evidence.record(
         meeting.board,
-        "alliance.meeting.held",
+        AllianceAction.MEETING_HELD,
         actor=actor,
         subject=meeting,
         payload={
@@ -142,6 +143,6 @@ def cancel_meeting(meeting, *, reason, actor):
     fire(meeting, "cancel")
     meeting.save()
     close_clock(meeting.reminder, met=False)
-    evidence.record(meeting.board, "alliance.meeting.cancelled", actor=actor, subject=meeting,
+    evidence.record(meeting.board, AllianceAction.MEETING_CANCELLED, actor=actor, subject=meeting,
                     payload={"reason": reason})
     return meeting

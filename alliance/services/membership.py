@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from alliance import rules, selectors
+from alliance.actions import AllianceAction
 from alliance.models import (
     LIVE_MEMBERSHIP,
     STANDING_MEMBERSHIP,
@@ -46,7 +47,7 @@ def apply_for_membership(board, *, institution, body, actor, **contacts):
                                  state__in=LIVE_MEMBERSHIP).exists():
         raise Conflict(f"「{institution}」已是或正在申请加入{Body(body).label}。", code="already_member")
     membership = Membership.objects.create(board=board, institution=institution, body=body, **contacts)
-    evidence.record(board, "alliance.membership.applied", actor=actor, subject=membership,
+    evidence.record(board, AllianceAction.MEMBERSHIP_APPLIED, actor=actor, subject=membership,
                     payload={"institution": institution.pk, "body": body, **contacts})
     notify_staff(board, membership, "alliance.membership.applied",
                  f"{institution} 申请加入{Body(body).label}")
@@ -61,7 +62,7 @@ def check_membership(membership, *, actor, on=None):
     membership.check_result = rules.admission_rows(membership, on or timezone.localdate())
     membership.checked_at = timezone.now()
     membership.save()
-    evidence.record(membership.board, "alliance.membership.checked", actor=actor, subject=membership,
+    evidence.record(membership.board, AllianceAction.MEMBERSHIP_CHECKED, actor=actor, subject=membership,
                     payload={"rows": membership.check_result})
     return membership
 
@@ -80,27 +81,27 @@ def admit_membership(membership, *, actor, on=None):
     fire(membership, "admit")
     membership.admitted_on = timezone.localdate()
     membership.save()
-    evidence.record(membership.board, "alliance.membership.admitted", actor=actor, subject=membership,
+    evidence.record(membership.board, AllianceAction.MEMBERSHIP_ADMITTED, actor=actor, subject=membership,
                     payload={"rows": membership.check_result})
     notify_institution(membership.board, membership.institution, "alliance.membership.admitted",
                        f"已准予加入{membership.get_body_display()}")
     return membership
 
 
-# transition -> (evidence verb, ends the membership, needs a reason)
+# transition -> (evidence action, also the notification's verb; ends the membership; needs a reason)
 MEMBERSHIP_STEPS = {
-    "refuse": ("refused", True, True),
-    "suspend": ("suspended", False, True),
-    "reinstate": ("reinstated", False, False),
-    "revoke": ("revoked", True, True),
-    "withdraw": ("withdrawn", True, True),
+    "refuse": (AllianceAction.MEMBERSHIP_REFUSED, True, True),
+    "suspend": (AllianceAction.MEMBERSHIP_SUSPENDED, False, True),
+    "reinstate": (AllianceAction.MEMBERSHIP_REINSTATED, False, False),
+    "revoke": (AllianceAction.MEMBERSHIP_REVOKED, True, True),
+    "withdraw": (AllianceAction.MEMBERSHIP_WITHDRAWN, True, True),
 }
 
 
 @transaction.atomic
 def change_membership(membership, step, *, actor, reason=""):
     """Refuse (with reasons), suspend, reinstate, revoke or withdraw a membership."""
-    verb, ends, needs_reason = MEMBERSHIP_STEPS[step]
+    action, ends, needs_reason = MEMBERSHIP_STEPS[step]
     membership = locked(membership, "institution")
     if step == "refuse" and not reason.strip():
         reason = "；".join(row["reason"] for row in membership.check_result if not row["met"])
@@ -112,9 +113,9 @@ def change_membership(membership, step, *, actor, reason=""):
     if ends:
         membership.ended_at = timezone.now()
     membership.save()
-    evidence.record(membership.board, f"alliance.membership.{verb}", actor=actor, subject=membership,
+    evidence.record(membership.board, action, actor=actor, subject=membership,
                     payload={"reason": reason})
-    notify_institution(membership.board, membership.institution, f"alliance.membership.{verb}",
+    notify_institution(membership.board, membership.institution, action.value,
                        f"{membership.get_body_display()}成员资格：{membership.get_state_display()}", reason)
     return membership
 
@@ -144,13 +145,13 @@ def open_exit_cases(board, *, institution, source, grounds, actor=None):
         case, created = ExitCase.objects.get_or_create(board=board, membership=membership, source=source,
                                                        defaults={"grounds": grounds})
         if created:
-            evidence.record(board, "alliance.exit_case.opened", actor=actor, subject=case,
+            evidence.record(board, AllianceAction.EXIT_CASE_OPENED, actor=actor, subject=case,
                             payload={"membership": membership.pk, "source": source, "grounds": grounds})
             notify_staff(board, case, "alliance.exit_case.opened",
                          f"{institution} 的文件质量被专家质疑，已启动退出程序")
             opened.append(case)
     if not memberships:
-        evidence.record(board, "alliance.exit_case.not_member", actor=actor,
+        evidence.record(board, AllianceAction.EXIT_CASE_NOT_MEMBER, actor=actor,
                         payload={"institution": institution.pk, "source": source})
     return opened
 
@@ -170,7 +171,7 @@ def notify_exit_case(case, *, notice, actor):
                                          assignee=users[0] if users else None,
                                          assignee_role="" if users else Role.EXCHANGE_STAFF)
     case.save()
-    evidence.record(board, "alliance.exit_case.notified", actor=actor, subject=case,
+    evidence.record(board, AllianceAction.EXIT_CASE_NOTIFIED, actor=actor, subject=case,
                     payload={"notice": notice, "answer_due": case.answer_deadline.due_at})
     notify(board, users, "alliance.exit_case.notified", f"退出程序通知：{case.membership.get_body_display()}",
            notice)
@@ -185,7 +186,7 @@ def answer_exit_case(case, *, answer, actor):
     case.answer, case.answered_at, case.answered_by = answer, timezone.now(), actor
     case.save()
     close_clock(case.answer_deadline, met=True)
-    evidence.record(case.board, "alliance.exit_case.answered", actor=actor, subject=case,
+    evidence.record(case.board, AllianceAction.EXIT_CASE_ANSWERED, actor=actor, subject=case,
                     payload={"answer": answer})
     notify_staff(case.board, case, "alliance.exit_case.answered",
                  f"{case.membership.institution} 已答复退出程序通知")
@@ -206,8 +207,8 @@ def decide_exit_case(case, *, revoke, reason, actor):
     case.decision_reason, case.decided_at, case.decided_by = reason, timezone.now(), actor
     case.save()
     close_clock(case.answer_deadline, met=False)
-    evidence.record(case.board, f"alliance.exit_case.{case.state}", actor=actor, subject=case,
-                    payload={"reason": reason})
+    action = AllianceAction.EXIT_CASE_REVOKED if revoke else AllianceAction.EXIT_CASE_DISMISSED
+    evidence.record(case.board, action, actor=actor, subject=case, payload={"reason": reason})
     if revoke:
         change_membership(case.membership, "revoke", actor=actor, reason=f"退出程序决定：{reason}")
     else:

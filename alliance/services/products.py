@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from alliance.actions import AllianceAction
 from alliance.models import (
     Product,
     ProductType,
@@ -42,7 +43,7 @@ def _product_errors(board, values):
     return errors
 
 
-def _save_product(product, values, action, actor):
+def _save_product(product, values, action: AllianceAction, actor):
     errors = _product_errors(product.board, values)
     if errors:
         raise DomainError("产品信息有误，请按提示修改。", code="invalid", details=errors)
@@ -58,7 +59,8 @@ def _save_product(product, values, action, actor):
 def create_product(board, *, institution, data, actor):
     _require_admitted(board, institution)
     values = {name: data.get(name, Product._meta.get_field(name).get_default()) for name in PRODUCT_FIELDS}
-    return _save_product(Product(board=board, institution=institution), values, "alliance.product.created",
+    return _save_product(Product(board=board, institution=institution), values,
+                         AllianceAction.PRODUCT_CREATED,
                          actor)
 
 
@@ -67,12 +69,12 @@ def update_product(product, *, data, actor):
     product = locked(product)
     _require_admitted(product.board, product.institution)
     values = {name: data.get(name, getattr(product, name)) for name in PRODUCT_FIELDS}
-    return _save_product(product, values, "alliance.product.updated", actor)
+    return _save_product(product, values, AllianceAction.PRODUCT_UPDATED, actor)
 
 
 @transaction.atomic
 def delete_product(product, *, actor):
     product = locked(product)
-    evidence.record(product.board, "alliance.product.deleted", actor=actor, subject=product,
+    evidence.record(product.board, AllianceAction.PRODUCT_DELETED, actor=actor, subject=product,
                     payload={"institution": product.institution_id, "name": product.name})
     product.delete()

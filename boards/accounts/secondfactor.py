@@ -24,13 +24,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from boards.accounts import authlog
 from boards.accounts.models import AuthEventKind
 from boards.kernel import evidence
+from boards.kernel.actions import KernelAction
 from boards.kernel.models import BoardMembership, Role
 
 PRIVILEGED_ROLES = (Role.EXCHANGE_STAFF, Role.LOCAL_BUREAU, Role.EXPERT, Role.REGULATOR, Role.PLATFORM_ADMIN)
 RECOVERY_CODE_COUNT = 10
 TOTP_NAME = "身份验证器"
 RECOVERY_NAME = "恢复码"
-RESET_ACTION = "accounts.second_factor.reset"
+RESET_ACTION = KernelAction.SECOND_FACTOR_RESET
 
 
 def skip_enabled() -> bool:

@@ -22,6 +22,10 @@ def ready() -> None:
 
     register_labels(enterprises_labels.LABELS)
     register_subjects(enterprises_labels.SUBJECTS)
+    from boards.enterprises.actions import EnterpriseAction
+    from boards.kernel.evidence import declare_actions
+
+    declare_actions(EnterpriseAction)
     register_module("admission", "入板申报")
     register_module("custody", "登记托管")
     register_module("disclosure", "信息披露")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from boards.kernel import evidence
 from boards.kernel.access import INSTITUTION_ROLES, membership_institution
+from boards.kernel.actions import KernelAction
 from boards.kernel.api.authentication import KEYWORD, generate_key, hash_secret
 from boards.kernel.errors import DomainError
 from boards.kernel.locking import locked
@@ -45,7 +46,7 @@ def issue_key(board, institution, user, *, label: str = "", actor=None) -> tuple
         prefix, secret, full_key = generate_key()
         key = ApiKey.objects.create(board=board, institution=institution, user=user, label=label.strip(),
                                     prefix=prefix, key_hash=hash_secret(secret))
-        evidence.record(board, "boards.api_key.created", actor=actor or user, subject=key,
+        evidence.record(board, KernelAction.API_KEY_CREATED, actor=actor or user, subject=key,
                         payload={"prefix": prefix, "institution": institution.code, "label": key.label})
     return key, full_key
 
@@ -59,7 +60,7 @@ def revoke_key(key: ApiKey, *, actor) -> ApiKey:
             raise DomainError(f"密钥 {key.prefix}… 已于 {when} 吊销。", code="already_revoked")
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
-        evidence.record(key.board, "boards.api_key.revoked", actor=actor, subject=key,
+        evidence.record(key.board, KernelAction.API_KEY_REVOKED, actor=actor, subject=key,
                         payload={"prefix": key.prefix, "institution": key.institution.code})
     return key
 

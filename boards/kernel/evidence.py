@@ -4,6 +4,9 @@ Invariants:
 - ``record`` inserts one queued entry and locks no shared row; the sequencer
   (boards.kernel.evidence_tree) numbers queued entries 1, 2, 3 ... without gaps, in its own
   transaction under the board's EvidenceHead lock, and adds them to the board's tree;
+- ``action`` is declared: each app enumerates its actions once (an ``EvidenceAction`` per app,
+  declared in its ``AppConfig.ready``); ``record`` refuses any other, so no action is built at
+  run time and none is misspelt into the log;
 - ``prev_hash`` is the previous entry's hash (64 zeros for the first entry);
 - ``hash`` is SHA-256 over the canonical JSON of the entry's content (``entry_content``), so a
   changed field, a removed entry or a reordering is found by ``verify_chain``; the tree and its
@@ -18,7 +21,7 @@ import re
 import uuid
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django_scopes import ScopeError, get_scope
 
@@ -29,6 +32,40 @@ GENESIS_HASH = "0" * 64
 # app.subject.verb, e.g. reviews.case.decided
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2,}$")
 SYSTEM_ACTOR = "system"
+
+
+class EvidenceAction(models.TextChoices):
+    """Base of an app's enumerated evidence actions: a member's value is the stored action
+    (``app.subject.verb``, covered by the entry's hash, so never renamed), its label the Chinese
+    name pages show. Subclass it per app and pass the class to ``declare_actions``."""
+
+
+class UndeclaredActionError(ValueError):
+    """``record`` was given an action no app declared."""
+
+
+_DECLARED: dict[str, type[EvidenceAction]] = {}
+
+
+def declare_actions(*enums: type[EvidenceAction]) -> None:
+    """Declare every member of ``enums`` as an evidence action (call in ``AppConfig.ready``) and
+    register its label for ``labels.code_label``. One action belongs to one enum."""
+    from boards.kernel.labels import register_labels  # labels is a leaf module; kept lazy for clarity
+
+    for enum in enums:
+        for member in enum:
+            if not ACTION_RE.match(member.value):
+                raise ValueError(f"evidence action {member.value!r} must read app.subject.verb")
+            owner = _DECLARED.setdefault(member.value, enum)
+            if owner is not enum:
+                raise ValueError(f"evidence action {member.value!r} is declared by {owner.__name__} "
+                                 f"and {enum.__name__}")
+        register_labels({member.value: str(member.label) for member in enum})
+
+
+def declared_actions() -> dict[str, type[EvidenceAction]]:
+    """Every declared action with the enum declaring it."""
+    return dict(_DECLARED)
 
 
 def jsonable(value):
@@ -103,10 +140,13 @@ def record(board, action, *, actor=None, subject=None, payload=None):
     """Queue one entry for ``board``'s log (one INSERT, no lock); call inside ``board_scope(board)``.
     It gets its ``seq`` and hashes when the sequencer takes it (evidence_tree.sequence_board).
 
-    ``actor`` is a user or None (system work), ``subject`` a model instance or None,
-    ``payload`` a JSON-able dict (see ``jsonable``)."""
-    if not ACTION_RE.match(action):
-        raise ValueError(f"evidence action {action!r} must be namespaced like reviews.case.decided")
+    ``action`` is a member of a declared ``EvidenceAction`` (an undeclared one raises
+    ``UndeclaredActionError``), ``actor`` a user or None (system work), ``subject`` a model
+    instance or None, ``payload`` a JSON-able dict (see ``jsonable``)."""
+    if action not in _DECLARED:
+        raise UndeclaredActionError(f"evidence action {action!r} is not declared: add it to its app's "
+                                    "EvidenceAction enum (declare_actions in AppConfig.ready)")
+    action = str(action)  # the plain value is stored and hashed
     _require_scope(board.pk)
     entry = EvidenceEntry.objects.create(
         board=board,

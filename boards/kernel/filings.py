@@ -22,6 +22,7 @@ from weasyprint import HTML, Attachment
 
 from boards.kernel import evidence, evidence_tree, filing_tasks  # module imports: filing_tasks imports this
 from boards.kernel.access import STAFF_ROLES, require_role
+from boards.kernel.actions import KernelAction
 from boards.kernel.errors import DomainError
 from boards.kernel.files import removed_on_error, serve_field_file
 from boards.kernel.models import Filing, FilingCounter, FilingState, Role
@@ -50,7 +51,7 @@ def create_filing(board, *, kind, addressee, subject, template_name, context, ac
             subject_type=subject_obj._meta.label_lower if subject_obj is not None else "",
             subject_id=str(subject_obj.pk) if subject_obj is not None else "",
         )
-        evidence.record(board, "boards.filing.created", actor=actor, subject=filing, payload={
+        evidence.record(board, KernelAction.FILING_CREATED, actor=actor, subject=filing, payload={
             "number": filing.number, "kind": kind, "addressee": addressee, "subject": subject})
         transaction.on_commit(lambda: filing_tasks.render_filing.delay(board.pk, filing.pk))
     return filing
@@ -92,7 +93,7 @@ def render_filing_now(filing_id):
         except Exception as exc:  # any template or WeasyPrint error marks the filing failed
             filing.state, filing.error = FilingState.FAILED, f"{type(exc).__name__}: {exc}"
             filing.save(update_fields=["state", "error"])
-            evidence.record(filing.board, "boards.filing.failed", subject=filing,
+            evidence.record(filing.board, KernelAction.FILING_FAILED, subject=filing,
                             payload={"number": filing.number, "error": filing.error})
             return filing
         filing.file.save(f"{filing.number}.pdf", ContentFile(pdf), save=False)
@@ -100,7 +101,7 @@ def render_filing_now(filing_id):
             filing.sha256 = hashlib.sha256(pdf).hexdigest()
             filing.state, filing.error, filing.rendered_at = FilingState.RENDERED, "", timezone.now()
             filing.save(update_fields=["file", "sha256", "state", "error", "rendered_at"])
-            evidence.record(filing.board, "boards.filing.rendered", subject=filing,
+            evidence.record(filing.board, KernelAction.FILING_RENDERED, subject=filing,
                             payload={"number": filing.number, "sha256": filing.sha256})
     return filing
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from boards.kernel import evidence
+from boards.kernel.actions import KernelAction
 from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.models import BoardInvitation, BoardMembership, InvitationState, Role
 from boards.kernel.scoping import board_scope
@@ -26,7 +27,7 @@ def invite(board, *, username, role, actor, prefecture="", note=""):
         invitation = BoardInvitation.objects.create(
             board=board, username=username.strip(), role=role, prefecture=prefecture, note=note,
             invited_by=actor)
-        evidence.record(board, "boards.invitation.sent", actor=actor, subject=invitation,
+        evidence.record(board, KernelAction.INVITATION_SENT, actor=actor, subject=invitation,
                         payload={"username": invitation.username, "role": role})
     return invitation
 
@@ -60,7 +61,8 @@ def accept(invitation_id, *, user):
         invitation.state, invitation.decided_at = InvitationState.ACCEPTED, timezone.now()
         invitation.save(update_fields=["state", "decided_at"])
         with board_scope(invitation.board):
-            evidence.record(invitation.board, "boards.invitation.accepted", actor=user, subject=invitation,
+            evidence.record(invitation.board, KernelAction.INVITATION_ACCEPTED, actor=user,
+                            subject=invitation,
                             payload={"membership": membership.pk, "role": invitation.role,
                                      "institution": institution.code if institution else None})
     return invitation
@@ -72,5 +74,6 @@ def decline(invitation_id, *, user):
         invitation.state, invitation.decided_at = InvitationState.DECLINED, timezone.now()
         invitation.save(update_fields=["state", "decided_at"])
         with board_scope(invitation.board):
-            evidence.record(invitation.board, "boards.invitation.declined", actor=user, subject=invitation)
+            evidence.record(invitation.board, KernelAction.INVITATION_DECLINED, actor=user,
+                            subject=invitation)
     return invitation

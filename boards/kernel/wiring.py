@@ -7,6 +7,10 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 def ready() -> None:
     from boards.kernel import calendar, rls, scoping
+    from boards.kernel.actions import KernelAction
+    from boards.kernel.evidence import declare_actions
+
+    declare_actions(KernelAction)
 
     connection_created.connect(scoping.on_connection_created, dispatch_uid="rls_conn")
     request_started.connect(scoping.on_request_started, dispatch_uid="rls_request")

@@ -26,13 +26,14 @@ from boards.kernel.locking import locked
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 from cultivation import selectors
+from cultivation.actions import CultivationAction
 from cultivation.models import ListingMilestone, ListingPath, Stage
 
 # Evidence actions, declared once.
-ENROLLED = "cultivation.listing.enrolled"
-ADVANCED = "cultivation.listing.advanced"
-FIRM_ASSIGNED = "cultivation.listing.firm_assigned"
-WITHDRAWN = "cultivation.listing.withdrawn"
+ENROLLED = CultivationAction.LISTING_ENROLLED
+ADVANCED = CultivationAction.LISTING_ADVANCED
+FIRM_ASSIGNED = CultivationAction.LISTING_FIRM_ASSIGNED
+WITHDRAWN = CultivationAction.LISTING_WITHDRAWN
 
 # Transition → the stage it reaches.
 ADVANCES = {"convert": Stage.JOINT_STOCK, "file_tutoring": Stage.TUTORING, "communicate": Stage.COMMUNICATION,

@@ -29,10 +29,11 @@ from boards.kernel.deadlines import meet_deadline, open_deadline
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.filings import create_filing
 from boards.kernel.models import Board, DayBasis, Deadline, DeadlineState, Role
+from cultivation.actions import CultivationAction
 from cultivation.figures import board_figures
 from cultivation.models import OperationReport
 
-FILED = "cultivation.report.filed"
+FILED = CultivationAction.REPORT_FILED
 DUE_KIND = "cultivation.report_due"
 FILING_KIND = "cultivation.operation_report"
 QUARTERS = {1: (1, 3), 2: (4, 6), 3: (7, 9), 4: (10, 12)}

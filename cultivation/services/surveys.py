@@ -20,10 +20,11 @@ from boards.kernel.locking import locked
 from boards.kernel.models import Board
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
+from cultivation.actions import CultivationAction
 from cultivation.models import SatisfactionSurvey, SurveyState
 
-OPENED = "cultivation.survey.opened"
-ANSWERED = "cultivation.survey.answered"
+OPENED = CultivationAction.SURVEY_OPENED
+ANSWERED = CultivationAction.SURVEY_ANSWERED
 
 
 def on_service_delivered(sender, *, board_id, enterprise_id, source, label, institution_id=None,

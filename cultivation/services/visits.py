@@ -26,12 +26,13 @@ from boards.kernel.models import DayBasis, DeadlineState, Role
 from boards.kernel.notifications import notify
 from boards.kernel.participation import institutions_on
 from boards.kernel.workflow import fire
+from cultivation.actions import CultivationAction
 from cultivation.models import FollowUpAction, NeedKind, ResearchVisit
 
-SCHEDULED = "cultivation.visit.scheduled"
-RECORDED = "cultivation.visit.recorded"
-CANCELLED = "cultivation.visit.cancelled"
-ACTION_DONE = "cultivation.followup.completed"
+SCHEDULED = CultivationAction.VISIT_SCHEDULED
+RECORDED = CultivationAction.VISIT_RECORDED
+CANCELLED = CultivationAction.VISIT_CANCELLED
+ACTION_DONE = CultivationAction.FOLLOWUP_COMPLETED
 FOLLOWUP_KIND = "cultivation.visit_followup"
 DEFAULT_WORKDAYS = 10
 

@@ -17,6 +17,7 @@ from boards.kernel.locking import locked
 from boards.kernel.models import DayBasis
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
+from reviews.actions import ReviewAction
 from reviews.config import panel_rule, panel_size_allowed, review_type
 from reviews.models import (
     CaseMaterial,
@@ -70,7 +71,7 @@ def open_case(board, *, kind, enterprise, actor, opened_by_institution=None, pan
     case = ReviewCase.objects.create(
         board=board, kind=kind, enterprise=enterprise, opened_by_institution=opened_by_institution,
         opened_by=actor, reason=reason, rules=rules, panel_size=size)
-    evidence.record(board, "reviews.case.opened", actor=actor, subject=case, payload={
+    evidence.record(board, ReviewAction.CASE_OPENED, actor=actor, subject=case, payload={
         "kind": kind, "enterprise": enterprise.pk, "panel_size": size, "rules": rules,
         "opened_by_institution": getattr(opened_by_institution, "pk", None)})
     return case
@@ -92,7 +93,7 @@ def add_material(case, *, title, uploaded_file, actor, supplement=None):
                           allowed=MATERIAL_TYPES)
     material = CaseMaterial.objects.create(board=case.board, case=case, title=title, file=stored,
                                            supplement=supplement)
-    evidence.record(case.board, "reviews.material.added", actor=actor, subject=case, payload={
+    evidence.record(case.board, ReviewAction.MATERIAL_ADDED, actor=actor, subject=case, payload={
         "material": material.pk, "title": title, "sha256": stored.sha256,
         "supplement": getattr(supplement, "pk", None)})
     if case.material_sent_at:
@@ -114,7 +115,7 @@ def send_material(case, *, actor):
                  .filter(case=case, state=SeatState.DRAWN))
     for seat in seats:
         _send_seat(case, seat, now)
-    evidence.record(case.board, "reviews.material.sent", actor=actor, subject=case, payload={
+    evidence.record(case.board, ReviewAction.MATERIAL_SENT, actor=actor, subject=case, payload={
         "seats": [seat.pk for seat in seats],
         "materials": list(case.materials.values_list("file__sha256", flat=True))})
     return case
@@ -122,7 +123,7 @@ def send_material(case, *, actor):
 
 def record_download(seat, material, *, actor):
     """Log an expert's download of a case material."""
-    evidence.record(seat.board, "reviews.material.downloaded", actor=actor, subject=material.case,
+    evidence.record(seat.board, ReviewAction.MATERIAL_DOWNLOADED, actor=actor, subject=material.case,
                     payload={"seat": seat.pk, "material": material.pk, "sha256": material.file.sha256})
 
 
@@ -142,7 +143,7 @@ def confirm_receipt(seat, *, actor):
         case.board, seat, "reviews.review", f"{what}：{case}", case.rules["review_days"], DayBasis.CALENDAR,
         starts_at=now, assignee=seat.expert.user, url=portal_seat_url(seat))
     seat.save()
-    evidence.record(case.board, "reviews.seat.received", actor=actor, subject=seat,
+    evidence.record(case.board, ReviewAction.SEAT_RECEIVED, actor=actor, subject=seat,
                     payload={"case": case.pk, "due_at": seat.review_deadline.due_at})
     return seat
 
@@ -163,7 +164,7 @@ def request_supplement(seat, *, text, actor):
     supplement = SupplementRequest.objects.create(board=case.board, seat=seat, text=text)
     notify_staff(case.board, case, "reviews.supplement_requested", f"专家申请补充材料：{case.enterprise}",
                   f"{seat.expert.name}：{text}\n请联系企业补充，并在后台上传补充材料；在此期间该专家的评审期限暂停。")
-    evidence.record(case.board, "reviews.supplement.requested", actor=actor, subject=seat,
+    evidence.record(case.board, ReviewAction.SUPPLEMENT_REQUESTED, actor=actor, subject=seat,
                     payload={"case": case.pk, "supplement": supplement.pk, "text": text})
     return supplement
 
@@ -188,6 +189,6 @@ def provide_supplement(supplement, *, actor, title="", uploaded_file=None):
         resume_deadline(seat.review_deadline, now)
         notify(case.board, [seat.expert.user], "reviews.supplement_provided", f"补充材料已送达：{case}",
                "您申请的补充材料已送达，评审期限恢复计时。", portal_seat_url(seat))
-    evidence.record(case.board, "reviews.supplement.provided", actor=actor, subject=seat,
+    evidence.record(case.board, ReviewAction.SUPPLEMENT_PROVIDED, actor=actor, subject=seat,
                     payload={"case": case.pk, "supplement": supplement.pk})
     return supplement

@@ -18,6 +18,7 @@ from boards.kernel.filings import create_filing
 from boards.kernel.locking import locked
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
+from reviews.actions import ReviewAction
 from reviews.models import (
     ReviewCase,
     ReviewKind,
@@ -60,7 +61,7 @@ def schedule_meeting(case, *, at, place, actor):
         meet_deadline(seat.review_deadline)
         notify(case.board, [seat.expert.user], "reviews.meeting", f"评审会通知：{case}",
                f"评审会定于 {_local(at)} 在 {case.meeting_place} 召开。", portal_seat_url(seat))
-    evidence.record(case.board, "reviews.meeting.scheduled", actor=actor, subject=case,
+    evidence.record(case.board, ReviewAction.MEETING_SCHEDULED, actor=actor, subject=case,
                     payload={"at": at, "place": case.meeting_place, "earliest": earliest})
     return case
 
@@ -87,7 +88,7 @@ def hold_meeting(case, *, attended, observers, answers, actor):
         if seat.attended:
             notify(case.board, [seat.expert.user], "reviews.opinion_due", f"请提交评审意见：{case}",
                    "评审会已召开，请填写并提交评审表。", portal_seat_url(seat))
-    evidence.record(case.board, "reviews.meeting.held", actor=actor, subject=case, payload={
+    evidence.record(case.board, ReviewAction.MEETING_HELD, actor=actor, subject=case, payload={
         "attended": sorted(attended), "observers": observers, "answers": case.enterprise_answers})
     return case
 
@@ -135,7 +136,7 @@ def _decide(case, *, actor):
         raise blocker
     case.save()
     effects = _apply_effects(case, actor) if case.passed else []
-    evidence.record(case.board, "reviews.case.decided", actor=actor, subject=case,
+    evidence.record(case.board, ReviewAction.CASE_DECIDED, actor=actor, subject=case,
                     payload={"passed": case.passed, "votes": votes, "effects": effects})
     verdict = "通过" if case.passed else "未通过"
     notify_staff(case.board, case, "reviews.decided", f"评审结论：{case} {verdict}",
@@ -164,7 +165,7 @@ def send_feedback(case, *, text, actor):
     transaction.on_commit(lambda: render_feedback_letter.delay(board_id, case_id))
     notify(case.board, case.enterprise.users.filter(is_active=True), "reviews.feedback",
            f"评审结果反馈：{case.rules['name']}", case.feedback, enterprise_case_url(case))
-    evidence.record(case.board, "reviews.feedback.sent", actor=actor, subject=case,
+    evidence.record(case.board, ReviewAction.FEEDBACK_SENT, actor=actor, subject=case,
                     payload={"passed": case.passed, "feedback": case.feedback})
     return case
 
@@ -218,7 +219,7 @@ def render_feedback_letter(case):
         case.feedback_letter = store_upload(case.board, letter, purpose="reviews.feedback", user=None,
                                             allowed=("pdf",))
         case.save(update_fields=["feedback_letter"])
-        evidence.record(case.board, "reviews.feedback.rendered", subject=case,
+        evidence.record(case.board, ReviewAction.FEEDBACK_RENDERED, subject=case,
                         payload={"sha256": case.feedback_letter.sha256})
     return case.feedback_letter
 
@@ -237,7 +238,7 @@ def file_case(case, *, actor):
         for code in case.filed_with
     ]
     case.save()
-    evidence.record(case.board, "reviews.case.filed", actor=actor, subject=case,
+    evidence.record(case.board, ReviewAction.CASE_FILED, actor=actor, subject=case,
                     payload={"filings": [filing.number for filing in filings]})
     return filings
 
@@ -247,5 +248,5 @@ def archive_case(case, *, actor):
     case = locked(case, "enterprise")
     fire(case, "archive", timezone.now())
     case.save()
-    evidence.record(case.board, "reviews.case.archived", actor=actor, subject=case, payload={})
+    evidence.record(case.board, ReviewAction.CASE_ARCHIVED, actor=actor, subject=case, payload={})
     return case

@@ -12,6 +12,7 @@ from boards.kernel.files import store_upload
 from boards.kernel.locking import locked
 from boards.kernel.signals import quality_challenge_raised
 from boards.kernel.workflow import fire
+from reviews.actions import ReviewAction
 from reviews.forms import ReviewForm
 from reviews.models import (
     Opinion,
@@ -45,7 +46,7 @@ def save_opinion(seat, *, data, actor):
     opinion, _ = Opinion.objects.update_or_create(seat=seat, defaults={
         "board": seat.board, "form_data": form.form_data(), "total_score": form.cleaned_data["total_score"],
         "vote": form.cleaned_data["vote"]})
-    evidence.record(seat.board, "reviews.opinion.saved", actor=actor, subject=seat, payload={
+    evidence.record(seat.board, ReviewAction.OPINION_SAVED, actor=actor, subject=seat, payload={
         "vote": opinion.vote, "total_score": opinion.total_score, "form_data": opinion.form_data})
     return opinion
 
@@ -84,7 +85,7 @@ def submit_opinion(seat, *, data, signed_form, actor):
                "institution_id": institution.pk, "expert_id": seat.expert_id,
                "source": f"reviews.qualitychallenge:{challenge.pk}", "grounds": challenge.text}
         transaction.on_commit(lambda: quality_challenge_raised.send(sender=QualityChallenge, **ids))
-    evidence.record(case.board, "reviews.opinion.submitted", actor=actor, subject=seat, payload={
+    evidence.record(case.board, ReviewAction.OPINION_SUBMITTED, actor=actor, subject=seat, payload={
         "case": case.pk, "vote": opinion.vote, "total_score": opinion.total_score,
         "form_data": opinion.form_data, "signed_form_sha256": stored.sha256,
         "quality_challenge": getattr(challenge, "pk", None)})

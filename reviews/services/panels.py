@@ -13,6 +13,7 @@ from boards.kernel.models import DayBasis
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 from reviews import draw as panel_draw
+from reviews.actions import ReviewAction
 from reviews.models import (
     CaseState,
     Expert,
@@ -43,7 +44,7 @@ def _draw(case, *, needed, actor, seed=None, replacing=None):
     experts = Expert.objects.select_related("user").in_bulk(chosen)
     seats = [PanelSeat.objects.create(board=case.board, case=case, expert=experts[pk], draw=record)
              for pk in chosen]
-    evidence.record(case.board, "reviews.panel.replaced" if replacing else "reviews.panel.drawn",
+    evidence.record(case.board, ReviewAction.PANEL_REPLACED if replacing else ReviewAction.PANEL_DRAWN,
                     actor=actor, subject=case, payload={
                         "draw": record.pk, "seed": seed, "needed": needed, "candidates": pool.candidates,
                         "exclusions": pool.exclusions, "kept": kept, "chosen": chosen,
@@ -92,7 +93,7 @@ def _try_refill(case, *, actor, replacing):
         with transaction.atomic():
             return _refill(case, actor=actor, replacing=replacing)
     except DomainError as exc:
-        evidence.record(case.board, "reviews.panel.replacement_failed", actor=actor, subject=case,
+        evidence.record(case.board, ReviewAction.PANEL_REPLACEMENT_FAILED, actor=actor, subject=case,
                         payload={"seat": replacing.pk, "reason": exc.message})
         notify_staff(case.board, case, "reviews.replacement_failed", f"补抽专家失败：{case}", exc.message)
         return []
@@ -120,7 +121,7 @@ def decline_seat(seat, *, reason, actor):
     fire(seat, "decline", reason, timezone.now())
     seat.save()
     _close_clocks(seat)
-    evidence.record(case.board, "reviews.seat.declined", actor=actor, subject=seat,
+    evidence.record(case.board, ReviewAction.SEAT_DECLINED, actor=actor, subject=seat,
                     payload={"case": case.pk, "expert": seat.expert_id, "reason": reason})
     _try_refill(case, actor=actor, replacing=seat)
     return seat
@@ -137,7 +138,7 @@ def replace_silent_seats(case, *, actor=None):
         fire(seat, "replace_silent", now)
         seat.save()
         _close_clocks(seat)
-        evidence.record(case.board, "reviews.seat.silent", actor=actor, subject=seat,
+        evidence.record(case.board, ReviewAction.SEAT_SILENT, actor=actor, subject=seat,
                         payload={"case": case.pk, "expert": seat.expert_id,
                                  "receipt_due_at": seat.receipt_deadline.due_at})
         _try_refill(case, actor=actor, replacing=seat)
@@ -167,6 +168,6 @@ def remind_late_experts(case, *, actor):
         notify(case.board, [seat.expert.user], "reviews.reminder", f"请尽快{what}：{case}",
                f"交易中心提醒您尽快{what}{due}。", portal_seat_url(seat))
         reminded.append(seat.pk)
-    evidence.record(case.board, "reviews.experts.reminded", actor=actor, subject=case,
+    evidence.record(case.board, ReviewAction.EXPERTS_REMINDED, actor=actor, subject=case,
                     payload={"seats": reminded})
     return len(reminded)

@@ -8,6 +8,7 @@ from boards.kernel.filings import create_filing
 from boards.kernel.models import DayBasis, DeadlineState
 from boards.kernel.notifications import notify, notify_staff
 from risksharing import money, selectors
+from risksharing.actions import RiskAction
 from risksharing.models import (
     RequestState,
 )
@@ -71,8 +72,8 @@ def _notify_enterprise(case, verb, title, body):
            selectors.enterprise_url(case))
 
 
-def _record(case, action, actor, subject=None, **payload):
-    evidence.record(case.board, f"risksharing.{action}", actor=actor, subject=subject or case,
+def _record(case, action: RiskAction, actor, subject=None, **payload):
+    evidence.record(case.board, action, actor=actor, subject=subject or case,
                     payload={"case": case.pk, **payload})
 
 

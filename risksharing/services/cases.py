@@ -11,6 +11,7 @@ from boards.kernel.models import Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 from risksharing import selectors
+from risksharing.actions import RiskAction
 from risksharing.models import (
     CaseState,
     EnhancerView,
@@ -49,7 +50,8 @@ def open_case(board, *, enterprise, mode, amount, purpose, actor):
     case = FinancingCase.objects.create(
         board=board, enterprise=enterprise, mode=mode, amount_requested=_positive(amount, "拟融资金额"),
         purpose=_text(purpose, "请填写融资用途。"), created_by=actor)
-    _record(case, "case.opened", actor, enterprise=enterprise.pk, mode=mode, amount=case.amount_requested,
+    _record(case, RiskAction.CASE_OPENED, actor, enterprise=enterprise.pk, mode=mode,
+            amount=case.amount_requested,
             purpose=case.purpose)
     return case
 
@@ -62,7 +64,7 @@ def add_firm_input(case, *, institution, summary, actor):
     selectors.require_party(case.board, institution, "firm")
     item = FirmInput.objects.create(board=case.board, case=case, institution=institution,
                                     summary=_text(summary, "请填写专业机构意见摘要。"), added_by=actor)
-    _record(case, "prescreen.input_added", actor, institution=institution.code, summary=item.summary)
+    _record(case, RiskAction.PRESCREEN_INPUT_ADDED, actor, institution=institution.code, summary=item.summary)
     return item
 
 
@@ -100,7 +102,7 @@ def recommend_to_enhancers(case, *, enhancers, opinion, actor, meeting_at=None, 
         view.save(update_fields=["deadline"])
         notify(board, users, "risksharing.recommended", f"融资推荐函：{case.enterprise}",
                f"请审阅融资推荐函并在立项会上提出意见（拟融资 {format_yuan(case.amount_requested)}）。", url)
-    _record(case, "case.recommended", actor, letter=case.recommendation_letter.number,
+    _record(case, RiskAction.CASE_RECOMMENDED, actor, letter=case.recommendation_letter.number,
             enhancers=[i.code for i in enhancers], opinion=case.prescreen_opinion)
     return case
 
@@ -132,7 +134,7 @@ def record_enhancer_view(case, *, institution, intent, opinion, actor, guarantee
             "guarantee_amount": format_yuan(view.guarantee_amount) if view.guarantee_amount else ""}, actor)
     view.save()
     _stop(view.deadline)
-    _record(case, "meeting.view_recorded", actor, subject=view, institution=institution.code,
+    _record(case, RiskAction.MEETING_VIEW_RECORDED, actor, subject=view, institution=institution.code,
             intent=view.intent, opinion=view.opinion, guarantee_amount=view.guarantee_amount,
             letter=view.letter.number if view.letter else None)
     views = list(case.enhancer_views.all())
@@ -161,7 +163,7 @@ def advise_improvement(case, *, text, actor):
     case.save()
     _stop(case.advice_deadline)
     _notify_enterprise(case, "improvement_advised", "融资项目反馈：请完善以下事项", case.improvement_advice)
-    _record(case, "case.improvement_advised", actor, text=case.improvement_advice,
+    _record(case, RiskAction.CASE_IMPROVEMENT_ADVISED, actor, text=case.improvement_advice,
             letter=case.advice_letter.number)
     return case
 
@@ -199,7 +201,7 @@ def send_to_funders(case, *, funders, actor):
         notify(board, users, "risksharing.sent_to_funder", f"融资推荐：{case.enterprise}",
                f"随附融资推荐函和担保推荐函，请在 {board.setting('risksharing.funder_answer_workdays')} "
                "个工作日内出具意向函（不予融资须说明理由）。", url)
-    _record(case, "case.sent_to_funders", actor, funders=[f.code for f in funders],
+    _record(case, RiskAction.CASE_SENT_TO_FUNDERS, actor, funders=[f.code for f in funders],
             letters=[letter.number for letter in letters])
     return case
 
@@ -225,7 +227,8 @@ def answer_request(request, *, intent, actor, amount=None, conditions="", reason
     request.save()
     _notify_staff(case, "funder_answered", f"资金方已答复（{request.get_state_display()}）",
                   f"{request.funder}：{request.conditions or request.reasons}")
-    _record(case, "funder.answered", actor, subject=request, funder=request.funder.code, intent=bool(intent),
+    _record(case, RiskAction.FUNDER_ANSWERED, actor, subject=request, funder=request.funder.code,
+            intent=bool(intent),
             amount=request.amount, conditions=request.conditions, reasons=request.reasons)
     return request
 
@@ -244,7 +247,7 @@ def lapse_request(request, *, actor):
                                        "enterprise_answer_workdays", role=Role.EXCHANGE_STAFF,
                                        url=selectors.admin_url(request.case))
     request.save()
-    _record(request.case, "funder.lapsed", actor, subject=request, funder=request.funder.code)
+    _record(request.case, RiskAction.FUNDER_LAPSED, actor, subject=request, funder=request.funder.code)
     return request
 
 
@@ -284,6 +287,6 @@ def send_feedback(request, *, text="", actor):
     request.save()
     _stop(request.feedback_deadline)
     _notify_enterprise(case, "feedback", f"融资项目反馈：{request.funder}", request.feedback)
-    _record(case, "enterprise.answered", actor, subject=request, funder=request.funder.code,
+    _record(case, RiskAction.ENTERPRISE_ANSWERED, actor, subject=request, funder=request.funder.code,
             text=request.feedback, letter=request.feedback_letter.number)
     return request

@@ -12,6 +12,7 @@ from boards.kernel.filings import create_filing
 from boards.kernel.locking import locked
 from boards.kernel.workflow import fire
 from risksharing import money, selectors
+from risksharing.actions import RiskAction
 from risksharing.models import (
     CaseState,
     CompensationFund,
@@ -39,7 +40,7 @@ def declare_default(case, *, on, actor):
     case.save()
     _notify_staff(case, "defaulted", "贷款违约",
                   f"未偿本金 {format_yuan(case.outstanding)}，请录入损失分担。")
-    _record(case, "loan.defaulted", actor, on=on, outstanding=case.outstanding)
+    _record(case, RiskAction.LOAN_DEFAULTED, actor, on=on, outstanding=case.outstanding)
     return case
 
 
@@ -63,7 +64,7 @@ def propose_loss_allocation(case, *, loss, actor):
                  share=s.share, amount=amount, fund=funds.get(s.institution_id))
         for s, amount in zip(shares, amounts, strict=True)])
     _open_approval(case, allocation, "损失分担")
-    _record(case, "loss.proposed", actor, subject=allocation, loss=loss, parts=[
+    _record(case, RiskAction.LOSS_PROPOSED, actor, subject=allocation, loss=loss, parts=[
         {"institution": p.institution.code, "party": p.party, "share": p.share, "amount": p.amount}
         for p in parts])
     return allocation
@@ -82,10 +83,10 @@ def _pay_from_fund(case, part, actor):
         FundEntry.objects.create(board=case.board, fund=fund, kind=EntryKind.PAYOUT, amount=part.fund_paid,
                                  balance_after=fund.balance, loss_part=part, actor=actor,
                                  note=f"代偿：{case.enterprise.name}（项目 {case.pk}）")
-        evidence.record(case.board, "risksharing.fund.paid", actor=actor, subject=fund, payload={
+        evidence.record(case.board, RiskAction.FUND_PAID, actor=actor, subject=fund, payload={
             "case": case.pk, "part": part.pk, "amount": part.fund_paid, "balance": fund.balance})
     if part.unfunded:
-        evidence.record(case.board, "risksharing.fund.shortfall", actor=actor, subject=fund, payload={
+        evidence.record(case.board, RiskAction.FUND_SHORTFALL, actor=actor, subject=fund, payload={
             "case": case.pk, "part": part.pk, "due": part.amount, "paid": part.fund_paid,
             "unfunded": part.unfunded})
         _notify_staff(case, "fund_shortfall", f"风险补偿资金池余额不足（{fund}）",
@@ -104,7 +105,7 @@ def approve_loss_allocation(allocation, *, actor):
         _pay_from_fund(case, part, actor)
     fire(case, "allocate_loss", allocation)
     case.save()
-    _record(case, "loss.allocated", actor, subject=allocation, maker=allocation.entered_by_id,
+    _record(case, RiskAction.LOSS_ALLOCATED, actor, subject=allocation, maker=allocation.entered_by_id,
             loss=allocation.loss, parts=[
                 {"institution": p.institution.code, "party": p.party, "amount": p.amount,
                  "fund_paid": p.fund_paid, "unfunded": p.unfunded} for p in parts])
@@ -114,7 +115,7 @@ def approve_loss_allocation(allocation, *, actor):
 @transaction.atomic
 def reject_loss_allocation(allocation, *, reason, actor):
     case, allocation = _check(LossAllocation, allocation, actor, "reject", _text(reason, "请填写退回理由。"))
-    _record(case, "loss.rejected", actor, subject=allocation, reason=allocation.rejection_reason)
+    _record(case, RiskAction.LOSS_REJECTED, actor, subject=allocation, reason=allocation.rejection_reason)
     return allocation
 
 
@@ -127,7 +128,7 @@ def transfer_npl(case, *, transferee, on, actor, price=None):
     if case.npl_price is not None and case.npl_price < 0:
         raise DomainError("转让价款不能为负数。", code="invalid_amount")
     case.save()
-    _record(case, "npl.transferred", actor, transferee=transferee.code, on=on, price=case.npl_price)
+    _record(case, RiskAction.NPL_TRANSFERRED, actor, transferee=transferee.code, on=on, price=case.npl_price)
     return case
 
 
@@ -142,7 +143,7 @@ def close_case(case, *, reason, actor):
         _stop(view.deadline, met=False)
     _stop(case.advice_deadline, met=False)
     _notify_enterprise(case, "closed", "融资项目已终止", case.closed_reason)
-    _record(case, "case.closed", actor, reason=case.closed_reason, withdrawn=withdrawn)
+    _record(case, RiskAction.CASE_CLOSED, actor, reason=case.closed_reason, withdrawn=withdrawn)
     return case
 
 
@@ -157,7 +158,7 @@ def deposit_to_fund(fund, *, amount, actor, note=""):
     fund.save(update_fields=["balance"])
     FundEntry.objects.create(board=fund.board, fund=fund, kind=EntryKind.DEPOSIT, amount=amount,
                              balance_after=fund.balance, actor=actor, note=note)
-    evidence.record(fund.board, "risksharing.fund.deposited", actor=actor, subject=fund,
+    evidence.record(fund.board, RiskAction.FUND_DEPOSITED, actor=actor, subject=fund,
                     payload={"amount": amount, "balance": fund.balance, "note": note})
     return fund
 

@@ -13,6 +13,7 @@ from boards.kernel.models import Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 from risksharing import money, selectors
+from risksharing.actions import RiskAction
 from risksharing.models import (
     ApprovalState,
     CaseState,
@@ -119,7 +120,7 @@ def propose_terms(case, *, funder, amount, annual_rate, term_months, shares, act
     RiskShare.objects.bulk_create([RiskShare(board=case.board, terms=terms, institution=i, party=p, share=s)
                                    for i, p, s in rows])
     _open_approval(case, terms, "合同条款")
-    _record(case, "terms.proposed", actor, subject=terms, funder=funder.code, amount=terms.amount,
+    _record(case, RiskAction.TERMS_PROPOSED, actor, subject=terms, funder=funder.code, amount=terms.amount,
             annual_rate=annual_rate, term_months=term_months, advantage=advantage,
             advantage_note=terms.advantage_note,
             shares=[{"institution": i.code, "party": p, "share": s} for i, p, s in rows])
@@ -136,14 +137,15 @@ def approve_terms(terms, *, actor):
     notify(case.board, selectors.institution_users(case.board, terms.funder, Role.INSTITUTION_USER),
            "risksharing.signed", f"合同条款已确认：{case.enterprise}",
            f"合同金额 {format_yuan(terms.amount)}。", selectors.api_case_url(case))
-    _record(case, "terms.approved", actor, subject=terms, maker=terms.entered_by_id, withdrawn=withdrawn)
+    _record(case, RiskAction.TERMS_APPROVED, actor, subject=terms, maker=terms.entered_by_id,
+            withdrawn=withdrawn)
     return terms
 
 
 @transaction.atomic
 def reject_terms(terms, *, reason, actor):
     case, terms = _check(ContractTerms, terms, actor, "reject", _text(reason, "请填写退回理由。"))
-    _record(case, "terms.rejected", actor, subject=terms, reason=terms.rejection_reason)
+    _record(case, RiskAction.TERMS_REJECTED, actor, subject=terms, reason=terms.rejection_reason)
     return terms
 
 
@@ -168,7 +170,7 @@ def disburse(case, *, on, actor):
     case = locked(case, "enterprise", "contract")
     fire(case, "disburse", on)
     case.save()
-    _record(case, "loan.disbursed", actor, on=on, amount=case.outstanding)
+    _record(case, RiskAction.LOAN_DISBURSED, actor, on=on, amount=case.outstanding)
     return case
 
 
@@ -184,5 +186,5 @@ def record_repayment(case, *, amount, on, actor):
     if not case.outstanding:
         fire(case, "repay", on)
     case.save()
-    _record(case, "loan.repaid", actor, on=on, amount=amount, outstanding=case.outstanding)
+    _record(case, RiskAction.LOAN_REPAID, actor, on=on, amount=amount, outstanding=case.outstanding)
     return case

@@ -30,10 +30,12 @@ from boards.kernel.locking import locked
 from boards.kernel.models import Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
+from roadshows.actions import RoadshowAction
 from roadshows.models import InvitationState, Roadshow, RoadshowState, SignupState, Venue
 
-CREATED, CLOSED, HELD = "roadshows.roadshow.created", "roadshows.roadshow.closed", "roadshows.roadshow.held"
-CANCELLED, REMINDED = "roadshows.roadshow.cancelled", "roadshows.roadshow.reminded"
+CREATED, CLOSED = RoadshowAction.ROADSHOW_CREATED, RoadshowAction.ROADSHOW_CLOSED
+HELD = RoadshowAction.ROADSHOW_HELD
+CANCELLED, REMINDED = RoadshowAction.ROADSHOW_CANCELLED, RoadshowAction.ROADSHOW_REMINDED
 
 
 def workdays_before(day: dt.date, n: int) -> dt.date:

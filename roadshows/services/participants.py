@@ -28,13 +28,14 @@ from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.participation import institutions_on
 from boards.kernel.providers import InvestorDirectory, provider
 from boards.kernel.workflow import fire
+from roadshows.actions import RoadshowAction
 from roadshows.models import Invitation, Outcome, RoadshowState, Signup, SignupState
 from roadshows.selectors import signup_statuses
 
-SUBMITTED, ACCEPTED = "roadshows.signup.submitted", "roadshows.signup.accepted"
-DECLINED, INVITED = "roadshows.signup.declined", "roadshows.invitation.sent"
-CONFIRMED, REFUSED = "roadshows.invitation.confirmed", "roadshows.invitation.declined"
-OUTCOME = "roadshows.outcome.recorded"
+SUBMITTED, ACCEPTED = RoadshowAction.SIGNUP_SUBMITTED, RoadshowAction.SIGNUP_ACCEPTED
+DECLINED, INVITED = RoadshowAction.SIGNUP_DECLINED, RoadshowAction.INVITATION_SENT
+CONFIRMED, REFUSED = RoadshowAction.INVITATION_CONFIRMED, RoadshowAction.INVITATION_DECLINED
+OUTCOME = RoadshowAction.OUTCOME_RECORDED
 STAFF_INVITED = "工作人员邀请"
 
 

@@ -54,7 +54,7 @@ def test_entries_chain_in_order(in_board, staff_user):
 
 
 def test_subject_and_system_actor(in_board, staff_user):
-    entry = evidence.record(in_board, "boards.membership.checked", subject=staff_user)
+    entry = evidence.record(in_board, "tests.item.recorded", subject=staff_user)
     assert (entry.subject_type, entry.subject_id) == ("auth.user", str(staff_user.pk))
     assert entry.actor_id is None and entry.actor_label == "system"
 
@@ -67,10 +67,12 @@ def test_each_board_has_its_own_chain(board, other_board):
     assert entry.seq == 1 and entry.prev_hash == evidence.GENESIS_HASH
 
 
-@pytest.mark.parametrize("action", ["decided", "reviews.decided", "Reviews.case.decided", "reviews..x", ""])
-def test_action_must_be_namespaced(in_board, action):
-    with pytest.raises(ValueError, match="namespaced"):
+@pytest.mark.parametrize("action", ["decided", "reviews.decided", "Reviews.case.decided", "reviews..x", "",
+                                    "reviews.case.forged", "tests.item.recorded_typo"])
+def test_an_undeclared_action_is_refused_and_nothing_is_written(in_board, action):
+    with pytest.raises(evidence.UndeclaredActionError, match="not declared"):
         evidence.record(in_board, action)
+    assert not EvidenceEntry.objects.exists()
 
 
 def test_record_outside_the_boards_scope_is_refused(board, other_board):
@@ -110,7 +112,7 @@ def test_canonical_json_refuses_ambiguous_values(bad):
 
 
 def test_payload_survives_the_database_round_trip(in_board):
-    evidence.record(in_board, "risksharing.claim.paid",
+    evidence.record(in_board, "tests.item.recorded",
                     payload={"金额": Decimal("123456.78"), "说明": "代偿款（首期）", "n": 10**17})
     evidence_tree.sequence_all(in_board)
     stored = EvidenceEntry.objects.get()
@@ -121,7 +123,7 @@ def test_payload_survives_the_database_round_trip(in_board):
 
 def test_a_nul_character_is_stored_as_a_replacement_not_refused(in_board):
     # jsonb holds no NUL; a query string logged as evidence may carry one (found by API fuzzing).
-    evidence.record(in_board, "boards.enterprise.read", payload={"query": {"a\x00b": "x\x00"}})
+    evidence.record(in_board, "tests.item.recorded", payload={"query": {"a\x00b": "x\x00"}})
     stored = EvidenceEntry.objects.get()
     assert stored.payload == {"query": {"a\ufffdb": "x\ufffd"}}
     assert evidence.verify_chain(in_board)[0]

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.enterprises import tiers
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
     Application,
     ApplicationMaterial,
@@ -119,8 +120,8 @@ def _notify_applicants(application, verb, title, body=""):
 # --- Locking helpers -----------------------------------------------------------------------
 
 
-def _record(application, action, actor, **payload):
-    evidence.record(application.board, f"boards.application.{action}", actor=actor, subject=application,
+def _record(application, action: EnterpriseAction, actor, **payload):
+    evidence.record(application.board, action, actor=actor, subject=application,
                     payload={"state": application.state, **payload})
 
 
@@ -158,7 +159,7 @@ def create_campaign(board, *, name, opens_on, bureau_deadline, check_deadline, a
     ):
         open_deadline(board, campaign, kind, title, (day - opens_on).days, DayBasis.CALENDAR,
                       starts_at=_end_of(opens_on), assignee_role=role, url=url)
-    evidence.record(board, "boards.campaign.created", actor=actor, subject=campaign, payload={
+    evidence.record(board, EnterpriseAction.CAMPAIGN_CREATED, actor=actor, subject=campaign, payload={
         "name": name, "opens_on": opens_on, "bureau_deadline": bureau_deadline,
         "check_deadline": check_deadline})
     return campaign
@@ -172,7 +173,7 @@ def close_campaign(campaign, *, actor):
         raise Conflict("该批次已停止受理。")
     campaign.is_open = False
     campaign.save(update_fields=["is_open"])
-    evidence.record(campaign.board, "boards.campaign.closed", actor=actor, subject=campaign)
+    evidence.record(campaign.board, EnterpriseAction.CAMPAIGN_CLOSED, actor=actor, subject=campaign)
     return campaign
 
 
@@ -206,7 +207,7 @@ def _new_application(enterprise, campaign, *, actor, filed_by, requested_tier=""
     application = Application.objects.create(
         board=enterprise.board, campaign=campaign, enterprise=enterprise, filed_by=filed_by,
         requested_tier=requested_tier, created_by=actor, **fields)
-    _record(application, "created", actor, filed_by=filed_by, campaign=campaign.pk)
+    _record(application, EnterpriseAction.APPLICATION_CREATED, actor, filed_by=filed_by, campaign=campaign.pk)
     return application
 
 
@@ -225,7 +226,7 @@ def update_application(application, *, requested_tier, actor):
     _check_tier(application.board, requested_tier)
     application.requested_tier = requested_tier
     application.save(update_fields=["requested_tier"])
-    _record(application, "updated", actor, requested_tier=requested_tier)
+    _record(application, EnterpriseAction.APPLICATION_UPDATED, actor, requested_tier=requested_tier)
     return application
 
 
@@ -242,7 +243,8 @@ def add_material(application, uploaded_file, *, title, actor):
     material = ApplicationMaterial.objects.create(board=application.board, application=application,
                                                   title=title.strip(), file=stored,
                                                   round=application.supplement_rounds)
-    _record(application, "material_added", actor, material=material.pk, title=material.title,
+    _record(application, EnterpriseAction.APPLICATION_MATERIAL_ADDED, actor, material=material.pk,
+            title=material.title,
             round=material.round, sha256=stored.sha256)
     return material
 
@@ -303,7 +305,8 @@ def submit_application(application, *, actor):
     application.save()
     _set_enterprise_status(application.enterprise, EnterpriseStatus.PROSPECT, EnterpriseStatus.APPLYING)
     filing = _file_application_form(application, actor)
-    _record(application, "forwarded" if by_institution else "submitted", actor, filing=filing.number)
+    _record(application, EnterpriseAction.APPLICATION_FORWARDED if by_institution
+            else EnterpriseAction.APPLICATION_SUBMITTED, actor, filing=filing.number)
     board, enterprise = application.board, application.enterprise
     if by_institution:
         notify_staff(board, application, "admission.forwarded",
@@ -351,7 +354,7 @@ def forward_batch(applications, *, prefecture, actor):
         fire(application, "forward")
         application.forwarded_at = now
         application.save()
-        _record(application, "forwarded", actor, batch=pks)
+        _record(application, EnterpriseAction.APPLICATION_FORWARDED, actor, batch=pks)
     board = applications[0].board
     notify_staff(board, None, "admission.forwarded", f"{prefecture}报送入板申请 {len(applications)} 项",
                  "、".join(a.enterprise.name for a in applications),
@@ -367,7 +370,7 @@ def resubmit(application, *, actor):
     if not application.materials.filter(round=application.supplement_rounds).exists():
         raise Conflict("请先上传本轮补充材料，再重新提交。", code="supplement_missing")
     application.save()
-    _record(application, "resubmitted", actor, round=application.supplement_rounds)
+    _record(application, EnterpriseAction.APPLICATION_RESUBMITTED, actor, round=application.supplement_rounds)
     notify_staff(application.board, application, "admission.resubmitted",
                   f"补充材料已提交：{application.enterprise}（第 {application.supplement_rounds} 轮）")
     return application
@@ -381,7 +384,7 @@ def start_check(application, *, actor):
     application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "start_check")
     application.save()
-    _record(application, "check_started", actor)
+    _record(application, EnterpriseAction.APPLICATION_CHECK_STARTED, actor)
     return application
 
 
@@ -394,7 +397,8 @@ def request_supplement(application, *, text, actor):
     application.supplement_request = text.strip()
     application.supplement_rounds += 1
     application.save()
-    _record(application, "supplement_requested", actor, round=application.supplement_rounds,
+    _record(application, EnterpriseAction.APPLICATION_SUPPLEMENT_REQUESTED, actor,
+            round=application.supplement_rounds,
             text=application.supplement_request)
     _notify_applicants(application, "admission.returned", "入板申请需补充材料",
                        application.supplement_request)
@@ -422,7 +426,7 @@ def mark_eligible(application, *, actor):
                                 "criteria": suggestion.criteria}
     application.decided_at = timezone.now()
     application.save()
-    _record(application, "eligible", actor, tier=suggestion.tier)
+    _record(application, EnterpriseAction.APPLICATION_ELIGIBLE, actor, tier=suggestion.tier)
     _notify_applicants(application, "admission.eligible", "初核结论：符合入板条件",
                        f"拟纳入{suggestion.name}。")
     return application
@@ -438,6 +442,6 @@ def mark_ineligible(application, *, reasons, actor):
     application.decided_at = timezone.now()
     application.save()
     _set_enterprise_status(application.enterprise, EnterpriseStatus.APPLYING, EnterpriseStatus.PROSPECT)
-    _record(application, "ineligible", actor, reasons=reasons.strip())
+    _record(application, EnterpriseAction.APPLICATION_INELIGIBLE, actor, reasons=reasons.strip())
     _notify_applicants(application, "admission.ineligible", "初核结论：不符合入板条件", reasons.strip())
     return application

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import Application, Enterprise, FinancialYear
 from boards.kernel import evidence
 from boards.kernel.errors import Conflict, DomainError
@@ -102,7 +103,8 @@ def fill_application_form(application: Application, *, fields: dict, basis: str,
         FinancialYear.objects.update_or_create(
             board=enterprise.board, enterprise=enterprise, year=year,
             defaults={name: figures.get(name) or Decimal(0) for name in MONEY_FIELDS})
-    evidence.record(application.board, "boards.application.form_filled", actor=actor, subject=application,
+    evidence.record(application.board, EnterpriseAction.APPLICATION_FORM_FILLED, actor=actor,
+                    subject=application,
                     payload={"state": application.state, "fields": fields, "basis": application.basis,
                              "financials": {str(year): figures for year, figures in financials.items()}})
     return application

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import DataCategory, DataConsent, Enterprise
 from boards.kernel import datause, evidence
 from boards.kernel.access import INSTITUTION_ROLES
@@ -113,7 +114,8 @@ def grant_consent(enterprise, *, categories, expires_at, actor, institution=None
         board=enterprise.board, enterprise=enterprise, institution=institution, categories=categories,
         granted_by=actor, granted_at=now, expires_at=expires_at,
     )
-    evidence.record(enterprise.board, "boards.consent.granted", actor=actor, subject=consent, payload={
+    evidence.record(enterprise.board, EnterpriseAction.CONSENT_GRANTED, actor=actor, subject=consent,
+                    payload={
         "enterprise": enterprise.pk, "institution": getattr(institution, "pk", None),
         "categories": categories, "expires_at": expires_at,
     })
@@ -132,14 +134,14 @@ def revoke_consent(consent, *, actor):
         raise Conflict("该授权已过期，无需撤回。", code="expired")
     consent.revoked_at = now
     consent.save(update_fields=["revoked_at"])
-    evidence.record(consent.board, "boards.consent.revoked", actor=actor, subject=consent, payload={
+    evidence.record(consent.board, EnterpriseAction.CONSENT_REVOKED, actor=actor, subject=consent, payload={
         "enterprise": consent.enterprise_id, "institution": consent.institution_id,
         "categories": consent.categories,
     })
     return consent
 
 
-READ_ACTION = "boards.enterprise.read_by_institution"
+READ_ACTION = EnterpriseAction.ENTERPRISE_READ_BY_INSTITUTION
 
 
 def uses_in_read(payload: dict) -> list[datause.Use]:

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
     Enterprise,
     EnterpriseStatus,
@@ -197,7 +198,7 @@ def open_register(enterprise, *, total_shares, responsible_party, actor=None):
         starts_at=_admitted_at(enterprise),
         url=reverse("admin:boards_shareregister_change", args=[register.pk]),
     )
-    evidence.record(board, "boards.custody.register_opened", actor=actor, subject=register, payload={
+    evidence.record(board, EnterpriseAction.CUSTODY_REGISTER_OPENED, actor=actor, subject=register, payload={
         "enterprise": enterprise.pk, "total_shares": total, "responsible_party": responsible_party,
         "due_at": deadline.due_at, "required_pct": required_pct(enterprise),
     })
@@ -228,7 +229,7 @@ def confirm_shares(register, *, holder_name, shares, holder_id_number="", actor=
           evidence_file=evidence_file)
     _move(holder, "confirmation", shares, actor=actor, note=note, evidence_file=evidence_file)
     reached = _meet_if_reached(register)
-    evidence.record(register.board, "boards.custody.shares_confirmed", actor=actor, subject=register,
+    evidence.record(register.board, EnterpriseAction.CUSTODY_SHARES_CONFIRMED, actor=actor, subject=register,
                     payload={"holder": holder.holder_name, "holding": holder.pk, "shares": shares,
                              "confirmed_pct": confirmed_pct(register),
                              "required_pct": required_pct(register.enterprise), "threshold_reached": reached})
@@ -255,7 +256,8 @@ def transfer_shares(holding, *, to_holder_name, shares, to_holder_id_number="", 
           evidence_file=evidence_file)
     _move(target, "transfer_in", shares, actor=actor, note=f"受让自 {source.holder_name}。{note}".strip(),
           evidence_file=evidence_file)
-    evidence.record(register.board, "boards.custody.shares_transferred", actor=actor, subject=register,
+    evidence.record(register.board, EnterpriseAction.CUSTODY_SHARES_TRANSFERRED, actor=actor,
+                    subject=register,
                     payload={"from": source.pk, "to": target.pk, "shares": shares})
     return target
 

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
     Disclosure,
     DisclosureAudience,
@@ -145,7 +146,7 @@ def publish_disclosure(enterprise, *, title, audience, actor, body="", period=""
                                                      state=DeadlineState.OPEN).first()
         if met is not None:
             meet_deadline(met)
-    evidence.record(board, "boards.disclosure.published", actor=actor, subject=disclosure, payload={
+    evidence.record(board, EnterpriseAction.DISCLOSURE_PUBLISHED, actor=actor, subject=disclosure, payload={
         "enterprise": enterprise.pk, "title": title, "audience": audience, "period": period,
         "is_periodic": is_periodic, "file_sha256": file.sha256 if file else "",
         "deadline_met": getattr(met, "pk", None),

@@ -27,6 +27,7 @@ from import_export.fields import Field
 from import_export.results import RowResult
 from openpyxl import load_workbook
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
     Enterprise,
     FinancialYear,
@@ -427,7 +428,7 @@ def import_xlsx(board, kind, file, actor, dry_run=True, progress=None):
         saved = not dry_run and not errors
         new, updated = result.totals[RowResult.IMPORT_TYPE_NEW], result.totals[RowResult.IMPORT_TYPE_UPDATE]
         if saved:
-            evidence.record(board, "boards.import.committed", actor=actor, payload={
+            evidence.record(board, EnterpriseAction.IMPORT_COMMITTED, actor=actor, payload={
                 "kind": kind, "file": getattr(file, "name", ""), "rows": len(dataset), "new": new,
                 "updated": updated, "sha256": hashlib.sha256(content).hexdigest()})
     return ImportReport(kind, len(dataset), new, updated, errors, saved)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.enterprises import tiers
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
     ApplicationState,
     Enterprise,
@@ -47,7 +48,7 @@ def build_plan(campaign, applications, *, actor):
     if plan is None:
         plan = TierPlan.objects.create(board=campaign.board, campaign=campaign,
                                        title=f"{campaign.name}分层方案")
-        evidence.record(campaign.board, "boards.tier_plan.created", actor=actor, subject=plan,
+        evidence.record(campaign.board, EnterpriseAction.TIER_PLAN_CREATED, actor=actor, subject=plan,
                         payload={"campaign": campaign.pk})
     for application in applications:
         application = locked(application, "enterprise", "campaign", "plan")
@@ -56,7 +57,7 @@ def build_plan(campaign, applications, *, actor):
         fire(application, "include_in_plan")
         application.plan = plan
         application.save()
-        _record(application, "included_in_plan", actor, plan=plan.pk)
+        _record(application, EnterpriseAction.APPLICATION_INCLUDED_IN_PLAN, actor, plan=plan.pk)
     return plan
 
 
@@ -68,7 +69,7 @@ def remove_from_plan(application, *, actor):
     fire(application, "exclude_from_plan")
     plan_pk, application.plan = application.plan_id, None
     application.save()
-    _record(application, "excluded_from_plan", actor, plan=plan_pk)
+    _record(application, EnterpriseAction.APPLICATION_EXCLUDED_FROM_PLAN, actor, plan=plan_pk)
     return application
 
 
@@ -113,7 +114,7 @@ def submit_plan(plan, *, actor):
                "admission.plan_submitted", f"待审定：{plan.title}", f"报备编号 {filing.number}",
                reverse("admission-approve", args=[board.slug, plan.pk, body["code"]]))
     _meet_campaign_deadlines(plan.campaign)
-    evidence.record(board, "boards.tier_plan.submitted", actor=actor, subject=plan,
+    evidence.record(board, EnterpriseAction.TIER_PLAN_SUBMITTED, actor=actor, subject=plan,
                     payload={"filings": numbers, "applications": len(rows)})
     return plan
 
@@ -137,7 +138,7 @@ def decide_plan(plan, *, body, approved, comment, actor):
         raise Conflict(f"{name}已对本方案作出审定意见。")
     PlanApproval.objects.create(board=board, plan=plan, body=body, approved=approved, comment=comment,
                                 decided_by=actor)
-    evidence.record(board, "boards.tier_plan.decided", actor=actor, subject=plan,
+    evidence.record(board, EnterpriseAction.TIER_PLAN_DECIDED, actor=actor, subject=plan,
                     payload={"body": body, "approved": approved, "comment": comment})
     if not approved:
         fire(plan, "reject")
@@ -153,8 +154,8 @@ def decide_plan(plan, *, body, approved, comment, actor):
             application = locked(application, "enterprise", "campaign", "plan")
             fire(application, "approve")
             application.save()
-            _record(application, "approved", actor, plan=plan.pk)
-        evidence.record(board, "boards.tier_plan.approved", actor=actor, subject=plan)
+            _record(application, EnterpriseAction.APPLICATION_APPROVED, actor, plan=plan.pk)
+        evidence.record(board, EnterpriseAction.TIER_PLAN_APPROVED, actor=actor, subject=plan)
         notify_staff(board, plan, "admission.plan_approved", f"分层方案已审定：{plan.title}",
                       "请安排公示。")
     return plan
@@ -186,7 +187,8 @@ def start_publicity(plan, *, actor, starts_on=None):
     for application in applications:
         fire(application, "start_publicity")
         application.save()
-        _record(application, "publicity_started", actor, starts_on=starts_on, ends_on=end.date)
+        _record(application, EnterpriseAction.APPLICATION_PUBLICITY_STARTED, actor, starts_on=starts_on,
+                ends_on=end.date)
     dates = f"{starts_on} 至 {end.date}" + ("（暂定）" if end.provisional else "")
     filing = create_filing(
         board, kind="boards.publicity_list", addressee=board.setting("admission.filing_addressee"),
@@ -195,7 +197,7 @@ def start_publicity(plan, *, actor, starts_on=None):
         context={"title": plan.title, "rows": plan_rows(plan), "starts_on": starts_on, "ends_on": end.date,
                  "provisional": end.provisional, "workdays": board.setting("admission.publicity_workdays"),
                  "url": reverse("admission-publicity", args=[board.slug])})
-    evidence.record(board, "boards.tier_plan.publicity_started", actor=actor, subject=plan, payload={
+    evidence.record(board, EnterpriseAction.TIER_PLAN_PUBLICITY_STARTED, actor=actor, subject=plan, payload={
         "starts_on": starts_on, "ends_on": end.date, "provisional": end.provisional, "filing": filing.number})
     for application in applications:
         _notify_applicants(application, "admission.publicity", "入板名单公示中", f"公示期 {dates}。")
@@ -208,7 +210,7 @@ def _close_plan_when_done(plan):
             state=ApplicationState.IN_PUBLICITY).exists():
         fire(plan, "close")
         plan.save()
-        evidence.record(plan.board, "boards.tier_plan.closed", subject=plan)
+        evidence.record(plan.board, EnterpriseAction.TIER_PLAN_CLOSED, subject=plan)
 
 
 @transaction.atomic
@@ -225,7 +227,7 @@ def raise_objection(application, *, raised_by, text):
         raise Conflict("该企业不在公示期内，不能提出异议。", code="not_in_publicity")
     objection = Objection.objects.create(board=application.board, application=application,
                                          raised_by=raised_by, text=text)
-    evidence.record(application.board, "boards.objection.raised", subject=objection,
+    evidence.record(application.board, EnterpriseAction.OBJECTION_RAISED, subject=objection,
                     payload={"application": application.pk, "raised_by": raised_by, "text": text})
     notify_staff(application.board, objection, "admission.objection",
                   f"公示异议：{application.enterprise}", text)
@@ -246,12 +248,12 @@ def decide_objection(objection, *, upheld, reason, actor):
         application.save()
     objection.upheld, objection.decision_reason, objection.decided_by = upheld, reason.strip(), actor
     objection.save()
-    evidence.record(objection.board, "boards.objection.decided", actor=actor, subject=objection,
+    evidence.record(objection.board, EnterpriseAction.OBJECTION_DECIDED, actor=actor, subject=objection,
                     payload={"application": application.pk, "upheld": upheld,
                              "reason": objection.decision_reason})
     if upheld:
         _set_enterprise_status(application.enterprise, EnterpriseStatus.APPLYING, EnterpriseStatus.PROSPECT)
-        _record(application, "held_back", actor, objection=objection.pk)
+        _record(application, EnterpriseAction.APPLICATION_HELD_BACK, actor, objection=objection.pk)
         _notify_applicants(application, "admission.held_back", "公示异议成立，暂缓入板",
                            objection.decision_reason)
         _close_plan_when_done(application.plan)
@@ -274,7 +276,8 @@ def admit(application, *, actor):
                        actor=actor)
     today = timezone.localdate()
     Enterprise.objects.filter(pk=application.enterprise_id).update(admitted_on=today)
-    _record(application, "admitted", actor, tier=application.proposed_tier, admitted_on=today)
+    _record(application, EnterpriseAction.APPLICATION_ADMITTED, actor, tier=application.proposed_tier,
+            admitted_on=today)
     tier_name = tiers.tier_names(application.board).get(application.proposed_tier)
     _notify_applicants(application, "admission.admitted", "已入板", f"入板日期 {today}，层级：{tier_name}。")
     _close_plan_when_done(application.plan)

@@ -4,6 +4,7 @@ scope, inside one transaction, locks what it changes and writes the evidence ent
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
     Enterprise,
     EnterpriseStatus,
@@ -21,6 +22,14 @@ from boards.kernel import evidence
 from boards.kernel.locking import locked
 from boards.kernel.signals import service_delivered
 
+TIER_CHANGE_ACTIONS = {
+    TierChangeKind.ADMISSION: EnterpriseAction.ENTERPRISE_TIER_ADMISSION,
+    TierChangeKind.PROMOTION: EnterpriseAction.ENTERPRISE_TIER_PROMOTION,
+    TierChangeKind.DEMOTION: EnterpriseAction.ENTERPRISE_TIER_DEMOTION,
+    TierChangeKind.REMOVAL: EnterpriseAction.ENTERPRISE_TIER_REMOVAL,
+    TierChangeKind.CONFIRMED: EnterpriseAction.ENTERPRISE_TIER_CONFIRMED,
+}
+
 
 @transaction.atomic
 def record_innovation_recognition(enterprise, *, source, actor=None):
@@ -30,7 +39,7 @@ def record_innovation_recognition(enterprise, *, source, actor=None):
         board=enterprise.board, enterprise=enterprise, kind=QualificationKind.INNOVATIVE_ENTERPRISE,
         source=source, defaults={"issuer": "专家委员会"},
     )
-    evidence.record(enterprise.board, "boards.enterprise.recognised_innovative", actor=actor,
+    evidence.record(enterprise.board, EnterpriseAction.ENTERPRISE_RECOGNISED_INNOVATIVE, actor=actor,
                     subject=enterprise, payload={"source": source, "qualification": qualification.pk})
     return qualification
 
@@ -43,7 +52,7 @@ def grant_tier_permit(enterprise, *, tier, review_kind, source, actor=None):
         board=enterprise.board, enterprise=enterprise, tier=tier, review_kind=review_kind,
         defaults={"source": source},
     )
-    evidence.record(enterprise.board, "boards.enterprise.tier_permit_granted", actor=actor,
+    evidence.record(enterprise.board, EnterpriseAction.ENTERPRISE_TIER_PERMIT_GRANTED, actor=actor,
                     subject=enterprise, payload={"tier": tier, "review_kind": review_kind, "source": source})
     return permit
 
@@ -56,7 +65,7 @@ def add_to_listing_reserve(enterprise, *, source, actor=None):
         board=enterprise.board, enterprise=enterprise, kind=QualificationKind.LISTING_RESERVE,
         source=source, defaults={"issuer": "专家委员会"},
     )
-    evidence.record(enterprise.board, "boards.enterprise.listing_reserve_added", actor=actor,
+    evidence.record(enterprise.board, EnterpriseAction.ENTERPRISE_LISTING_RESERVE_ADDED, actor=actor,
                     subject=enterprise, payload={"source": source})
     return qualification
 
@@ -77,7 +86,7 @@ def move_tier(enterprise, *, to_tier, kind, reason, actor=None):
     enterprise.save(update_fields=["tier", "status"])
     change = TierChange.objects.create(board=enterprise.board, enterprise=enterprise, kind=kind,
                                        from_tier=from_tier, to_tier=to_tier, reason=reason, actor=actor)
-    evidence.record(enterprise.board, f"boards.enterprise.tier_{kind}", actor=actor, subject=enterprise,
+    evidence.record(enterprise.board, TIER_CHANGE_ACTIONS[kind], actor=actor, subject=enterprise,
                     payload={"from": from_tier, "to": to_tier, "reason": reason})
     board_id, enterprise_id = enterprise.board_id, enterprise.pk
     transaction.on_commit(lambda: tier_changed.send(
@@ -104,7 +113,7 @@ def _values(obj, fields):
     return {field: getattr(obj, field) for field in fields}
 
 
-def _save_new(obj, action, actor, fields):
+def _save_new(obj, action: EnterpriseAction, actor, fields):
     """Validate and insert ``obj`` (an enterprise's record) and log it on the enterprise."""
     obj.full_clean()
     obj.save()
@@ -119,7 +128,7 @@ def create_enterprise(board, *, data, actor=None):
     enterprise = Enterprise(board=board, **_registry_data(data))
     enterprise.full_clean()
     enterprise.save()
-    evidence.record(board, "boards.enterprise.created", actor=actor, subject=enterprise,
+    evidence.record(board, EnterpriseAction.ENTERPRISE_CREATED, actor=actor, subject=enterprise,
                     payload=_values(enterprise, data))
     return enterprise
 
@@ -135,7 +144,7 @@ def update_enterprise(enterprise, *, data, actor=None):
     enterprise.save(update_fields=list(data))
     changes = {field: [before[field], getattr(enterprise, field)] for field in data
                if before[field] != getattr(enterprise, field)}
-    evidence.record(enterprise.board, "boards.enterprise.updated", actor=actor, subject=enterprise,
+    evidence.record(enterprise.board, EnterpriseAction.ENTERPRISE_UPDATED, actor=actor, subject=enterprise,
                     payload={"changes": changes})
     return enterprise
 
@@ -149,7 +158,7 @@ def add_qualification(enterprise, *, kind, issuer="", issued_on=None, valid_unti
     qualification = Qualification(
         board=enterprise.board, enterprise=enterprise, kind=kind, issuer=issuer, issued_on=issued_on,
         valid_until=valid_until, financing_round=financing_round, evidence=evidence_file, source=source)
-    return _save_new(qualification, "boards.enterprise.qualification_added", actor,
+    return _save_new(qualification, EnterpriseAction.ENTERPRISE_QUALIFICATION_ADDED, actor,
                      ("kind", "issuer", "issued_on", "valid_until", "financing_round", "evidence_id",
                       "source"))
 
@@ -168,7 +177,7 @@ def record_financials(enterprise, *, year, revenue, net_profit, rd_expense=0, to
     row.full_clean()
     row.save()
     row.refresh_from_db(fields=list(figures))  # the evidence shows the stored figures
-    evidence.record(enterprise.board, "boards.enterprise.financials_recorded", actor=actor,
+    evidence.record(enterprise.board, EnterpriseAction.ENTERPRISE_FINANCIALS_RECORDED, actor=actor,
                     subject=enterprise, payload={"year": row.year, "before": before,
                                                  "after": _values(row, figures)})
     return row
@@ -181,7 +190,7 @@ def record_financing(enterprise, *, kind, amount, investor_name, occurred_on, fi
     event = FinancingEvent(board=enterprise.board, enterprise=enterprise, kind=kind, amount=amount,
                            investor_name=investor_name, investor=investor, financing_round=financing_round,
                            occurred_on=occurred_on)
-    return _save_new(event, "boards.enterprise.financing_recorded", actor,
+    return _save_new(event, EnterpriseAction.ENTERPRISE_FINANCING_RECORDED, actor,
                      ("kind", "amount", "investor_name", "investor_id", "financing_round", "occurred_on"))
 
 
@@ -191,7 +200,7 @@ def record_service(enterprise, *, kind, occurred_on, summary, actor, institution
     enterprise = locked(enterprise)
     record = ServiceRecord(board=enterprise.board, enterprise=enterprise, kind=kind, occurred_on=occurred_on,
                            summary=summary, staff=actor, institution=institution)
-    record = _save_new(record, "boards.enterprise.service_recorded", actor,
+    record = _save_new(record, EnterpriseAction.ENTERPRISE_SERVICE_RECORDED, actor,
                        ("kind", "occurred_on", "summary", "institution_id"))
     # The enterprise may be asked to rate it (satisfaction): whoever listens, after commit.
     transaction.on_commit(lambda: service_delivered.send(

@@ -9,6 +9,7 @@ gets a TierChange (promotion, demotion, removal or confirmed) and evidence entri
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import Enterprise, EnterpriseStatus, RetierProposal, RetierRun, TierChangeKind
 from boards.enterprises.services.registry import move_tier
 from boards.enterprises.tiers import scheme, suggest_tier, tier_names, tier_rank
@@ -34,7 +35,7 @@ def start_retier_run(board, year, actor=None):
                                         current_tier=enterprise.tier, proposed_tier=suggestion.tier,
                                         criteria=suggestion.criteria))
     RetierProposal.objects.bulk_create(proposals)
-    evidence.record(board, "boards.retier.run_started", actor=actor, subject=run,
+    evidence.record(board, EnterpriseAction.RETIER_RUN_STARTED, actor=actor, subject=run,
                     payload={"year": year, "proposals": len(proposals),
                              "removals": sum(1 for p in proposals if not p.proposed_tier)})
     return run
@@ -63,7 +64,7 @@ def decide_proposal(proposal, final_tier, reason, actor):
     proposal.save(update_fields=["final_tier", "decision_reason", "decided_by", "decided_at"])
     payload = {"run": proposal.run_id, "proposed": proposal.proposed_tier, "final": final_tier,
                "reason": reason}
-    evidence.record(proposal.board, "boards.retier.proposal_decided", actor=actor,
+    evidence.record(proposal.board, EnterpriseAction.RETIER_PROPOSAL_DECIDED, actor=actor,
                     subject=proposal.enterprise, payload=payload)
     return proposal
 
@@ -111,7 +112,7 @@ def confirm_run(run, actor):
         counts[kind] = counts.get(kind, 0) + 1
     run.confirmed_at = timezone.now()
     run.save(update_fields=["confirmed_at"])
-    evidence.record(run.board, "boards.retier.run_confirmed", actor=actor, subject=run,
+    evidence.record(run.board, EnterpriseAction.RETIER_RUN_CONFIRMED, actor=actor, subject=run,
                     payload={"year": run.year, "changes": counts})
     return counts
 
