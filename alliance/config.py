@@ -70,7 +70,6 @@ DEFAULT_ALLIANCE = {
     "push_bodies": [Body.INVESTMENT.value],
     # Regulator codes the semi-annual report is filed with; null: every regulator of the board.
     "report_addressees": None,
-    "idempotency_hours": 24,
 }
 
 METRICS = (
@@ -150,8 +149,7 @@ def validate_alliance(value):
     for name in ("exit_bodies", "push_bodies"):
         if not isinstance(value.get(name), list) or not set(value[name]) <= set(Body.values):
             errors.append(f"{name} 必须是联合会列表，可选: {', '.join(Body.values)}")
-    for name, minimum in (("exit_answer_workdays", 1), ("meeting_reminder_days", 0),
-                          ("idempotency_hours", 1)):
+    for name, minimum in (("exit_answer_workdays", 1), ("meeting_reminder_days", 0)):
         errors += _int(value.get(name), name, minimum)
     addressees = value.get("report_addressees")
     if addressees is not None and (

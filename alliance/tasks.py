@@ -24,12 +24,11 @@ def daily():
 
 @shared_task(base=BoardTask)
 def alliance_daily(board_id):
-    """Plan each body's next meeting by its cadence, push matches, forget old idempotency keys."""
+    """Plan each body's next meeting by its cadence and push matches."""
     board = Board.objects.get(pk=board_id)
     for body in board.setting("alliance.bodies"):
         services.plan_next_meeting(board, body)
     pushed = services.push_matches(board)
-    services.purge_idempotency_keys(board)
     return len(pushed)
 
 

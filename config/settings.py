@@ -163,6 +163,7 @@ PERIODIC_TASKS = {
         "seconds": 3600,
     },
     "boards.sweep_orphan_files": {"task": "boards.kernel.tasks.sweep_orphan_files", "seconds": 86400},
+    "boards.purge_idempotency_keys": {"task": "boards.kernel.tasks.purge_idempotency_keys", "seconds": 86400},
     "boards.open_due_retier_runs": {"task": "boards.enterprises.tasks.open_due_retier_runs",
                                     "seconds": 86400},
     "alliance.daily": {"task": "alliance.tasks.daily", "seconds": 86400},
@@ -328,7 +329,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["boards.kernel.api.renderers.FastJSONRenderer",
                                  "rest_framework.renderers.BrowsableAPIRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "boards.kernel.api.schema.KernelAutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -340,6 +341,8 @@ REST_FRAMEWORK = {
                                  "boards.kernel.api.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_THROTTLE_RATE", "600/min")},
 }
+# How long an API POST's Idempotency-Key is remembered (boards.kernel.api.idempotency).
+API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24, minimum=1)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhuanban API",
     "DESCRIPTION": "区域性股权市场专板平台 API: boards, enterprises, alliance, reviews, risk sharing.",

@@ -9,7 +9,6 @@ from alliance.admin.base import (
 from alliance.admin.catalogue import (
     CaseForm,
     FinancingNeedAdmin,
-    IdempotencyKeyAdmin,
     InterestProfileAdmin,
     MatchmakingAdmin,
     ProductAdmin,
@@ -65,7 +64,6 @@ __all__ = [
     "InterestProfileAdmin",
     "MatchmakingAdmin",
     "RecommendationAdmin",
-    "IdempotencyKeyAdmin",
     "ReportForm",
     "ReportRunAdmin",
     "DecideForm",

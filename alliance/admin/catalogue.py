@@ -9,7 +9,6 @@ from alliance import reports, services
 from alliance.admin.base import StepAdmin
 from alliance.models import (
     FinancingNeed,
-    IdempotencyKey,
     InterestProfile,
     Matchmaking,
     MatchState,
@@ -19,7 +18,6 @@ from alliance.models import (
     ReportState,
 )
 from boards.kernel.admin.base import BoardScopedAdmin, ReadOnlyBoardAdmin
-from boards.kernel.admin.desk import TechnicalAdminMixin
 from boards.kernel.errors import DomainError
 from boards.kernel.steps import Step, StepForm, text_form
 
@@ -115,14 +113,6 @@ class RecommendationAdmin(ReadOnlyBoardAdmin):
     search_fields = ["institution__name", "enterprise__name", "reason"]
     list_filter = ["invested"]
     list_select_related = ["enterprise", "institution"]
-
-
-@admin.register(IdempotencyKey)
-class IdempotencyKeyAdmin(TechnicalAdminMixin, ReadOnlyBoardAdmin):
-    module = "alliance"
-    list_display = ["key", "caller", "status_code", "created_at"]
-    search_fields = ["key", "caller"]
-    list_filter = ["status_code"]
 
 
 # --- Semi-annual report ---------------------------------------------------------------------------------

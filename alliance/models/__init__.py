@@ -2,7 +2,6 @@
 financing needs and matchmaking, reports, and the Jinzhong service-institution programme."""
 
 from alliance.models.base import USER
-from alliance.models.idempotency import IdempotencyKey
 from alliance.models.matchmaking import (
     ACTIVE_MATCH,
     FinancingNeed,
@@ -69,7 +68,6 @@ __all__ = [
     "ReasonCategory",
     "Matchmaking",
     "Recommendation",
-    "IdempotencyKey",
     "ReportState",
     "ReportRun",
     "ReviewMode",

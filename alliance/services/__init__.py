@@ -1,7 +1,6 @@
 """Every write of the alliance, one module per use-case area. Each function runs in the caller's
 board scope, in one transaction, locks what it changes and records its evidence."""
 
-from alliance.services.idempotency import purge_idempotency_keys
 from alliance.services.matchmaking import (
     LEAD_FIELDS,
     REASON_STEPS,
@@ -73,5 +72,4 @@ __all__ = [
     "mark_case",
     "LEAD_FIELDS",
     "recommend_enterprise",
-    "purge_idempotency_keys",
 ]

@@ -53,6 +53,17 @@ def sweep_orphan_files():
     return deleted
 
 
+@shared_task
+def purge_idempotency_keys():
+    """Forget API idempotency keys older than settings.API_IDEMPOTENCY_HOURS, board by board."""
+    from boards.kernel.api.idempotency import purge_keys  # imports DRF: only this task needs it
+
+    purged = 0
+    for board in Board.objects.filter(is_active=True):
+        with board_scope(board):
+            purged += purge_keys(board)
+    return purged
+
 
 @shared_task
 def sequence_evidence():

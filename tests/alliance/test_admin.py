@@ -40,14 +40,14 @@ def test_every_list_opens(staff_client, bank, model, django_assert_max_num_queri
 
 def test_idempotency_keys_are_for_platform_admins_only(staff_client, client, board, django_user_model):
     """A technical table: not in the staff menu, refused to the board's staff."""
-    assert "/admin/alliance/idempotencykey/" not in staff_client.get("/admin/").content.decode()
-    assert staff_client.get("/admin/alliance/idempotencykey/").status_code == 403
+    assert "/admin/boards/idempotencykey/" not in staff_client.get("/admin/").content.decode()
+    assert staff_client.get("/admin/boards/idempotencykey/").status_code == 403
     root = django_user_model.objects.create_superuser("desk-root", password="x-root-pass-2026")
     client.force_login(root)
     session = client.session
     session[ADMIN_BOARD_SESSION_KEY] = board.pk
     session.save()
-    assert client.get("/admin/alliance/idempotencykey/").status_code == 200
+    assert client.get("/admin/boards/idempotencykey/").status_code == 200
 
 
 def test_membership_steps_check_refuse_and_admit(staff_client, board, other_board):

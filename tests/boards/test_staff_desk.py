@@ -178,7 +178,7 @@ def test_the_desk_index_queues_and_menu(client, seeded, django_assert_max_num_qu
 
     # Technical models: platform administrators only.
     staff = _staff_client(client, board)
-    url = reverse("admin:alliance_idempotencykey_changelist")
+    url = reverse("admin:boards_idempotencykey_changelist")
     assert url not in staff.get(reverse("admin:index")).content.decode()
     assert staff.get(url).status_code == 403
     client.force_login(get_user_model().objects.get(username="platform.admin"))

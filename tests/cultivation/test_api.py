@@ -71,3 +71,17 @@ def test_staff_see_every_path_and_name_the_firm(world, path):
     assert changed.status_code == 200 and changed.json()["securities_firm"] == "ZXJT"
     refused = api.post(f"{base}{path.pk}/assign/", {"securities_firm": world.bank.pk}, format="json")
     assert refused.status_code == 400
+
+
+def test_a_step_retried_with_its_idempotency_key_is_replayed(world, path):
+    base, api = f"/api/v1/{world.board.slug}/cultivation/paths/", _api(world.firm_user)
+    body = {"occurred_on": "2024-09-02", "reference": "营业执照"}
+    first = api.post(f"{base}{path.pk}/convert/", body, format="json", HTTP_IDEMPOTENCY_KEY="convert-1")
+    again = api.post(f"{base}{path.pk}/convert/", body, format="json", HTTP_IDEMPOTENCY_KEY="convert-1")
+    assert first.status_code == again.status_code == 200
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    other = api.post(f"{base}{path.pk}/convert/", {**body, "reference": "另一份"}, format="json",
+                     HTTP_IDEMPOTENCY_KEY="convert-1")
+    assert other.status_code == 422
+    with board_scope(world.board):
+        assert path.milestones.count() == len(first.json()["milestones"])

@@ -24,7 +24,6 @@ from alliance.models import (
     ExitCase,
     FeeAttestation,
     FinancingNeed,
-    IdempotencyKey,
     InstitutionQualification,
     InterestProfile,
     Matchmaking,
@@ -54,7 +53,7 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.services import admission, disclosure
 from boards.kernel.files import store_upload
-from boards.kernel.models import ApiKey, BoardInvitation, BoardMembership, Filing, Role
+from boards.kernel.models import ApiKey, BoardInvitation, BoardMembership, Filing, IdempotencyKey, Role
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
 from policies.models import (

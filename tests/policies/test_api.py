@@ -282,3 +282,16 @@ def test_the_schema_of_these_endpoints_has_no_warning():
     assert not GENERATOR_STATS, (dict(GENERATOR_STATS._warn_cache), dict(GENERATOR_STATS._error_cache))
     validate_schema(schema)
     assert "/api/v1/{board}/enterprises/{id}/policy-matches/" in schema["paths"]
+
+
+def test_an_application_retried_with_its_idempotency_key_is_answered_once(api, scene):
+    url, owner = _url(scene.board, "policies/awards/"), _as(api, scene.owner)
+    body = {"enterprise": scene.mine.pk, "policy": "first-listing"}
+    first = owner.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="apply-1")
+    again = owner.post(url, dict(reversed(list(body.items()))), format="json", HTTP_IDEMPOTENCY_KEY="apply-1")
+    assert first.status_code == again.status_code == 201  # not the 409 of a second application
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    other = owner.post(url, {**body, "policy": "guarantee"}, format="json", HTTP_IDEMPOTENCY_KEY="apply-1")
+    assert other.status_code == 422 and "已用于另一个不同的请求" in other.json()["error"]["message"]
+    with board_scope(scene.board):
+        assert scene.mine.policy_awards.count() == 1

@@ -130,3 +130,17 @@ def test_wrong_roles_and_other_boards_get_404(api, board, other_board, flow, ent
     assert api.post(f"{_cases(other_board)}{case.pk}/draw_panel/").status_code == 404
     api.force_authenticate(None)
     assert api.get(_cases(board)).status_code in (401, 403)
+
+
+def test_a_case_opened_again_with_its_idempotency_key_is_opened_once(api, board, enterprise, fund_user,
+                                                                     invested):
+    api.force_authenticate(fund_user)
+    body = {"kind": "premium", "enterprise": enterprise.pk, "reason": "已投资 A 轮"}
+    first = api.post(_cases(board), body, format="json", HTTP_IDEMPOTENCY_KEY="open-1")
+    again = api.post(_cases(board), body, format="json", HTTP_IDEMPOTENCY_KEY="open-1")
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    other = api.post(_cases(board), {**body, "reason": "另一理由"}, format="json",
+                     HTTP_IDEMPOTENCY_KEY="open-1")
+    assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+    assert api.get(_cases(board)).json()["count"] == 1

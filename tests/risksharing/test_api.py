@@ -173,3 +173,16 @@ def test_the_schema_of_these_endpoints_has_no_warning():
     assert not GENERATOR_STATS, (dict(GENERATOR_STATS._warn_cache), dict(GENERATOR_STATS._error_cache))
     validate_schema(schema)
     assert "/api/v1/{board}/financing-cases/{id}/answer/" in schema["paths"]
+
+
+def test_an_answer_retried_with_its_idempotency_key_is_replayed_not_refused(api, board, sent, parties):
+    both, _ = sent
+    api.force_authenticate(parties.users["IMB"])
+    body = {"intent": True, "amount": "8000000", "conditions": "利率 3.65%"}
+    first = api.post(_url(board, both, "answer/"), body, format="json", HTTP_IDEMPOTENCY_KEY="answer-1")
+    again = api.post(_url(board, both, "answer/"), body, format="json", HTTP_IDEMPOTENCY_KEY="answer-1")
+    assert first.status_code == again.status_code == 200  # the retry is not the 409 of a second answer
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    other = api.post(_url(board, both, "answer/"), {**body, "amount": "1"}, format="json",
+                     HTTP_IDEMPOTENCY_KEY="answer-1")
+    assert other.status_code == 422 and "幂等键" in other.json()["error"]["message"]

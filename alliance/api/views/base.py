@@ -4,7 +4,6 @@ institution base view."""
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 
 from alliance.api import serializers as s
-from alliance.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
 from alliance.api.permissions import AllianceMember, caller_institution
 from boards.enterprises.services.consent import consent_map
 from boards.kernel.access import INSTITUTION_ROLES
@@ -32,7 +31,7 @@ def _post(summary, description, request, response, *, status=200, request_exampl
         examples_.append(OpenApiExample("响应示例", value=response_example, response_only=True,
                                         status_codes=[str(status)]))
     return extend_schema(summary=summary, description=description, request=request,
-                         responses={status: response, **ERRORS}, parameters=[IDEMPOTENCY_KEY],
+                         responses={status: response, **ERRORS},
                          examples=examples_)
 
 

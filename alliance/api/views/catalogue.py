@@ -8,7 +8,6 @@ from rest_framework.permissions import AllowAny
 from alliance import selectors, services
 from alliance.api import examples
 from alliance.api import serializers as s
-from alliance.api.idempotency import IdempotentPostMixin
 from alliance.api.views.base import ERRORS, InstitutionView, _post, _read
 from alliance.models import (
     Product,
@@ -85,7 +84,7 @@ class OwnProductMixin(InstitutionView):
         response_example=examples.PRODUCT,
     ),
 )
-class ProductList(RowListMixin, IdempotentPostMixin, OwnProductMixin, generics.ListCreateAPIView):
+class ProductList(RowListMixin, OwnProductMixin, generics.ListCreateAPIView):
     filterset_class = ProductFilter
     ordering_fields = CATALOGUE_ORDERING
     ordering = ["name", "id"]

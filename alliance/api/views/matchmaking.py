@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from alliance import services
 from alliance.api import examples
 from alliance.api import serializers as s
-from alliance.api.idempotency import IdempotentPostMixin
 from alliance.api.permissions import AllianceMember
 from alliance.api.views.base import ERRORS, InstitutionView, _post, _read
 from alliance.models import (
@@ -133,14 +132,14 @@ class MatchmakingDetail(MatchmakingMixin, generics.RetrieveAPIView):
     pass
 
 
-class MatchmakingStep(StepEndpointMixin, IdempotentPostMixin, MatchmakingMixin, generics.GenericAPIView):
+class MatchmakingStep(StepEndpointMixin, MatchmakingMixin, generics.GenericAPIView):
     """One step of the funnel (alliance/steps.py); one not available now is 409 with the
     allowed steps."""
 
     step = None
     steps = MATCH_STEPS
 
-    def handle_post(self, request, *args, **kwargs):
+    def post(self, request, *args, **kwargs):
         return self.run_step(request, self.step)
 
 
@@ -194,7 +193,7 @@ class ValueReportDownload(MatchmakingMixin, generics.GenericAPIView):
                s.RecommendationSerializer, s.RecommendationSerializer, status=201,
                request_example=examples.RECOMMENDATION_IN, response_example=examples.RECOMMENDATION),
 )
-class RecommendationList(IdempotentPostMixin, InstitutionView, generics.ListCreateAPIView):
+class RecommendationList(InstitutionView, generics.ListCreateAPIView):
     model = Recommendation
     serializer_class = s.RecommendationSerializer
     filterset_fields = ["invested"]

@@ -7,7 +7,6 @@ from rest_framework.response import Response
 from alliance import services
 from alliance.api import examples
 from alliance.api import serializers as s
-from alliance.api.idempotency import IdempotentPostMixin
 from alliance.api.permissions import caller_institution
 from alliance.api.views.base import InstitutionView, _post, _read
 from alliance.models import (
@@ -46,8 +45,8 @@ class ExitCaseList(ExitCaseMixin, generics.ListAPIView):
 @extend_schema_view(post=_post("答复退出程序通知", "在答复期限内提交本机构的说明；只有已通知的程序可以答复。",
                                s.AnswerInput, s.ExitCaseSerializer, request_example={"answer": "……"},
                                response_example=examples.EXIT_CASE))
-class ExitCaseAnswer(IdempotentPostMixin, ExitCaseMixin, generics.GenericAPIView):
-    def handle_post(self, request, *args, **kwargs):
+class ExitCaseAnswer(ExitCaseMixin, generics.GenericAPIView):
+    def post(self, request, *args, **kwargs):
         payload = s.AnswerInput(data=request.data)
         payload.is_valid(raise_exception=True)
         case = services.answer_exit_case(self.get_object(), actor=request.user, **payload.validated_data)
@@ -65,7 +64,7 @@ class ExitCaseAnswer(IdempotentPostMixin, ExitCaseMixin, generics.GenericAPIView
                s.MembershipSerializer, s.MembershipSerializer, status=201,
                request_example=examples.MEMBERSHIP_IN, response_example=examples.MEMBERSHIP),
 )
-class MembershipList(IdempotentPostMixin, BoardScopedViewMixin, generics.ListCreateAPIView):
+class MembershipList(BoardScopedViewMixin, generics.ListCreateAPIView):
     """Open to every institution of the board: this is how it joins the alliance."""
 
     model = Membership

@@ -8,8 +8,6 @@ from rest_framework.response import Response
 from alliance import service_institutions
 from alliance.api import examples
 from alliance.api import serializers as s
-from alliance.api.idempotency import PARAMETER as IDEMPOTENCY_KEY
-from alliance.api.idempotency import IdempotentPostMixin
 from alliance.api.permissions import AppointedServiceInstitution, caller_institution
 from alliance.api.views.base import ERRORS, _post, _read
 from alliance.models import (
@@ -49,7 +47,7 @@ class RoundList(BoardScopedViewMixin, generics.ListAPIView):
                s.ServiceApplicationSerializer, s.ServiceApplicationSerializer, status=201,
                request_example=examples.APPLICATION_IN, response_example=examples.APPLICATION),
 )
-class ApplicationList(IdempotentPostMixin, BoardScopedViewMixin, generics.ListCreateAPIView):
+class ApplicationList(BoardScopedViewMixin, generics.ListCreateAPIView):
     model = ServiceApplication
     serializer_class = s.ServiceApplicationSerializer
     permission_classes = [board_role_permission(*INSTITUTION_ROLES)]
@@ -100,11 +98,11 @@ class PerformanceFormList(DutyMixin, generics.ListAPIView):
         response_example=examples.PERFORMANCE,
     )
 )
-class PerformanceFormSubmit(IdempotentPostMixin, DutyMixin, generics.GenericAPIView):
+class PerformanceFormSubmit(DutyMixin, generics.GenericAPIView):
     model = PerformanceForm
     serializer_class = s.PerformanceFormSerializer
 
-    def handle_post(self, request, *args, **kwargs):
+    def post(self, request, *args, **kwargs):
         payload = s.PerformanceInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -130,17 +128,16 @@ class ProgressReportList(DutyMixin, generics.ListAPIView):
         summary="报送半年工作进展",
         description="multipart/form-data：summary（工作进展）与 evidence（印证资料文件）。",
         request={"multipart/form-data": s.ProgressInput},
-        parameters=[IDEMPOTENCY_KEY],
         responses={200: s.ProgressReportSerializer, **ERRORS},
         examples=[OpenApiExample("响应示例", value=examples.PROGRESS, response_only=True)],
     )
 )
-class ProgressReportSubmit(IdempotentPostMixin, DutyMixin, generics.GenericAPIView):
+class ProgressReportSubmit(DutyMixin, generics.GenericAPIView):
     model = ProgressReport
     serializer_class = s.ProgressReportSerializer
     parser_classes = [MultiPartParser, FormParser]
 
-    def handle_post(self, request, *args, **kwargs):
+    def post(self, request, *args, **kwargs):
         payload = s.ProgressInput(data=request.data)
         payload.is_valid(raise_exception=True)
         report = service_institutions.submit_progress_report(self.get_object(),
@@ -156,7 +153,7 @@ class ProgressReportSubmit(IdempotentPostMixin, DutyMixin, generics.GenericAPIVi
                s.FeeAttestationSerializer, s.FeeAttestationSerializer, status=201,
                request_example={"year": 2026}, response_example=examples.ATTESTATION),
 )
-class FeeAttestationList(IdempotentPostMixin, DutyMixin, generics.ListCreateAPIView):
+class FeeAttestationList(DutyMixin, generics.ListCreateAPIView):
     model = FeeAttestation
     serializer_class = s.FeeAttestationSerializer
     filterset_fields = ["year"]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from boards.kernel import apikeys, invitations
 from boards.kernel.access import boards_for, has_role, staff_boards
-from boards.kernel.admin.desk import LargeTableAutocompleteMixin, OverdueDeadlineFilter
+from boards.kernel.admin.desk import LargeTableAutocompleteMixin, OverdueDeadlineFilter, TechnicalAdminMixin
 from boards.kernel.admin.labels import code_column, code_filter
 from boards.kernel.calendar import PACKAGE_YEARS
 from boards.kernel.config import module_enabled, validate_board_config
@@ -32,6 +32,7 @@ from boards.kernel.models import (
     Deadline,
     DeadlineState,
     HolidayOverride,
+    IdempotencyKey,
     Institution,
     Notification,
     Role,
@@ -461,6 +462,13 @@ class CalendarAdminMixin:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         self._recompute()
+
+
+@admin.register(IdempotencyKey)
+class IdempotencyKeyAdmin(TechnicalAdminMixin, ReadOnlyBoardAdmin):
+    list_display = ["key", "caller", "status_code", "created_at"]
+    search_fields = ["key", "caller"]
+    list_filter = ["status_code"]
 
 
 @admin.register(CalendarYear)

@@ -7,6 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 
 from boards.kernel.access import INSTITUTION_ROLES, membership_institution, user_roles
+from boards.kernel.api.idempotency import IdempotentPostMixin
 from boards.kernel.models import ApiKey
 
 NOT_FOUND = "未找到该对象。"
@@ -56,10 +57,11 @@ def board_role_permission(*roles):
     return BoardRolePermission
 
 
-class BoardScopedViewMixin:
+class BoardScopedViewMixin(IdempotentPostMixin):
     """Base of API views over a tenant model (set ``model``): the queryset holds
     ``request.board``'s rows only, so ``get_object`` answers 404 for another board's id.
-    Narrow it to what the caller may see in ``filter_for_caller``."""
+    Narrow it to what the caller may see in ``filter_for_caller``. Its POST, if it has one,
+    honours ``Idempotency-Key`` (boards.kernel.api.idempotency)."""
 
     model = None
 

@@ -4,7 +4,9 @@ documents the error envelope on every operation."""
 from django_scopes import scopes_disabled
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.openapi import AutoSchema
 
+from boards.kernel.api import idempotency
 from boards.kernel.api.authentication import KEYWORD
 
 
@@ -30,6 +32,31 @@ class BoardlessSchemaGenerator(SchemaGenerator):
     def get_schema(self, request=None, public=False):
         with scopes_disabled():
             return document_errors(super().get_schema(request=request, public=public))
+
+
+UNSUPPORTED = "请求体的媒体类型不受支持（请使用 application/json，上传文件时使用 multipart/form-data）"
+
+
+class KernelAutoSchema(AutoSchema):
+    """Documents the ``Idempotency-Key`` header and its 422 on every idempotent POST, and its 415:
+    the body is read (to be fingerprinted) before the view runs, so a body of a media type the view
+    does not parse is refused first."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        idempotent = isinstance(self.view, idempotency.IdempotentPostMixin)
+        if operation is None or self.method != "POST" or not idempotent:
+            return operation
+        parameters = operation.setdefault("parameters", [])
+        if not any(p.get("in") == "header" and p.get("name") == idempotency.HEADER for p in parameters):
+            parameters.append({"in": "header", "name": idempotency.HEADER, "required": False,
+                               "schema": {"type": "string", "minLength": 1,
+                                          "maxLength": idempotency.MAX_KEY_LENGTH},
+                               "description": idempotency.DESCRIPTION})
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        operation["responses"].setdefault("415", {"content": error, "description": UNSUPPORTED})
+        operation["responses"].setdefault("422", {"content": error, "description": idempotency.REUSED})
+        return operation
 
 
 # --- The error envelope on every operation -------------------------------------------------------

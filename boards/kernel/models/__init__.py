@@ -1,6 +1,6 @@
-"""Kernel models: the tenant, access, calendar, evidence, deadlines, notifications, files and
-filings. Every tenant-owned model derives from ``TenantModel`` (see tenant.py); on PostgreSQL the
-same tables are fenced by row-level security (boards/kernel/rls.py)."""
+"""Kernel models: the tenant, access, calendar, evidence, deadlines, notifications, files,
+filings and API idempotency keys. Every tenant-owned model derives from ``TenantModel`` (see
+tenant.py); on PostgreSQL the same tables are fenced by row-level security (boards/kernel/rls.py)."""
 
 from boards.kernel.models.access import (
     ApiKey,
@@ -23,6 +23,7 @@ from boards.kernel.models.evidence import (
 )
 from boards.kernel.models.files import StoredFile, stored_file_path
 from boards.kernel.models.filings import Filing, FilingCounter, FilingState
+from boards.kernel.models.idempotency import IdempotencyKey
 from boards.kernel.models.notifications import Notification
 from boards.kernel.models.tenant import Board, BoardKind, TenantModel
 
@@ -55,4 +56,5 @@ __all__ = [
     "FilingState",
     "FilingCounter",
     "Filing",
+    "IdempotencyKey",
 ]

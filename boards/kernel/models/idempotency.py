@@ -1,16 +1,15 @@
-"""Idempotency keys of API POSTs."""
+"""Idempotency keys of API POSTs (boards.kernel.api.idempotency)."""
 
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from boards.kernel.models import TenantModel
-
-# --- API idempotency ---------------------------------------------------------------------------
+from boards.kernel.models.tenant import TenantModel
 
 
 class IdempotencyKey(TenantModel):
-    """A POST's ``Idempotency-Key``: the caller, a hash of the request and the stored response."""
+    """A POST's ``Idempotency-Key``: the caller, a hash of the request and the stored response.
+    Unique per (board, caller, key); the row is written in the POST's own transaction."""
 
     key = models.CharField(_("幂等键"), max_length=100)
     caller = models.CharField(_("调用方"), max_length=60)
@@ -26,5 +25,5 @@ class IdempotencyKey(TenantModel):
             models.UniqueConstraint(fields=["board", "caller", "key"], name="uniq_idempotency_key")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"幂等键 {self.key[:12]}"
