@@ -1,3 +1,3 @@
 """The boards app's demo seeders (seed_demo autodiscovers ``<app>.demo``): the enterprise domain's."""
 
-from boards.enterprises.demo import admission, custody, registry  # noqa: F401
+from boards.enterprises.demo import admission, custody, incentives, registry  # noqa: F401

@@ -5,10 +5,17 @@ SUBJECTS = {
     "boards.enterprise": "企业", "boards.application": "入板申请", "boards.campaign": "入板征集",
     "boards.tier_plan": "分层方案", "boards.objection": "公示异议", "boards.retier": "年度分层复核",
     "boards.custody": "登记托管", "boards.disclosure": "信息披露", "boards.consent": "数据授权",
-    "boards.import": "批量导入", "admission": "入板申报",
+    "boards.import": "批量导入", "admission": "入板申报", "boards.incentive": "股权激励",
 }
 
 LABELS = {
+    # equity incentives
+    "boards.incentive.disclosed": "股权激励计划定向披露", "boards.incentive.granted": "股权激励授予",
+    "boards.incentive.plan_registered": "股权激励：登记计划",
+    "boards.incentive.plan_disclosed": "股权激励：向激励对象定向披露",
+    "boards.incentive.plan_terminated": "股权激励：终止计划",
+    "boards.incentive.vested": "股权激励：归属（解锁）", "boards.incentive.exercised": "股权激励：行权",
+    "boards.incentive.transferred": "股权激励：转让",
     # deadlines
     "admission.bureau_submission": "地方主管部门报送期限",
     "admission.exchange_check": "交易中心初核期限",

@@ -3,7 +3,8 @@ enterprise, another board's enterprise and a user without the staff role."""
 
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from boards.enterprises.models import (
@@ -12,6 +13,10 @@ from boards.enterprises.models import (
     Disclosure,
     Enterprise,
     FinancingEvent,
+    Grant,
+    IncentivePlan,
+    Participant,
+    PlanState,
     Qualification,
     ServiceRecord,
     Shareholding,
@@ -21,7 +26,8 @@ from boards.enterprises.scoring import score_enterprise
 from boards.enterprises.services.consent import in_force_at
 from boards.enterprises.tiers import suggest_tier, tier_names
 from boards.kernel import datause
-from boards.kernel.access import STAFF_ROLES, require_role
+from boards.kernel.access import STAFF_ROLES, has_role, require_role, user_roles
+from boards.kernel.models import Role
 
 
 def enterprise_with_everything(board, pk):
@@ -102,3 +108,29 @@ def data_use_rows(enterprise, proven) -> list[dict]:
             "proof": item.proof,
         })
     return rows
+
+
+# --- Equity incentives: directed disclosure (定向披露) ---------------------------------------------
+
+
+def incentive_plans_for(user, board):
+    """The plans ``user`` may read on ``board``: staff every one; an enterprise's users their
+    enterprise's; a participant the disclosed plans they take part in (with or without a role on the
+    board); anyone else on the board none; someone with neither a role here nor a part in a plan: 404."""
+    if not user_roles(user, board) and not Participant.objects.filter(board=board, user=user).exists():
+        raise Http404("未找到该页面。")
+    plans = IncentivePlan.objects.filter(board=board).select_related("enterprise", "source")
+    if has_role(user, board, *STAFF_ROLES):
+        return plans
+    own = Q(enterprise__users=user) if has_role(user, board, Role.ENTERPRISE_USER) else Q(pk__in=[])
+    mine = Q(participants__user=user, state__in=[PlanState.DISCLOSED, PlanState.TERMINATED])
+    return plans.filter(own | mine).distinct()
+
+
+def access_incentive_plan(user, board, pk):
+    """A plan ``user`` may read, and the grants they may see on it (a participant: their own)."""
+    plan = get_object_or_404(incentive_plans_for(user, board), pk=pk)
+    grants = Grant.objects.filter(plan=plan).select_related("participant", "plan").prefetch_related("events")
+    if not (has_role(user, board, *STAFF_ROLES) or plan.enterprise.users.filter(pk=user.pk).exists()):
+        grants = grants.filter(participant__user=user)
+    return plan, list(grants)

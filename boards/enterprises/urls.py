@@ -7,6 +7,7 @@ from boards.enterprises.views import application_form as views_application_form
 from boards.enterprises.views import approvals as views_approvals
 from boards.enterprises.views import data_uses as views_data_uses
 from boards.enterprises.views import enterprise as views_enterprise
+from boards.enterprises.views import incentives as views_incentives
 from boards.enterprises.views import staff as views_staff
 from boards.kernel.modules import module_urls
 
@@ -23,6 +24,9 @@ urlpatterns = module_urls("boards", [
          name="enterprise-disclosures"),
     path("<slug:board>/disclosures/<int:pk>/file/", views_enterprise.disclosure_file, name="disclosure-file"),
     path("<slug:board>/my/disclosures/", views_enterprise.my_disclosures, name="my-disclosures"),
+]) + module_urls("equity_incentives", [
+    path("<slug:board>/incentives/", views_incentives.plans, name="incentive-plans"),
+    path("<slug:board>/incentives/<int:pk>/", views_incentives.plan, name="incentive-plan"),
 ]) + module_urls("admission", [
     # Admission (入板申报): applicants, bureaus, serving institutions, approving bodies, publicity.
     path("<slug:board>/my/applications/", views_admission.my_applications, name="admission-mine"),

@@ -29,6 +29,7 @@ def ready() -> None:
     register_module("admission", "入板申报")
     register_module("custody", "登记托管")
     register_module("disclosure", "信息披露")
+    register_module("equity_incentives", "股权激励")
     register_config_section("tiers", tiers.DEFAULT_TIERS, tiers.validate_tiers)
     register_config_section("scoring", scoring.DEFAULT_SCORING, scoring.validate_scoring)
     register_config_section("admission", admission.DEFAULT_ADMISSION, admission.validate_admission)
@@ -39,6 +40,8 @@ def ready() -> None:
     register_entry("入板公示", "admission-publicity", module="admission")
     register_entry("我的入板申请", "admission-mine", roles=[Role.ENTERPRISE_USER], module="admission")
     register_entry("我的信息披露", "my-disclosures", roles=[Role.ENTERPRISE_USER], module="disclosure")
+    register_entry("股权激励计划", "incentive-plans", roles=[Role.ENTERPRISE_USER],
+                   module="equity_incentives")
     register_entry("数据授权", "my-consents", roles=[Role.ENTERPRISE_USER], module="boards")
     register_entry("数据使用记录", "my-data-uses", roles=[Role.ENTERPRISE_USER], module="boards")
     register_data_use(consent.READ_ACTION, "机构查询企业数据", consent.uses_in_read)

@@ -75,7 +75,7 @@ BOARDS = [
                        {"code": "zjj", "name": "新疆证监局"}],
         "config": {"modules": ["boards", "admission", "custody", "disclosure", "policies",
                                "listing_cultivation", "research_visits", "operation_reports",
-                               "tracking_evaluation", "roadshows"],
+                               "tracking_evaluation", "roadshows", "equity_incentives"],
                    # No alliance here: any securities firm serving the board may serve a listing path.
                    "cultivation": {"securities_body": ""}},
         "bureau_prefecture": "乌鲁木齐市",

@@ -34,6 +34,8 @@ PLAN = {
                 "seed_research_visits", "seed_operation_reports", "seed_satisfaction"],
     "jinzhong": ["seed_enterprise_registry", "seed_alliance", "seed_service_institutions"],
     "ordos": ["seed_enterprise_registry", "seed_policies", "seed_alliance", "seed_roadshows"],
+    "xj-zjtx": ["seed_enterprise_registry", "seed_admission", "seed_custody_disclosure_consent",
+                "seed_incentives"],
 }
 
 

@@ -114,6 +114,11 @@ PROBES = {
     "roadshows-invitations": Entry(roles=("institution_user", "enterprise_user"), same=("noconsent",)),
     "roadshows-invitation-step": Entry("roadshow_invitation", roles=("institution_user",),
                                        same=("noconsent",), writes=POST, extra={"step": lambda v: "confirm"}),
+    # --- pages: equity incentives (directed disclosure) -----------------------------------------
+    "incentive-plans": Entry(roles=("enterprise_user", "institution_user", "regulator"), same=("noconsent",),
+                             same_reads="a user of the board sees the plans disclosed to them (none here)"),
+    "incentive-plan": Entry("incentive_plan", roles=("enterprise_user", "institution_user", "regulator"),
+                            same=("noconsent",)),
     # --- pages: risk sharing -------------------------------------------------------------------
     "risksharing:meetings": Entry(roles=("credit_enhancer",)),
     "risksharing:meeting": Entry("financing_case", roles=("credit_enhancer",), writes=POST),
@@ -376,6 +381,9 @@ CONTROLS = [
     ("api-keys", "bank_user"),
     ("cultivation-survey", "enterprise_user"),
     ("roadshows-invitations", "bank_user"),
+    ("incentive-plan", "bank_user"),
+    ("incentive-plan", "staff"),
+    ("incentive-plans", "bank_user"),
     ("roadshows-invitation-step", "bank_user"),
     ("api-roadshow-invitation-detail", "bank_user"),
 ]

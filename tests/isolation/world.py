@@ -139,7 +139,7 @@ def build():
                                                         "ordos_ledger", "service_institutions",
                                                         "listing_cultivation", "research_visits",
                                                         "operation_reports", "tracking_evaluation",
-                                                        "roadshows"]}
+                                                        "roadshows", "equity_incentives"]}
         w.board.save()
     v, board = SimpleNamespace(board=victim.board), victim.board
     v.staff, v.enterprise_user, v.institution = victim.staff, victim.enterprise_user, victim.institution
@@ -170,8 +170,21 @@ def build():
         register = ShareRegister.objects.create(board=board, enterprise=v.listed, total_shares=1000,
                                                 opened_on=dt.date(2025, 1, 1))
         holding = Shareholding.objects.create(board=board, register=register, holder_name=MARK, shares=1000)
-        ShareChange.objects.create(board=board, register=register, holding=holding, kind="opening",
-                                   delta=D(1000), balance_after=D(1000))
+        change = ShareChange.objects.create(board=board, register=register, holding=holding,
+                                            kind="opening", delta=D(1000), balance_after=D(1000))
+        # An equity-incentive plan disclosed to a participant who is the victim's bank user.
+        from boards.enterprises.models import Grant, IncentiveEvent, IncentivePlan, Participant
+
+        v.incentive_plan = IncentivePlan.objects.create(
+            board=board, enterprise=v.listed, register=register, source=holding, name=f"{MARK}激励计划",
+            kind="option", pool_shares=D(100), exercise_price=D(1), vesting_years=1,
+            approved_on=dt.date(2025, 1, 1), basis=MARK, summary=MARK, state="disclosed")
+        participant = Participant.objects.create(board=board, plan=v.incentive_plan, name=MARK,
+                                                 id_number=MARK, position=MARK, user=victim.institution_user)
+        award = Grant.objects.create(board=board, plan=v.incentive_plan, participant=participant,
+                                     shares=D(10), granted_on=dt.date(2025, 2, 1))
+        IncentiveEvent.objects.create(board=board, grant=award, kind="grant", shares=D(10),
+                                      occurred_on=dt.date(2025, 2, 1), note=MARK, share_change=change)
         v.disclosure = disclosure.publish_disclosure(
             v.listed, title=f"{PRIVATE}年度报告", audience="investors", actor=v.enterprise_user,
             file=store_upload(board, pdf_upload(text=PRIVATE), purpose="disclosure", user=v.enterprise_user))

@@ -14,6 +14,15 @@ from boards.enterprises.models.admission import (
 from boards.enterprises.models.consent import DataCategory, DataConsent, Disclosure, DisclosureAudience
 from boards.enterprises.models.custody import ShareChange, Shareholding, ShareRegister
 from boards.enterprises.models.imports import ImportJob, ImportState
+from boards.enterprises.models.incentives import (
+    EventKind,
+    Grant,
+    IncentiveEvent,
+    IncentivePlan,
+    Participant,
+    PlanKind,
+    PlanState,
+)
 from boards.enterprises.models.registry import (
     ROUND_ORDER,
     Enterprise,
@@ -38,6 +47,13 @@ from boards.enterprises.models.tiers import (
 )
 
 __all__ = [
+    "EventKind",
+    "Grant",
+    "IncentiveEvent",
+    "IncentivePlan",
+    "Participant",
+    "PlanKind",
+    "PlanState",
     "ImportJob",
     "ImportState",
     "ListingMarket",

@@ -55,6 +55,8 @@ class ShareChangeKind(models.TextChoices):
     CONFIRMATION = "confirmation", _("确权登记")
     TRANSFER_IN = "transfer_in", _("受让")
     TRANSFER_OUT = "transfer_out", _("转让")
+    INCENTIVE_OUT = "incentive_out", _("股权激励转出")
+    INCENTIVE_IN = "incentive_in", _("股权激励授予/行权")
 
 
 class ShareChange(TenantModel):

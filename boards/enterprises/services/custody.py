@@ -164,6 +164,19 @@ def _holder(register, name, id_number):
     return holding
 
 
+def holder(register, name, id_number):
+    """The confirmed holding of a holder on ``register`` (created empty), locked."""
+    return _holder(register, name, id_number)
+
+
+def move_between(source, target, shares, *, out_kind, in_kind, out_note, in_note, actor=None,
+                 evidence_file=None):
+    """Move ``shares`` from ``source`` to ``target`` (both locked by the caller), each side journalled as
+    a ShareChange; returns the (out, in) changes. The caller checks the balance and records evidence."""
+    return (_move(source, out_kind, -shares, actor=actor, note=out_note, evidence_file=evidence_file),
+            _move(target, in_kind, shares, actor=actor, note=in_note, evidence_file=evidence_file))
+
+
 def _admitted_at(enterprise):
     if enterprise.admitted_on is None:
         return timezone.now()

@@ -1,0 +1,217 @@
+"""Equity incentives worked through with the register: a plan's source and pool, directed disclosure
+before any grant, options (grant moves nothing; tranches vest on anniversaries; exercise moves shares
+at 3.50 元/股) and restricted stock (shares move at grant, unlock, transfer), every move journalled as
+a ShareChange and evidenced; the register's holdings always add up to its total."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+
+from boards.enterprises.models import Shareholding, ShareRegister
+from boards.enterprises.services import incentives
+from boards.kernel.errors import DomainError
+from boards.kernel.models import EvidenceEntry, Notification
+from boards.kernel.scoping import board_scope
+from tests.incentives.conftest import plan
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+TODAY = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)
+
+
+def _holdings(w):
+    with board_scope(w.board):
+        register = ShareRegister.objects.get(pk=w.register.pk)
+        rows = dict(register.holdings.values_list("holder_name", "shares"))
+        assert sum(rows.values()) == register.total_shares  # the register still adds up
+        return rows
+
+
+def test_a_plan_needs_a_confirmed_source_with_the_pool_and_a_price_for_options(world):
+    w = world
+    with board_scope(w.board):
+        account = Shareholding.objects.get(register=w.register, in_custody_account=True)
+    with pytest.raises(DomainError) as exc:
+        plan(w, source=account)
+    assert exc.value.code == "invalid_source"
+    with pytest.raises(DomainError) as exc:
+        plan(w, pool_shares=Decimal("8000000.01"))
+    assert exc.value.details["field"] == "pool_shares" and "仅持有 8,000,000.00 股" in exc.value.message
+    with pytest.raises(DomainError) as exc:
+        plan(w, exercise_price=None)
+    assert exc.value.details["field"] == "exercise_price"
+    assert plan(w).state == "registered"
+
+
+def test_only_a_disclosed_plan_grants_and_disclosure_reaches_participants_and_the_enterprise(world):
+    w = world
+    option = plan(w)
+    with time_machine.travel(TODAY), board_scope(w.board):
+        with pytest.raises(DomainError) as exc:
+            incentives.grant(
+                option,
+                name="李明",
+                id_number="650102198803150012",
+                position="研发总监",
+                shares=Decimal("300000"),
+                granted_on=D(2024, 6, 1),
+                actor=w.staff,
+            )
+        assert exc.value.code == "not_disclosed"
+        option = incentives.disclose_plan(option, actor=w.staff)
+        incentives.grant(
+            option,
+            name="李明",
+            id_number="650102198803150012",
+            position="研发总监",
+            username="liming",
+            shares=Decimal("300000"),
+            granted_on=D(2024, 6, 1),
+            actor=w.staff,
+        )
+        with pytest.raises(DomainError) as exc:
+            incentives.grant(
+                option,
+                name="张伟",
+                id_number="650103199002200031",
+                position="销售副总",
+                shares=Decimal("700000.01"),
+                granted_on=D(2024, 6, 1),
+                actor=w.staff,
+            )
+        assert "剩余可授予 700,000.00 股" in exc.value.message
+        told = set(
+            Notification.objects.filter(verb__startswith="boards.incentive").values_list(
+                "user__username", "verb"
+            )
+        )
+    assert told == {("ent", "boards.incentive.disclosed"), ("liming", "boards.incentive.granted")}
+    assert _holdings(w)["王建国"] == Decimal("8000000")  # an option grant moves no share
+
+
+def test_options_vest_on_anniversaries_and_exercise_moves_shares_at_the_price(world):
+    w = world
+    option = plan(w)
+    with time_machine.travel(TODAY), board_scope(w.board):
+        option = incentives.disclose_plan(option, actor=w.staff)
+        item = incentives.grant(
+            option,
+            name="李明",
+            id_number="650102198803150012",
+            position="研发总监",
+            shares=Decimal("300000"),
+            granted_on=D(2024, 6, 1),
+            actor=w.staff,
+        )
+        assert incentives.next_vesting(item) == (D(2025, 6, 1), Decimal("100000.00"))
+        with pytest.raises(DomainError) as exc:
+            incentives.vest(item, actor=w.staff, on=D(2025, 5, 31))
+        assert "第 1 期定于 2025-06-01 归属" in exc.value.message
+        item = incentives.vest(item, actor=w.staff, on=D(2025, 6, 1))
+        with pytest.raises(DomainError) as exc:
+            incentives.exercise(item, shares=Decimal("100000.01"), actor=w.staff)
+        assert "可行权 100,000.00 股" in exc.value.message
+        item = incentives.exercise(item, shares=Decimal("60000"), actor=w.staff)
+        event = item.events.get(kind="exercise")
+        assert event.amount == Decimal("210000.00")  # 60,000 × 3.50
+        assert (event.share_change.kind, event.share_change.delta) == ("incentive_in", Decimal("60000"))
+        entry = EvidenceEntry.objects.get(action="boards.incentive.exercised")
+        assert entry.payload["share_changes"] == [event.share_change.pk - 1, event.share_change.pk]
+        item = incentives.vest(item, actor=w.staff, on=D(2026, 6, 1))
+        with pytest.raises(DomainError):
+            incentives.vest(item, actor=w.staff, on=D(2026, 8, 31))  # the third is due 2027-06-01
+    holdings = _holdings(w)
+    assert holdings["王建国"] == Decimal("7940000") and holdings["李明"] == Decimal("60000")
+
+
+def test_restricted_shares_move_at_grant_unlock_and_only_unlocked_ones_transfer(world):
+    w = world
+    restricted = plan(w, kind="restricted", name="2024年限制性股票激励计划", vesting_years=2)
+    with time_machine.travel(TODAY), board_scope(w.board):
+        restricted = incentives.disclose_plan(restricted, actor=w.staff)
+        item = incentives.grant(
+            restricted,
+            name="王芳",
+            id_number="650104199105060048",
+            position="财务经理",
+            shares=Decimal("100001"),
+            granted_on=D(2024, 7, 1),
+            actor=w.staff,
+        )
+        with pytest.raises(DomainError) as exc:
+            incentives.transfer(
+                item,
+                to_holder_name="王建华",
+                to_holder_id_number="650104196501010017",
+                shares=Decimal("1"),
+                actor=w.staff,
+            )
+        assert "可转让 0.00 股" in exc.value.message
+        item = incentives.vest(item, actor=w.staff, on=D(2025, 7, 1))
+        assert item.vested_shares == Decimal("50000.50")
+        item = incentives.transfer(
+            item,
+            to_holder_name="王建华",
+            to_holder_id_number="650104196501010017",
+            shares=Decimal("20000"),
+            actor=w.staff,
+        )
+        item = incentives.vest(item, actor=w.staff, on=D(2026, 7, 1))
+        assert item.vested_shares == Decimal("100001")  # the last tranche takes the cents
+        kinds = list(
+            w.register.changes.filter(holding__holder_name__in=["王芳", "王建华"])
+            .order_by("pk")
+            .values_list("kind", "delta")
+        )
+        actions = set(EvidenceEntry.objects.values_list("action", flat=True))
+    assert kinds == [
+        ("incentive_in", Decimal("100001")),
+        ("transfer_out", Decimal("-20000")),
+        ("transfer_in", Decimal("20000")),
+    ]
+    assert {
+        "boards.incentive.plan_registered",
+        "boards.incentive.plan_disclosed",
+        "boards.incentive.granted",
+        "boards.incentive.vested",
+        "boards.incentive.transferred",
+        "boards.custody.shares_transferred",
+    } <= actions
+    holdings = _holdings(w)
+    assert (holdings["王建国"], holdings["王芳"], holdings["王建华"]) == (
+        Decimal("7899999"),
+        Decimal("80001"),
+        Decimal("20000"),
+    )
+
+
+def test_a_terminated_plan_grants_and_vests_no_more(world):
+    w = world
+    option = plan(w)
+    with time_machine.travel(TODAY), board_scope(w.board):
+        option = incentives.disclose_plan(option, actor=w.staff)
+        item = incentives.grant(
+            option,
+            name="李明",
+            id_number="650102198803150012",
+            position="研发总监",
+            shares=Decimal("3000"),
+            granted_on=D(2024, 6, 1),
+            actor=w.staff,
+        )
+        with pytest.raises(DomainError):
+            incentives.terminate_plan(option, actor=w.staff, reason="")
+        option = incentives.terminate_plan(option, actor=w.staff, reason="公司拟申报IPO，董事会决议终止")
+        assert incentives.vesting_refusal(type(item).objects.get(pk=item.pk)) == "计划已终止，不再归属。"
+        with pytest.raises(DomainError):
+            incentives.grant(
+                option,
+                name="张伟",
+                id_number="650103199002200031",
+                position="销售副总",
+                shares=Decimal("1"),
+                granted_on=D(2024, 6, 1),
+                actor=w.staff,
+            )
