@@ -21,6 +21,27 @@ D = dt.date
 TODAY = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)
 
 
+PEOPLE = {
+    "李明": ("650102198803150012", "研发总监"),
+    "张伟": ("650103199002200031", "销售副总"),
+    "王芳": ("650104199105060048", "财务经理"),
+}
+
+
+def give(w, plan, name, shares, granted_on, **kwargs):
+    number, position = PEOPLE[name]
+    return incentives.grant(
+        plan,
+        name=name,
+        id_number=number,
+        position=position,
+        shares=Decimal(shares),
+        granted_on=granted_on,
+        actor=w.staff,
+        **kwargs,
+    )
+
+
 def _holdings(w):
     with board_scope(w.board):
         register = ShareRegister.objects.get(pk=w.register.pk)
@@ -50,37 +71,12 @@ def test_only_a_disclosed_plan_grants_and_disclosure_reaches_participants_and_th
     option = plan(w)
     with time_machine.travel(TODAY), board_scope(w.board):
         with pytest.raises(DomainError) as exc:
-            incentives.grant(
-                option,
-                name="李明",
-                id_number="650102198803150012",
-                position="研发总监",
-                shares=Decimal("300000"),
-                granted_on=D(2024, 6, 1),
-                actor=w.staff,
-            )
+            give(w, option, "李明", "300000", D(2024, 6, 1))
         assert exc.value.code == "not_disclosed"
         option = incentives.disclose_plan(option, actor=w.staff)
-        incentives.grant(
-            option,
-            name="李明",
-            id_number="650102198803150012",
-            position="研发总监",
-            username="liming",
-            shares=Decimal("300000"),
-            granted_on=D(2024, 6, 1),
-            actor=w.staff,
-        )
+        give(w, option, "李明", "300000", D(2024, 6, 1), username="liming")
         with pytest.raises(DomainError) as exc:
-            incentives.grant(
-                option,
-                name="张伟",
-                id_number="650103199002200031",
-                position="销售副总",
-                shares=Decimal("700000.01"),
-                granted_on=D(2024, 6, 1),
-                actor=w.staff,
-            )
+            give(w, option, "张伟", "700000.01", D(2024, 6, 1))
         assert "剩余可授予 700,000.00 股" in exc.value.message
         told = set(
             Notification.objects.filter(verb__startswith="boards.incentive").values_list(
@@ -96,15 +92,7 @@ def test_options_vest_on_anniversaries_and_exercise_moves_shares_at_the_price(wo
     option = plan(w)
     with time_machine.travel(TODAY), board_scope(w.board):
         option = incentives.disclose_plan(option, actor=w.staff)
-        item = incentives.grant(
-            option,
-            name="李明",
-            id_number="650102198803150012",
-            position="研发总监",
-            shares=Decimal("300000"),
-            granted_on=D(2024, 6, 1),
-            actor=w.staff,
-        )
+        item = give(w, option, "李明", "300000", D(2024, 6, 1))
         assert incentives.next_vesting(item) == (D(2025, 6, 1), Decimal("100000.00"))
         with pytest.raises(DomainError) as exc:
             incentives.vest(item, actor=w.staff, on=D(2025, 5, 31))
@@ -131,15 +119,7 @@ def test_restricted_shares_move_at_grant_unlock_and_only_unlocked_ones_transfer(
     restricted = plan(w, kind="restricted", name="2024年限制性股票激励计划", vesting_years=2)
     with time_machine.travel(TODAY), board_scope(w.board):
         restricted = incentives.disclose_plan(restricted, actor=w.staff)
-        item = incentives.grant(
-            restricted,
-            name="王芳",
-            id_number="650104199105060048",
-            position="财务经理",
-            shares=Decimal("100001"),
-            granted_on=D(2024, 7, 1),
-            actor=w.staff,
-        )
+        item = give(w, restricted, "王芳", "100001", D(2024, 7, 1))
         with pytest.raises(DomainError) as exc:
             incentives.transfer(
                 item,
@@ -192,26 +172,10 @@ def test_a_terminated_plan_grants_and_vests_no_more(world):
     option = plan(w)
     with time_machine.travel(TODAY), board_scope(w.board):
         option = incentives.disclose_plan(option, actor=w.staff)
-        item = incentives.grant(
-            option,
-            name="李明",
-            id_number="650102198803150012",
-            position="研发总监",
-            shares=Decimal("3000"),
-            granted_on=D(2024, 6, 1),
-            actor=w.staff,
-        )
+        item = give(w, option, "李明", "3000", D(2024, 6, 1))
         with pytest.raises(DomainError):
             incentives.terminate_plan(option, actor=w.staff, reason="")
         option = incentives.terminate_plan(option, actor=w.staff, reason="公司拟申报IPO，董事会决议终止")
         assert incentives.vesting_refusal(type(item).objects.get(pk=item.pk)) == "计划已终止，不再归属。"
         with pytest.raises(DomainError):
-            incentives.grant(
-                option,
-                name="张伟",
-                id_number="650103199002200031",
-                position="销售副总",
-                shares=Decimal("1"),
-                granted_on=D(2024, 6, 1),
-                actor=w.staff,
-            )
+            give(w, option, "张伟", "1", D(2024, 6, 1))
