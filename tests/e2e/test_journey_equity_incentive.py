@@ -14,8 +14,8 @@ from boards.enterprises.models import Grant, Shareholding
 from boards.enterprises.services import custody
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
-from tests.e2e.conftest import demo_user, login, shot
 from tests.factories import BoardFactory, EnterpriseFactory
+from tests.support.e2e import demo_user, login, shot
 
 
 @pytest.fixture

@@ -4,19 +4,15 @@ and 2,000,000 in custody, the enterprise's user, two employees with accounts (pa
 another employee, a bank user; and the Inner Mongolia test board with its staff."""
 
 import datetime as dt
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 
-from boards.enterprises.services import custody, incentives
+from boards.enterprises.services import custody
 from boards.kernel.models import Role
 from boards.kernel.scoping import board_scope
-from tests.cultivation.conftest import member
 from tests.factories import EnterpriseFactory, InstitutionFactory, UserFactory
-
-BASIS = "《非上市公众公司监管指引第 6 号—股权激励和员工持股计划的监管要求（试行）》"
-SUMMARY = "激励对象：核心技术人员；归属条件：年度营业收入增长不低于 10%；解锁前不得转让。"
+from tests.support.cultivation import member
 
 
 @pytest.fixture(autouse=True)
@@ -51,21 +47,3 @@ def world(other_board, board):
         )
         w.founder = custody.confirm_shares(w.register, holder_name="王建国", shares="8000000", actor=w.staff)
     return w
-
-
-def plan(w, kind="option", **kwargs):
-    values = {
-        "name": "2024年股票期权激励计划",
-        "kind": kind,
-        "source": w.founder,
-        "pool_shares": Decimal("1000000"),
-        "vesting_years": 3,
-        "approved_on": dt.date(2024, 5, 10),
-        "summary": SUMMARY,
-        "basis": BASIS,
-        "actor": w.staff,
-        "exercise_price": Decimal("3.50") if kind == "option" else None,
-        **kwargs,
-    }
-    with board_scope(w.board):
-        return incentives.register_plan(w.enterprise, **values)

@@ -13,7 +13,7 @@ import time_machine
 from boards.enterprises.models import Grant, IncentivePlan
 from boards.enterprises.services import incentives
 from boards.kernel.scoping import board_scope
-from tests.incentives.conftest import plan
+from tests.support.incentives import plan
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 9, 1, 10, tzinfo=dt.UTC)

@@ -14,7 +14,7 @@ from boards.enterprises.services import incentives
 from boards.kernel.errors import DomainError
 from boards.kernel.models import EvidenceEntry, Notification
 from boards.kernel.scoping import board_scope
-from tests.incentives.conftest import plan
+from tests.support.incentives import plan
 
 pytestmark = pytest.mark.django_db
 D = dt.date
