@@ -10,12 +10,7 @@ SUBJECTS = {
 
 LABELS = {
     # equity incentives
-    "boards.incentive.disclosed": "股权激励计划定向披露", "boards.incentive.granted": "股权激励授予",
-    "boards.incentive.plan_registered": "股权激励：登记计划",
-    "boards.incentive.plan_disclosed": "股权激励：向激励对象定向披露",
-    "boards.incentive.plan_terminated": "股权激励：终止计划",
-    "boards.incentive.vested": "股权激励：归属（解锁）", "boards.incentive.exercised": "股权激励：行权",
-    "boards.incentive.transferred": "股权激励：转让",
+    "boards.incentive.disclosed": "股权激励计划定向披露", "boards.incentive.grant_notice": "股权激励授予通知",
     # deadlines
     "admission.bureau_submission": "地方主管部门报送期限",
     "admission.exchange_check": "交易中心初核期限",

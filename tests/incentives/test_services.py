@@ -83,7 +83,7 @@ def test_only_a_disclosed_plan_grants_and_disclosure_reaches_participants_and_th
                 "user__username", "verb"
             )
         )
-    assert told == {("ent", "boards.incentive.disclosed"), ("liming", "boards.incentive.granted")}
+    assert told == {("ent", "boards.incentive.disclosed"), ("liming", "boards.incentive.grant_notice")}
     assert _holdings(w)["王建国"] == Decimal("8000000")  # an option grant moves no share
 
 

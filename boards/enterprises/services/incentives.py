@@ -26,6 +26,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
     EventKind,
     Grant,
@@ -127,7 +128,7 @@ def register_plan(
     )
     evidence.record(
         plan.board,
-        "boards.incentive.plan_registered",
+        EnterpriseAction.INCENTIVE_PLAN_REGISTERED,
         actor=actor,
         subject=plan,
         payload={
@@ -168,7 +169,7 @@ def disclose_plan(plan, *, actor):
     )
     evidence.record(
         plan.board,
-        "boards.incentive.plan_disclosed",
+        EnterpriseAction.INCENTIVE_PLAN_DISCLOSED,
         actor=actor,
         subject=plan,
         payload={"audience": [u.pk for u in audience]},
@@ -185,7 +186,11 @@ def terminate_plan(plan, *, actor, reason):
     fire(plan, "terminate", reason)
     plan.save()
     evidence.record(
-        plan.board, "boards.incentive.plan_terminated", actor=actor, subject=plan, payload={"reason": reason}
+        plan.board,
+        EnterpriseAction.INCENTIVE_PLAN_TERMINATED,
+        actor=actor,
+        subject=plan,
+        payload={"reason": reason},
     )
     return plan
 
@@ -245,7 +250,7 @@ def grant(plan, *, name, id_number, position, shares, granted_on, actor, usernam
     )
     evidence.record(
         plan.board,
-        "boards.incentive.granted",
+        EnterpriseAction.INCENTIVE_GRANTED,
         actor=actor,
         subject=item,
         payload={
@@ -260,7 +265,7 @@ def grant(plan, *, name, id_number, position, shares, granted_on, actor, usernam
         notify(
             plan.board,
             [participant.user],
-            "boards.incentive.granted",
+            "boards.incentive.grant_notice",
             f"股权激励授予：{plan}",
             f"您获授 {shares:,.2f} 股（{plan.get_kind_display()}）。",
             plan_url(plan),
@@ -342,7 +347,7 @@ def vest(item, *, actor, on=None):
     )
     evidence.record(
         item.board,
-        "boards.incentive.vested",
+        EnterpriseAction.INCENTIVE_VESTED,
         actor=actor,
         subject=item,
         payload={
@@ -386,7 +391,7 @@ def exercise(item, *, shares, actor, on=None):
     )
     evidence.record(
         item.board,
-        "boards.incentive.exercised",
+        EnterpriseAction.INCENTIVE_EXERCISED,
         actor=actor,
         subject=item,
         payload={
@@ -439,7 +444,7 @@ def transfer(item, *, to_holder_name, to_holder_id_number, shares, actor, note="
     )
     evidence.record(
         item.board,
-        "boards.incentive.transferred",
+        EnterpriseAction.INCENTIVE_TRANSFERRED,
         actor=actor,
         subject=item,
         payload={"to": to_holder_name, "shares": shares, "share_changes": _change_ids(changes)},
