@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('boards', '0013_evidence_fewer_indexes'),
+        ('boards', '0014_idempotencykey'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
