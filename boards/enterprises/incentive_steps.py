@@ -40,6 +40,7 @@ class PlanForm(forms.Form):
         label="依据",
         max_length=300,
         initial="《非上市公众公司监管指引第 6 号—股权激励和员工持股计划的监管要求（试行）》",
+        widget=forms.TextInput(attrs={"size": 70}),  # the default width cut the regulation's title
     )
     summary = forms.CharField(
         label="计划要点",
