@@ -1,9 +1,12 @@
+import functools
+
 from django.urls import reverse
 from rest_framework import serializers
 
 from boards.enterprises.tiers import tier_names
+from boards.kernel.api.rows import Computed, compile_plan, grouped
 from risksharing import selectors
-from risksharing.models import FinancingCase, RequestState
+from risksharing.models import EnhancerView, FinancingCase, FunderRequest, RequestState
 
 
 class EnterpriseSerializer(serializers.Serializer):
@@ -75,3 +78,52 @@ class FinancingCaseSerializer(serializers.ModelSerializer):
     def get_letters(self, case) -> LetterSerializer(many=True):
         letters = [case.recommendation_letter, *(view.letter for view in case.guarantee_views)]
         return LetterSerializer([f for f in letters if f is not None], many=True, context={"case": case}).data
+
+
+# --- The list from values rows (CaseList; boards.kernel.api.rows checks it against the serializers) ---
+
+ENTERPRISE_COLUMNS = ("name", "credit_code", "prefecture", "industry", "main_business", "tier")
+LETTER_COLUMNS = ("_id", "__kind", "__number", "__subject", "__state")  # after the letter's FK name
+_CASE, _LETTER = 900000001, 900000002  # placeholders: the letter URL is reversed once per page
+
+
+def enterprise_row(row, tiers) -> dict:
+    return {**{name: row[f"enterprise__{name}"] for name in ENTERPRISE_COLUMNS[:-1]},
+            "tier": tiers.get(row["enterprise__tier"], "")}
+
+
+@functools.cache
+def _request_plan():
+    return compile_plan(RequestSerializer, {
+        "answer_due_provisional": Computed(("answer_deadline__provisional",),
+                                           lambda row, context: bool(row["answer_deadline__provisional"])),
+        "can_answer": Computed(("state",), lambda row, context: row["state"] == RequestState.SENT),
+    }, model=FunderRequest)
+
+
+def case_rows_context(board, institution, case_ids) -> dict:
+    """What CaseList's computed fields need for a page: the board's mode names and tier names, the
+    caller's request on each case (one query) and each case's letters (the 推荐函 from the row, the
+    担保推荐函 of the enhancers with guarantee intent in one query)."""
+    template = reverse("api-financing-case-letter",
+                       kwargs={"board": board.slug, "pk": _CASE, "letter": _LETTER})
+
+    def letter(case_id, pk, kind, number, subject, state):
+        url = template.replace(str(_CASE), str(case_id)).replace(str(_LETTER), str(pk))
+        return {"id": pk, "kind": kind, "number": number, "subject": subject, "state": state,
+                "download_url": url}
+
+    mine = FunderRequest.objects.filter(case__in=case_ids, funder=institution)
+    requests = grouped(_request_plan(), mine, "case")
+    guarantees = {}
+    for row in (EnhancerView.objects.filter(case__in=case_ids, intent=True, letter__isnull=False)
+                .order_by("pk").values("case_id", *(f"letter{name}" for name in LETTER_COLUMNS))):
+        guarantees.setdefault(row["case_id"], []).append(
+            letter(row["case_id"], *(row[f"letter{name}"] for name in LETTER_COLUMNS)))
+
+    def letters(row):
+        own = [row[f"recommendation_letter{name}"] for name in LETTER_COLUMNS]
+        return [*([letter(row["id"], *own)] if own[0] is not None else []), *guarantees.get(row["id"], [])]
+
+    return {"modes": board.setting("risksharing.modes", {}), "tiers": tier_names(board),
+            "requests": {case: found[0] for case, found in requests.items()}, "letters": letters}

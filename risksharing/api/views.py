@@ -8,6 +8,7 @@ from rest_framework import generics
 
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission
 from boards.kernel.api.permissions import caller_institution as kernel_caller_institution
+from boards.kernel.api.rows import Computed, RowListMixin
 from boards.kernel.api.serializers import ErrorSerializer
 from boards.kernel.errors import Conflict
 from boards.kernel.filings import pdf_response
@@ -15,6 +16,7 @@ from boards.kernel.models import FilingState, Role
 from boards.kernel.steps import serializer_for
 from boards.kernel.steps.api import StepEndpointMixin
 from risksharing import selectors
+from risksharing.api import serializers as rows
 from risksharing.api.serializers import FinancingCaseSerializer
 from risksharing.models import FinancingCase
 from risksharing.steps import FUNDER_STEPS, AnswerForm
@@ -33,10 +35,25 @@ class FunderCaseMixin(BoardScopedViewMixin):
         return selectors.funder_cases(queryset, self.request.board, caller_institution(self.request))
 
 
-class CaseList(FunderCaseMixin, generics.ListAPIView):
-    """The financing cases sent to the caller's institution, newest first."""
+class CaseList(RowListMixin, FunderCaseMixin, generics.ListAPIView):
+    """The financing cases sent to the caller's institution, newest first: served from values rows
+    (boards.kernel.api.rows), the caller's requests and the guarantee letters of the page in one
+    query each."""
 
     filterset_fields = ["state", "mode"]
+    row_fields = {
+        "mode_name": Computed(("mode",), lambda row, context: context["modes"].get(row["mode"], {})
+                              .get("name", row["mode"])),
+        "enterprise": Computed(tuple(f"enterprise__{name}" for name in rows.ENTERPRISE_COLUMNS),
+                               lambda row, context: rows.enterprise_row(row, context["tiers"])),
+        "request": Computed(("id",), lambda row, context: context["requests"][row["id"]]),
+        "letters": Computed(("id", *(f"recommendation_letter{name}" for name in rows.LETTER_COLUMNS)),
+                            lambda row, context: context["letters"](row)),
+    }
+
+    def row_context(self, values):
+        return rows.case_rows_context(self.request.board, caller_institution(self.request),
+                                      [row["id"] for row in values])
 
 
 class CaseDetail(FunderCaseMixin, generics.RetrieveAPIView):

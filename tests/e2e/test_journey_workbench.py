@@ -17,6 +17,9 @@ ACCOUNTS = [
     ("nmg-kcb.regulator", "nmg-kcb", "报备文件"),
     ("xj-zjtx.bureau", "xj-zjtx", "辖区入板申请"),
     ("nmg-kcb.staff", "nmg-kcb", "管理后台（工作台账与审核）"),
+    ("xj-zjtx.staff", "xj-zjtx", "管理后台（工作台账与审核）"),
+    ("ordos.staff", "ordos", "管理后台（工作台账与审核）"),
+    ("jinzhong.staff", "jinzhong", "管理后台（工作台账与审核）"),
     ("ordos.regulator", "ordos", "目标任务台账"),
     ("jinzhong.enterprise", "jinzhong", "我的融资需求"),
 ]
@@ -39,7 +42,7 @@ def _log_in(page, live_server, username):
 @pytest.mark.browser
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.timeout(900)  # the demo is seeded once and nine accounts click through every page
+@pytest.mark.timeout(1200)  # the demo is seeded once; twelve accounts click through every page
 def test_each_role_lands_on_its_workbench_and_clicks_through_its_pages(live_server, new_page, demo):
     for username, slug, expected in ACCOUNTS:
         page = new_page()
@@ -56,6 +59,8 @@ def test_each_role_lands_on_its_workbench_and_clicks_through_its_pages(live_serv
             assert "未找到" not in page.content(), (username, label)
             if label == expected:
                 shot(page, f"workbench_{username.replace('.', '_')}_first_page")
+            if username.endswith(".staff") and label == "管理后台（工作台账与审核）":  # the desk's queues
+                expect(page.locator("#desk-queues .desk-queue").first).to_be_visible()
             if page.locator("header.top").count():
                 page.locator("header.top a", has_text="工作台").click()
             else:  # the admin has its own header
