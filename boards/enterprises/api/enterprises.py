@@ -39,6 +39,7 @@ from boards.enterprises.services.consent import (
 )
 from boards.enterprises.tiers import tier_names
 from boards.kernel.access import INSTITUTION_ROLES
+from boards.kernel.api.filters import FilterBackend
 from boards.kernel.api.pagination import NameCursorPagination
 from boards.kernel.api.permissions import (
     NOT_FOUND,
@@ -194,7 +195,7 @@ class InstitutionEnterpriseViewSet(BoardScopedViewMixin, viewsets.ReadOnlyModelV
     serializer_class = InstitutionEnterpriseSerializer
     filterset_class = EnterpriseFilter
     # Fixed order, keyset pages: the client pages through with ``next`` (see NameCursorPagination).
-    filter_backends = [filters.DjangoFilterBackend]
+    filter_backends = [FilterBackend]
     pagination_class = NameCursorPagination
 
     def caller_institution(self):
