@@ -66,6 +66,8 @@ from reviews import services as review_services
 from reviews.models import ReviewCase
 from reviews.steps import CASE_STEPS
 from risksharing.models import FinancingCase
+from roadshows.models import Invitation
+from roadshows.steps import INVITATION_STEPS
 
 pytestmark = [pytest.mark.postgres]
 API_404 = {"error": {"code": "not_found", "message": "未找到该对象。", "details": {}}}
@@ -85,10 +87,11 @@ ID_MODELS = {
     "progress-reports": ProgressReport, "enterprises": Enterprise, "filings": Filing,
     "financing-cases": FinancingCase, "notifications": Notification, "awards": Award,
     "guarantee-claims": GuaranteeClaim, "cases": ReviewCase, "paths": ListingPath,
-    "visits": ResearchVisit,
+    "visits": ResearchVisit, "invitations": Invitation,
 }
 STEP_NAMES = {"awards": sorted(AWARD_STEPS), "guarantee-claims": sorted(CLAIM_STEPS),
-              "cases": sorted(CASE_STEPS), "paths": sorted(LISTING_STEPS)}
+              "cases": sorted(CASE_STEPS), "paths": sorted(LISTING_STEPS),
+              "invitations": sorted(INVITATION_STEPS)}
 MISSING_ID = 987654321
 
 
