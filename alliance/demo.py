@@ -349,16 +349,37 @@ def _year_end_summary(board, appointment, year, staff):
             summary, summary=text, upload=ContentFile(evidence, name="年度工作总结印证资料.pdf"), actor=staff)
 
 
+def _next_month(month):
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _last_months(today, count):
+    """The first days of the ``count`` months before this one, oldest first."""
+    months, month = [], today.replace(day=1)
+    for _ in range(count):
+        month = (month - dt.timedelta(days=1)).replace(day=1)
+        months.insert(0, month)
+    return months
+
+
 def _duties(board, staff, today):
+    now = timezone.now()
     year = today.year - 1 if today.month < 12 else today.year
     for i, appointment in enumerate(Appointment.objects.filter(board=board, state=AppointmentState.ACTIVE)
                                     .order_by("institution__code")):
-        for month in range(7, 13):
+        for month in _last_months(today, 6):
+            # Only months that have ended are reported, each by the 5th of the next; figures vary.
+            rng = random.Random(f"performance:{appointment.pk}:{month}")
+            submitted = dt.datetime.combine(_next_month(month).replace(day=5), dt.time(10),
+                                            tzinfo=timezone.get_current_timezone())
             PerformanceForm.objects.get_or_create(
-                board=board, appointment=appointment, month=dt.date(year, month, 1), defaults={
-                    "enterprises_served": 4 - i, "matchmaking_sessions": 1, "policy_sessions": 1 - i,
-                    "partner_banks": 5 - 2 * i, "financing_amount": Decimal(800 - 300 * i) * WAN,
-                    "jcg_startups_served": 2 - i, "submitted_at": timezone.now(), "submitted_by": staff})
+                board=board, appointment=appointment, month=month, defaults={
+                    "enterprises_served": max(rng.randint(2, 6) - i, 1),
+                    "matchmaking_sessions": rng.randint(0, 2),
+                    "policy_sessions": rng.randint(0, 2), "partner_banks": max(5 - 2 * i, 1),
+                    "financing_amount": Decimal(max(rng.randrange(300, 1200) - 300 * i, 50)) * WAN,
+                    "jcg_startups_served": max(rng.randint(0, 3) - i, 0), "submitted_at": min(submitted, now),
+                    "submitted_by": staff})
         if i == 0:
             FeeAttestation.objects.get_or_create(board=board, appointment=appointment, year=year, defaults={
                 "statement": board.setting("service_institutions.fee_statement"), "attested_by": staff})

@@ -20,7 +20,7 @@ from boards.kernel import demo
 from boards.kernel.models import BoardMembership, Deadline, Institution, Role
 from reviews import draw, services
 from reviews.config import review_type
-from reviews.models import CaseState, Expert, PanelSeat, ReviewCase, SeatState
+from reviews.models import CaseMaterial, CaseState, Expert, PanelDraw, PanelSeat, ReviewCase, SeatState
 
 # (user suffix, name, field, source, institution code, title)
 COMMITTEE = [
@@ -91,15 +91,19 @@ def _seed_with(case, expert):
 
 
 def _backdate(case, days):
-    """Move a case's receipts back ``days``, as if the material had gone out then (the demo
-    needs meetings that already took place; the rule on their date is checked as usual)."""
+    """Move the case so far (opened, material added, panel drawn, material sent, receipts) back
+    ``days``, as if it had started then: the demo needs meetings that already took place, after
+    everything before them (the rule on the meeting's date is checked as usual)."""
     shift = dt.timedelta(days=days)
     seats = PanelSeat.objects.filter(case=case)
     clocks = [pk for pair in seats.values_list("receipt_deadline", "review_deadline") for pk in pair if pk]
     seats.update(sent_at=F("sent_at") - shift, received_at=F("received_at") - shift)
     Deadline.objects.filter(pk__in=clocks).update(starts_at=F("starts_at") - shift,
                                                   due_at=F("due_at") - shift)
-    ReviewCase.objects.filter(pk=case.pk).update(material_sent_at=F("material_sent_at") - shift)
+    PanelDraw.objects.filter(case=case).update(drawn_at=F("drawn_at") - shift)
+    CaseMaterial.objects.filter(case=case).update(added_at=F("added_at") - shift)
+    ReviewCase.objects.filter(pk=case.pk).update(material_sent_at=F("material_sent_at") - shift,
+                                                 created_at=F("created_at") - shift)
 
 
 def _opinion_data(case, vote):

@@ -21,7 +21,16 @@ from boards.enterprises.models import Enterprise
 from boards.kernel import demo
 from boards.kernel.models import BoardMembership, Institution, Role
 from risksharing import selectors, services
-from risksharing.models import CaseState, CompensationFund, FinancingCase, FunderNplReport
+from risksharing.models import (
+    CaseState,
+    CompensationFund,
+    ContractTerms,
+    EnhancerView,
+    FinancingCase,
+    FirmInput,
+    FunderNplReport,
+    FunderRequest,
+)
 
 D = Decimal
 # (purpose, mode, amount, target state); the enterprise user follows the first three.
@@ -69,6 +78,30 @@ def _checker(board):
     return user
 
 
+def _meeting_at(target):
+    """The 立项会: still ahead for a case waiting for it; long enough ago for a loan to have been
+    disbursed since (200 days ago); last week for the others past it."""
+    now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    if target == CaseState.RECOMMENDED:
+        return now + dt.timedelta(days=2)
+    return now - dt.timedelta(days=240 if target in LOAN_STEPS else 7)
+
+
+def _date_around_the_meeting(case, meeting_at):
+    """A case past its 立项会 was opened before it and moved on after it: the rows the services
+    stamped with today get the days they would have had (opened and pre-screened a week before,
+    views at the meeting, funders asked two days after and answering within a week, terms a
+    fortnight after). Loan dates (disbursed 200 days ago and later) follow these."""
+    day = dt.timedelta(days=1)
+    FinancingCase.objects.filter(pk=case.pk).update(created_at=meeting_at - 7 * day)
+    FirmInput.objects.filter(case=case).update(added_at=meeting_at - 6 * day)
+    EnhancerView.objects.filter(case=case).exclude(recorded_at=None).update(recorded_at=meeting_at + day / 12)
+    FunderRequest.objects.filter(case=case).update(sent_at=meeting_at + 2 * day)
+    FunderRequest.objects.filter(case=case).exclude(answered_at=None).update(answered_at=meeting_at + 5 * day)
+    ContractTerms.objects.filter(case=case).update(entered_at=meeting_at + 14 * day)
+    ContractTerms.objects.filter(case=case).exclude(checked_at=None).update(checked_at=meeting_at + 15 * day)
+
+
 class CaseSeeder:
     """Drives a new case through the services to its target state."""
 
@@ -85,10 +118,10 @@ class CaseSeeder:
         if target == CaseState.PRESCREENING:
             return
         enhancers = [self.codes[code] for code in ENHANCERS[case.mode]]
+        meeting_at = _meeting_at(target)
         services.recommend_to_enhancers(case, enhancers=enhancers, actor=self.staff,
                                         opinion="企业经营稳健、技术先进，融资需求真实，建议提交立项会。",
-                                        meeting_at=timezone.now() + dt.timedelta(days=2),
-                                        meeting_place="交易中心三楼会议室")
+                                        meeting_at=meeting_at, meeting_place="交易中心三楼会议室")
         if target == CaseState.RECOMMENDED:
             return
         intent = target != CaseState.IMPROVEMENT_ADVISED
@@ -99,12 +132,14 @@ class CaseSeeder:
         if not intent:
             services.advise_improvement(case, actor=self.staff, text=(
                 "立项会认为企业暂不具备担保条件。建议：补充知识产权质押物，规范应收账款管理，三个月后再次申请。"))
+            _date_around_the_meeting(case, meeting_at)
             return
         self._funders(case, target)
-        if target == CaseState.WITH_FUNDERS:
-            return
-        self._contract(case, zero=target == CaseState.DISBURSED)
-        self._loan(case, target)
+        if target != CaseState.WITH_FUNDERS:
+            self._contract(case, zero=target == CaseState.DISBURSED)
+        _date_around_the_meeting(case, meeting_at)
+        if target != CaseState.WITH_FUNDERS:
+            self._loan(case, target)
 
     def _funders(self, case, target):
         imb, boc = self.codes["IMB"], self.codes["BOC"]

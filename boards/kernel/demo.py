@@ -193,15 +193,21 @@ def board_seeders():
 # --- Generated enterprises -------------------------------------------------------------------
 
 
-def demo_enterprises(slug, count=50):
+def demo_enterprises(slug: str, count: int = 50, prefecture: str | None = None) -> list[dict]:
     """``count`` enterprises for demo board ``slug``: dicts with name, credit_code (a valid
-    统一社会信用代码 of the place it registers in), prefecture and industry. Names and codes
-    are distinct and the same on every call, so seeders can update_or_create on them."""
+    统一社会信用代码 of the place it registers in), prefecture and industry — the name's place, the
+    code's division and the prefecture agree. Names and codes are distinct and the same on every
+    call, so seeders can update_or_create on them. Given ``prefecture``, all are registered there
+    (another sequence: none of them is among the board's general ones)."""
     data = next(b for b in BOARDS if b["slug"] == slug)
-    rng = random.Random(f"enterprises:{slug}")
+    places = [place for place in data["places"] if prefecture in (None, place[0])]
+    rng = random.Random(f"enterprises:{slug}" + (f":{prefecture}" if prefecture else ""))
     result, seen = [], set()
+    if prefecture:  # never one of the general sequence's names or codes
+        general = demo_enterprises(slug, 50 + count)
+        seen = {value for row in general for value in (row["name"], row["credit_code"])}
     while len(result) < count:
-        prefecture, prefix, division = rng.choice(data["places"])
+        prefecture, prefix, division = rng.choice(places)
         industry = rng.choice(data["industries"])
         brand = rng.choice(BRAND_FIRST) + rng.choice(BRAND_SECOND)
         name = f"{prefix}{brand}{industry}{rng.choice(COMPANY_FORMS)}"
@@ -271,8 +277,10 @@ def seed_demo(stdout):
     for data in BOARDS:
         board = boards[data["slug"]]
         for role, suffix in ROLE_USERNAMES.items():
-            user = demo_user(f"{board.slug}.{suffix}", f"{board.short_name}{role.label}",
-                         is_staff=role in ADMIN_ROLES)
+            # The enterprise account is the board's 集团 account, acting for a few of its companies.
+            label = "集团（企业用户）" if role == Role.ENTERPRISE_USER else role.label
+            user = demo_user(f"{board.slug}.{suffix}", f"{board.short_name}{label}",
+                             is_staff=role in ADMIN_ROLES)
             code = data["role_institutions"].get(role)
             prefecture = data["bureau_prefecture"] if role == Role.LOCAL_BUREAU else ""
             grant_role(user, board, role, institutions.get(code), prefecture)

@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from boards.enterprises.demo.registry import enterprise_account
 from boards.enterprises.models import Disclosure, Enterprise, EnterpriseStatus, ShareRegister
 from boards.enterprises.services import custody
 from boards.enterprises.services.consent import grant_consent, revoke_consent
@@ -80,7 +81,7 @@ def _seed_consents(enterprise, index, institution, owner):
 @demo_seeder(order=40)
 def seed_custody_disclosure_consent(board, stdout):
     users = get_user_model().objects
-    owner, staff = users.get(username=f"{board.slug}.enterprise"), users.get(username=f"{board.slug}.staff")
+    staff = users.get(username=f"{board.slug}.staff")
     modules = board.setting("modules", [])
     admitted = list(Enterprise.objects.filter(board=board, status=EnterpriseStatus.ADMITTED).order_by("pk"))
     with_register = set(ShareRegister.objects.filter(board=board).values_list("enterprise_id", flat=True))
@@ -95,7 +96,7 @@ def seed_custody_disclosure_consent(board, stdout):
         disclosing = [e for e in admitted[:12] if e.pk not in disclosed]
         period, _ = last_closed_period(board, timezone.localdate())
         for index, enterprise in enumerate(disclosing):
-            _seed_disclosure(enterprise, index, period, owner)
+            _seed_disclosure(enterprise, index, period, enterprise_account(enterprise))
         open_periodic_deadlines(board)
 
     membership = BoardMembership.objects.filter(user__username=f"{board.slug}.institution", board=board,
@@ -103,7 +104,7 @@ def seed_custody_disclosure_consent(board, stdout):
     targets = (admitted or list(Enterprise.objects.filter(board=board).order_by("pk")))[:6]
     consenting = [e for e in targets if not e.consents.exists()]
     for index, enterprise in enumerate(consenting):
-        enterprise.users.add(owner)
-        _seed_consents(enterprise, index, membership.institution if membership else None, owner)
+        _seed_consents(enterprise, index, membership.institution if membership else None,
+                       enterprise_account(enterprise))
     stdout.write(f"{board.short_name}：股东名册 {len(registers)} 本，信息披露 {len(disclosing)} 条，"
                  f"数据授权企业 {len(consenting)} 家")

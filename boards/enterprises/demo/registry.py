@@ -29,8 +29,8 @@ from boards.enterprises.models import (
 )
 from boards.enterprises.services.retiering import start_retier_run
 from boards.enterprises.tiers import TIER_SCHEMES, suggest_tier
-from boards.kernel.demo import demo_enterprises, demo_seeder
-from boards.kernel.models import Institution
+from boards.kernel.demo import demo_enterprises, demo_seeder, demo_user, grant_role, set_demo_password
+from boards.kernel.models import Institution, Role
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗"
 GIVEN = ("建国", "海燕", "志强", "丽娟", "国庆", "晓东", "红梅", "立新", "文博", "雪莲", "振华", "秀英")
@@ -71,6 +71,17 @@ PROFILES = {
 PERMIT_KINDS = {"premium": "premium", "listing": "listing_reserve"}
 ADMITTED = 40
 VISITS = ((3, "visit", "走访了解经营情况与融资需求"), (9, "service", "组织参加北交所上市培训"))
+
+
+def enterprise_account(enterprise: Enterprise):
+    """The enterprise's own demo account ``<board>.e<pk>``, acting for it alone: one account per
+    enterprise (only the board's ``<board>.enterprise``, the 集团 account, acts for several)."""
+    board = enterprise.board
+    user = demo_user(f"{board.slug}.e{enterprise.pk}", f"{enterprise.name}（企业用户）")
+    grant_role(user, board, Role.ENTERPRISE_USER)
+    enterprise.users.add(user)
+    set_demo_password([user])
+    return user
 
 
 def _money(rng, low, high):

@@ -14,7 +14,7 @@ from boards.kernel.models import Board
 # One account per kind of person to try first (README "Who does what" lists them all).
 TRY_FIRST = [
     ("交易中心工作人员（管理后台）", "nmg-kcb.staff"),
-    ("企业", "nmg-kcb.enterprise"),
+    ("企业（集团账号，代表几家企业；每家企业另有 <专板>.e<编号> 账号）", "nmg-kcb.enterprise"),
     ("评审专家", "nmg-kcb.expert"),
     ("金融机构", "nmg-kcb.institution"),
     ("增信机构", "nmg-kcb.enhancer"),
