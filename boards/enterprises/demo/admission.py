@@ -24,7 +24,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from boards.enterprises.demo.registry import GIVEN, SURNAMES, _money, enterprise_account
-from boards.enterprises.models import Campaign, Enterprise, Qualification, TierPlan
+from boards.enterprises.models import Campaign, Enterprise, Objection, PlanApproval, Qualification, TierPlan
 from boards.enterprises.services import admission, application_form, plans
 from boards.kernel import calendar
 from boards.kernel.demo import demo_enterprises, demo_seeder, demo_user, grant_role, set_demo_password
@@ -203,6 +203,28 @@ def _first_campaign(walk, enterprises):
     for application in admitted[:2]:
         plans.admit(application, actor=walk.staff)
     admission.close_campaign(campaign, actor=walk.staff)
+    _date_within(campaign, plan)
+
+
+def _date_within(campaign, plan):
+    """The first campaign ran in its own window: what the services stamped with today gets the
+    day it would have had (filed after the notice, forwarded by the bureaus' deadline, checked by
+    the exchange's, the plan approved before its publicity, the objection during it)."""
+    def at(day, hour=10):
+        return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_current_timezone())
+
+    day = dt.timedelta(days=1)
+    Campaign.objects.filter(pk=campaign.pk).update(created_at=at(campaign.opens_on - day))
+    campaign.applications.update(created_at=at(campaign.opens_on + 2 * day),
+                                 submitted_at=at(campaign.opens_on + 3 * day),
+                                 forwarded_at=at(campaign.bureau_deadline - day),
+                                 decided_at=at(campaign.check_deadline - day))
+    TierPlan.objects.filter(pk=plan.pk).update(created_at=at(campaign.check_deadline),
+                                               submitted_at=at(campaign.check_deadline + day),
+                                               approved_at=at(campaign.check_deadline + 5 * day))
+    PlanApproval.objects.filter(plan=plan).update(decided_at=at(campaign.check_deadline + 4 * day))
+    publicity = TierPlan.objects.values_list("publicity_starts_on", flat=True).get(pk=plan.pk)
+    Objection.objects.filter(application__plan=plan).update(raised_at=at(publicity + day))
 
 
 def _current_campaign(walk, enterprises):
