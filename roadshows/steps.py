@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from boards.kernel.calendar import SHANGHAI
-from boards.kernel.models import Institution
+from boards.kernel.models import Institution, Role
 from boards.kernel.steps import Preview, Step, StepForm, text_form
 from roadshows.models import Invitation, InvitationState, RoadshowState, Signup, SignupState, Venue
 from roadshows.services import events, participants
@@ -221,6 +221,7 @@ INVITATION_STEPS = {
         when=_answerable,
         form=AnswerForm,
         fixed={"action": "confirm"},
+        roles=(Role.INSTITUTION_USER,),  # the invited institution answers, not the staff who read it
         preview=lambda i: Preview(
             f"确认{i.institution.name}出席「{i.roadshow.title}」（{_when(i)}，{i.roadshow.location}）。"
         ),
@@ -233,6 +234,7 @@ INVITATION_STEPS = {
         when=_answerable,
         form=DeclineForm,
         fixed={"action": "decline"},
+        roles=(Role.INSTITUTION_USER,),
         preview=lambda i: Preview(
             f"谢绝{i.institution.name}出席「{i.roadshow.title}」（{_when(i)}，{i.roadshow.location}），"
             "交易中心将收到您的原因。"

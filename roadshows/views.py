@@ -9,8 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from boards.kernel.access import user_roles
 from boards.kernel.errors import DomainError, add_to_form
-from boards.kernel.models import Role
 from boards.kernel.steps import available
 from boards.kernel.steps.pages import form_page, step_page
 from roadshows import selectors
@@ -85,7 +85,7 @@ def signup(request, board, pk):
 @login_required
 def invitations(request, board):
     rows = list(selectors.invitations_for(request.user, request.board).order_by("-roadshow__starts_at"))
-    roles = {Role.INSTITUTION_USER}
+    roles = set(user_roles(request.user, request.board))
     return render(
         request,
         "roadshows/invitations.html",
@@ -101,7 +101,9 @@ def invitations(request, board):
 @login_required
 def invitation_step(request, board, pk, step):
     invitation = selectors.access_invitation(request.user, request.board, pk)
-    if step not in INVITATION_STEPS:
+    roles = set(user_roles(request.user, request.board))
+    spec = INVITATION_STEPS.get(step)
+    if spec is None or not roles & set(spec.roles):  # staff read invitations; only the institution answers
         raise Http404("没有这个操作。")
     done = reverse("roadshows-invitations", kwargs={"board": board})
     return step_page(
@@ -109,6 +111,7 @@ def invitation_step(request, board, pk, step):
         steps=INVITATION_STEPS,
         name=step,
         obj=invitation,
+        roles=roles,
         done_url=done,
         step_url=lambda name: reverse(
             "roadshows-invitation-step", kwargs={"board": board, "pk": invitation.pk, "step": name}

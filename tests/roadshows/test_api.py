@@ -65,3 +65,13 @@ def test_other_institutions_boards_and_roles_get_404(world, invitation):
         assert _api(outsider).get(base).status_code in (403, 404)
     other = f"/api/v1/{world.other.slug}/roadshows/invitations/{invitation.pk}/"
     assert _api(world.xj_fund_user).get(other).status_code == 404
+
+
+def test_staff_cannot_answer_an_invitation_for_the_institution(world, invitation):
+    base = f"/api/v1/{world.board.slug}/roadshows/invitations/{invitation.pk}"
+    api = _api(world.staff)
+    assert api.get(f"{base}/").status_code == 200
+    assert api.post(f"{base}/confirm/", {"note": "代为确认"}, format="json").status_code == 404
+    assert api.post(f"{base}/decline/", {"note": "代为谢绝"}, format="json").status_code == 404
+    with board_scope(world.board):
+        assert type(invitation).objects.get(pk=invitation.pk).state == "invited"

@@ -192,3 +192,16 @@ def test_the_admin_is_404_for_another_boards_staff(client, scene):
     assert client.get(f"/admin/roadshows/roadshow/{w.roadshow.pk}/act/invite/").status_code == 404
     assert client.get(f"/admin/roadshows/signup/{w.signup.pk}/act/accept/").status_code == 404
     assert "稀土新材料专场路演" not in client.get("/admin/roadshows/roadshow/").content.decode()
+
+
+def test_staff_read_the_invitations_but_do_not_answer_for_the_institution(client, scene):
+    w = scene
+    client.force_login(w.staff)
+    page = client.get(f"/{w.board.slug}/roadshows/invitations/")
+    assert page.status_code == 200 and "稀土新材料专场路演" in page.content.decode()
+    assert "/confirm/" not in page.content.decode()
+    confirm = f"/{w.board.slug}/roadshows/invitations/{w.invitation.pk}/confirm/"
+    assert client.get(confirm).status_code == 404
+    assert client.post(confirm, {"note": "代为确认"}).status_code == 404
+    with board_scope(w.board):
+        assert Invitation.objects.get(pk=w.invitation.pk).state == "invited"
