@@ -131,6 +131,9 @@ def access_incentive_plan(user, board, pk):
     """A plan ``user`` may read, and the grants they may see on it (a participant: their own)."""
     plan = get_object_or_404(incentive_plans_for(user, board), pk=pk)
     grants = Grant.objects.filter(plan=plan).select_related("participant", "plan").prefetch_related("events")
-    if not (has_role(user, board, *STAFF_ROLES) or plan.enterprise.users.filter(pk=user.pk).exists()):
+    # Every grant goes with the role that shows the plan (staff, the enterprise's user), as in
+    # incentive_plans_for; a participant without it reads their own grant only.
+    own = has_role(user, board, Role.ENTERPRISE_USER) and plan.enterprise.users.filter(pk=user.pk).exists()
+    if not (has_role(user, board, *STAFF_ROLES) or own):
         grants = grants.filter(participant__user=user)
     return plan, list(grants)

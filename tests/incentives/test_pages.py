@@ -12,6 +12,7 @@ import time_machine
 
 from boards.enterprises.models import Grant, IncentivePlan
 from boards.enterprises.services import incentives
+from boards.kernel.models import BoardMembership
 from boards.kernel.scoping import board_scope
 from tests.support.incentives import plan
 
@@ -144,3 +145,16 @@ def test_the_admin_is_404_for_another_boards_staff(client, granted):
     assert client.get(f"/admin/boards/incentiveplan/{w.plan.pk}/change/").status_code == 404
     assert client.get(f"/admin/boards/incentiveplan/{w.plan.pk}/act/grant/").status_code == 404
     assert "2024年股票期权激励计划" not in client.get("/admin/boards/incentiveplan/").content.decode()
+
+
+def test_an_enterprise_account_without_the_enterprise_role_sees_its_own_grant_only(client, granted):
+    """Seeing every grant goes with the enterprise role, as seeing the plan does: a participant who is
+    still linked to the enterprise but no longer holds the role reads only their own grant."""
+    w = granted
+    with time_machine.travel(NOW), board_scope(w.board):
+        incentives.grant(w.plan, name="王建国", id_number="650102197001010011", position="董事长",
+                         username="ent", shares=Decimal("1000"), granted_on=dt.date(2024, 6, 1),
+                         actor=w.staff)
+    BoardMembership.objects.filter(user=w.owner, board=w.board).update(is_active=False)
+    text = _get(client, w.owner, f"/{w.board.slug}/incentives/{w.plan.pk}/").content.decode()
+    assert "王建国" in text and "李明" not in text and "张伟" not in text
