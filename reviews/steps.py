@@ -165,6 +165,13 @@ def _no_decline_now(seat):
     return None
 
 
+def _opinions_closed(seat):
+    if selectors.opinions_open(seat.case, seat):
+        return None
+    when = "评审会召开后由出席专家" if seat.case.is_meeting else "评审期间"
+    return f"案件处于「{seat.case.get_state_display()}」，评审意见应在{when}提交。"
+
+
 def receipt_preview(seat):
     what = "会前审阅评审材料" if seat.case.is_meeting else "提交评审意见"
     return Preview(f"确认已收到评审材料；自确认时起计算 {seat.case.rules['review_days']} 日{what}的期限")
@@ -178,6 +185,12 @@ SEAT_STEPS = {
         guard=_no_supplement_now, form=text_form("需要企业补充的材料", max_length=2000),
         preview=lambda seat: Preview("交由交易中心联系企业补充材料；等待补充期间，您的评审期限暂停计算"),
         success="补充材料申请已提交交易中心，等待期间评审期限暂停。"),
+    # Its input is the case's review form and the signed scan, validated by the page (reviews.forms).
+    "submit_opinion": Step(
+        "提交评审意见", services.submit_opinion, transition="submit_opinion", guard=_opinions_closed,
+        preview=lambda seat: Preview("提交评审表及签字扫描件，提交后不能再修改；" + (
+            "全组意见到齐后交易中心作出结论" if seat.case.is_meeting else "全组提交后自动形成评审结论")),
+        success="评审意见已提交，感谢您的评审。"),
     "decline": Step(
         "拒绝参加本次评审", services.decline_seat, transition="decline", guard=_no_decline_now,
         form=text_form("拒绝/回避理由", name="reason", max_length=300),

@@ -47,7 +47,7 @@ def _seat_page(request, seat, form=None, status=200, step_forms=None):
     return render(request, "reviews/portal/seat.html", {
         "seat": seat, "case": seat.case, "clock": selectors.clock(seat), "opinion": opinion,
         "form": form or (_review_form(seat, opinion) if can_fill else None),
-        "can_submit": seat.state == SeatState.RECEIVED and selectors.opinions_open(seat.case, seat),
+        "can_submit": "submit_opinion" in steps,
         "supplements": seat.supplements.all(), "steps": steps,
     }, status=status)
 
@@ -103,9 +103,9 @@ def opinion(request, board, pk):
         return _seat_page(request, seat, form, status=400)
     submit = request.POST.get("action") == "submit"
     try:
-        if submit:
-            services.submit_opinion(seat, data=request.POST, signed_form=request.FILES.get("signed_form"),
-                                    actor=request.user)
+        if submit:  # the declared step: available now, checked again on the locked row (409 otherwise)
+            run(SEAT_STEPS, "submit_opinion", seat, request.user,
+                {"data": request.POST, "signed_form": request.FILES.get("signed_form")})
         else:
             services.save_opinion(seat, data=request.POST, actor=request.user)
     except DomainError as exc:

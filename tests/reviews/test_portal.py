@@ -208,3 +208,20 @@ def test_declining_after_the_opinion_went_in_answers_409_keeping_the_reason(expe
     with board_scope(board):
         seat.refresh_from_db()
         assert seat.state == "submitted" and seat.closing_reason == ""
+
+
+def test_an_opinion_submitted_in_another_tab_answers_409_keeping_the_form(expert_client, seat, case, board):
+    expert_client.post(_url(seat, "receipt/"))
+    page = expert_client.get(_url(seat)).content.decode()
+    assert 'value="submit"' in page and "确认后将：提交评审表及签字扫描件，提交后不能再修改" in page
+    with board_scope(board):
+        services.submit_opinion(seat, data=form_data(case), signed_form=png_upload(), actor=seat.expert.user)
+    data = form_data(case, score=18)
+    response = expert_client.post(_url(seat, "opinion/"),
+                                  {**data, "action": "submit", "signed_form": png_upload()})
+    page = response.content.decode()
+    assert response.status_code == 409 and "不能执行「submit_opinion」" in page
+    assert 'value="18"' in page  # the form as typed
+    with board_scope(board):
+        seat.refresh_from_db()
+        assert seat.state == "submitted" and seat.opinion.total_score != 18 * 4 + 10
