@@ -179,3 +179,26 @@ def test_a_terminated_plan_grants_and_vests_no_more(world):
         assert incentives.vesting_refusal(type(item).objects.get(pk=item.pk)) == "计划已终止，不再归属。"
         with pytest.raises(DomainError):
             give(w, option, "张伟", "1", D(2024, 6, 1))
+
+
+def test_a_second_grant_to_a_participant_links_the_account_given_and_refuses_another_name(world):
+    """A participant is found by the ID number: a login given on a later grant is linked (the plan is
+    then disclosed to them), not dropped; a different name or another account for the same number is
+    refused next to its field, nothing written."""
+    w = world
+    option = plan(w)
+    with time_machine.travel(TODAY), board_scope(w.board):
+        option = incentives.disclose_plan(option, actor=w.staff)
+        first = give(w, option, "李明", "100000", D(2024, 6, 1))
+        assert first.participant.user is None
+        second = give(w, option, "李明", "50000", D(2024, 7, 1), username="liming")
+        assert second.participant == first.participant and second.participant.user == w.employee
+        number, position = PEOPLE["李明"]
+        with pytest.raises(DomainError) as exc:
+            incentives.grant(option, name="李敏", id_number=number, position=position, shares=Decimal("1"),
+                             granted_on=D(2024, 7, 1), actor=w.staff)
+        assert exc.value.details["field"] == "name" and "李明" in exc.value.message
+        with pytest.raises(DomainError) as exc:
+            give(w, option, "李明", "1", D(2024, 7, 1), username="zhangwei")
+        assert exc.value.details["field"] == "username"
+        assert option.grants.count() == 2

@@ -227,12 +227,14 @@ def grant(plan, *, name, id_number, position, shares, granted_on, actor, usernam
         user = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
         if user is None:
             raise _field(f"没有登录账号「{username}」。", "unknown_user", "username")
-    participant, _ = Participant.objects.get_or_create(
+    participant, created = Participant.objects.get_or_create(
         board=plan.board,
         plan=plan,
         id_number=id_number,
         defaults={"name": name, "position": (position or "").strip(), "user": user},
     )
+    if not created:  # the same person (by ID number): what this grant says of them must agree
+        _same_participant(participant, name, user)
     item = Grant.objects.create(
         board=plan.board, plan=plan, participant=participant, shares=shares, granted_on=granted_on
     )
@@ -271,6 +273,21 @@ def grant(plan, *, name, id_number, position, shares, granted_on, actor, usernam
             plan_url(plan),
         )
     return item
+
+
+def _same_participant(participant, name, user):
+    """A later grant to ``participant``: a login given now is linked (so the plan is disclosed to
+    them); another name or another login for the same ID number is refused, not dropped."""
+    if name != participant.name:
+        raise _field(f"证件号码 {participant.id_number} 已登记为激励对象{participant.name}，与所填姓名不符。",
+                     "participant_mismatch", "name")
+    if user is None or participant.user_id == user.pk:
+        return
+    if participant.user_id is not None:
+        raise _field(f"激励对象{participant.name}已关联登录账号「{participant.user.username}」。",
+                     "participant_account_mismatch", "username")
+    participant.user = user
+    participant.save(update_fields=["user"])
 
 
 def _to_participant(plan, item, shares, actor, note):
