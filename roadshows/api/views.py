@@ -6,8 +6,13 @@ after the roadshow was held or cancelled, or a second answer, is 409 with the st
 from django.db.models import Prefetch
 from rest_framework import generics
 
-from boards.kernel.access import STAFF_ROLES, membership_institution
-from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.access import STAFF_ROLES
+from boards.kernel.api.permissions import (
+    BoardScopedViewMixin,
+    board_role_permission,
+    caller_institution,
+    caller_roles,
+)
 from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.models import Role
 from boards.kernel.steps.api import StepEndpointMixin, step_schema
@@ -30,7 +35,7 @@ class InvitationsView(BoardScopedViewMixin):
             )
         )
         if not caller_roles(self.request) & set(STAFF_ROLES):
-            institution = membership_institution(self.request.user, self.request.board, Role.INSTITUTION_USER)
+            institution = caller_institution(self.request, Role.INSTITUTION_USER)  # an API key: its own
             queryset = queryset.filter(institution=institution) if institution else queryset.none()
         return queryset.order_by("-roadshow__starts_at", "pk")
 

@@ -6,8 +6,10 @@ query budget."""
 import pytest
 from rest_framework.test import APIClient
 
+from boards.kernel.models import BoardMembership, Role
 from boards.kernel.scoping import board_scope
 from roadshows.services import participants
+from tests.support.alliance import api_key
 from tests.support.roadshows import plan
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,20 @@ def test_staff_cannot_answer_an_invitation_for_the_institution(world, invitation
     assert api.post(f"{base}/decline/", {"note": "代为谢绝"}, format="json").status_code == 404
     with board_scope(world.board):
         assert type(invitation).objects.get(pk=invitation.pk).state == "invited"
+
+
+def test_an_api_key_reads_and_answers_for_its_own_institution_only(world, invitation):
+    """A key acts for the institution it was issued for (kernel caller_institution), not for
+    whichever institution its user's membership names: the fund's user holding a key of the bank
+    (where they are the credit enhancer) sees none of the fund's invitations with it."""
+    w = world
+    BoardMembership.objects.create(user=w.fund_user, board=w.board, role=Role.CREDIT_ENHANCER,
+                                   institution=w.bank)
+    with board_scope(w.board):
+        bank_key = api_key(w.board, w.bank, w.fund_user)
+    base = f"/api/v1/{w.board.slug}/roadshows/invitations/"
+    api = APIClient()
+    listed = api.get(base, **bank_key)
+    assert listed.status_code == 200 and listed.json()["count"] == 0
+    assert api.get(f"{base}{invitation.pk}/", **bank_key).status_code == 404
+    assert api.post(f"{base}{invitation.pk}/confirm/", {}, format="json", **bank_key).status_code == 404
