@@ -7,8 +7,13 @@ a stage out of order answers 409 with the steps allowed now."""
 from django.db.models import Prefetch
 from rest_framework import generics
 
-from boards.kernel.access import STAFF_ROLES, membership_institution
-from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.access import STAFF_ROLES
+from boards.kernel.api.permissions import (
+    BoardScopedViewMixin,
+    board_role_permission,
+    caller_institution,
+    caller_roles,
+)
 from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.models import Role
 from boards.kernel.steps.api import StepEndpointMixin, step_schema
@@ -28,7 +33,7 @@ class PathsView(BoardScopedViewMixin):
             Prefetch("milestones", ListingMilestone.objects.select_related("securities_firm")))
         if caller_roles(self.request) & set(STAFF_ROLES):
             return queryset.order_by("enterprise__name")
-        firm = membership_institution(self.request.user, self.request.board, Role.INSTITUTION_USER)
+        firm = caller_institution(self.request, Role.INSTITUTION_USER)  # an API key: its own
         return queryset.filter(securities_firm=firm).order_by("enterprise__name") if firm else queryset.none()
 
 
@@ -67,7 +72,7 @@ class VisitsView(BoardScopedViewMixin):
         queryset = queryset.select_related("enterprise").prefetch_related(
             Prefetch("actions", FollowUpAction.objects.select_related("deadline")))
         if not caller_roles(self.request) & set(STAFF_ROLES):
-            institution = membership_institution(self.request.user, self.request.board, Role.INSTITUTION_USER)
+            institution = caller_institution(self.request, Role.INSTITUTION_USER)
             queryset = queryset.filter(institution=institution) if institution else queryset.none()
         return queryset.order_by("-scheduled_on", "-pk")
 

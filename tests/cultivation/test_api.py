@@ -7,8 +7,10 @@ import datetime as dt
 import pytest
 from rest_framework.test import APIClient
 
+from boards.kernel.models import BoardMembership, Role
 from boards.kernel.scoping import board_scope
 from cultivation.services import listing
+from tests.support.alliance import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,22 @@ def test_a_step_retried_with_its_idempotency_key_is_replayed(world, path):
     assert other.status_code == 422
     with board_scope(world.board):
         assert path.milestones.count() == len(first.json()["milestones"])
+
+
+def test_an_api_key_reads_for_its_own_institution_only(world, path):
+    """A key acts for the institution it was issued for (kernel caller_institution): the firm's user
+    holding a key of the bank (where they are the credit enhancer) sees none of the firm's paths
+    or visits with it."""
+    w = world
+    BoardMembership.objects.create(user=w.firm_user, board=w.board, role=Role.CREDIT_ENHANCER,
+                                   institution=w.bank)
+    with board_scope(w.board):
+        bank_key = api_key(w.board, w.bank, w.firm_user)
+    base = f"/api/v1/{w.board.slug}/cultivation/paths/"
+    api = APIClient()
+    assert _api(w.firm_user).get(base).json()["count"] == 1  # as the firm's user: the firm's path
+    listed = api.get(base, **bank_key)
+    assert listed.status_code == 200 and listed.json()["count"] == 0
+    assert api.get(f"{base}{path.pk}/", **bank_key).status_code == 404
+    step = api.post(f"{base}{path.pk}/convert/", {"occurred_on": "2024-09-02"}, format="json", **bank_key)
+    assert step.status_code == 404
