@@ -11,8 +11,9 @@ from rest_framework.response import Response
 
 from boards.enterprises.models import Enterprise
 from boards.enterprises.tiers import tier_names
-from boards.kernel.access import STAFF_ROLES, membership_institution
+from boards.kernel.access import STAFF_ROLES
 from boards.kernel.api.permissions import NOT_FOUND, BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.api.permissions import caller_institution as kernel_caller_institution
 from boards.kernel.api.rows import Computed, RowListMixin, steps_field
 from boards.kernel.models import Role
 from boards.kernel.steps.api import StepEndpointMixin, step_schema
@@ -145,7 +146,7 @@ class ClaimsView(PoliciesView):
 
     def caller_institution(self):
         """The guarantee firm the (non-staff) caller acts for; 404 when none."""
-        institution = membership_institution(self.request.user, self.request.board, Role.CREDIT_ENHANCER)
+        institution = kernel_caller_institution(self.request, Role.CREDIT_ENHANCER)  # an API key: its own
         if institution is None or institution.kind not in GUARANTEE_KINDS:
             raise NotFound(NOT_FOUND)
         return institution

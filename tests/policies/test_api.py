@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from boards.kernel.api.authentication import generate_key, hash_secret
 from boards.kernel.api.schema import BoardlessSchemaGenerator
-from boards.kernel.models import ApiKey, Role
+from boards.kernel.models import ApiKey, BoardMembership, Role
 from boards.kernel.scoping import board_scope
 from policies import services
 from policies.api import urls as policy_urls
@@ -295,3 +295,21 @@ def test_an_application_retried_with_its_idempotency_key_is_answered_once(api, s
     assert other.status_code == 422 and "已用于另一个不同的请求" in other.json()["error"]["message"]
     with board_scope(scene.board):
         assert scene.mine.policy_awards.count() == 1
+
+
+def test_an_api_key_declares_and_reads_for_its_own_guarantee_firm_only(api, scene):
+    """A key acts for the institution it was issued for (kernel caller_institution): the GUAR
+    enhancer's user holding a key of GUAR2 (where they are an institution user) declares for GUAR2
+    with it and reads none of GUAR's claims."""
+    second = InstitutionFactory(code="GUAR2", kind="guarantee")
+    BoardMembership.objects.create(user=scene.guarantor.user, board=scene.board, role=Role.INSTITUTION_USER,
+                                   institution=second)
+    prefix, secret, full = generate_key()
+    ApiKey.objects.create(board=scene.board, institution=second, user=scene.guarantor.user,
+                          prefix=prefix, key_hash=hash_secret(secret))
+    key = {"HTTP_AUTHORIZATION": f"Api-Key {full}"}
+    url = _url(scene.board, "policies/guarantee-claims/")
+    assert _as(APIClient(), scene.guarantor.user).post(url, _claim_body(), format="json").status_code == 201
+    declared = api.post(url, _claim_body(), format="json", **key)
+    assert declared.status_code == 201 and declared.json()["institution"] == "GUAR2"
+    assert [row["institution"] for row in api.get(url, **key).json()["results"]] == ["GUAR2"]
