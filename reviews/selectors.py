@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from boards.enterprises.models import Application, ServiceRecord
-from boards.kernel.access import STAFF_ROLES, boards_for, membership_institution, require_role
+from boards.kernel.access import STAFF_ROLES, boards_for, require_role
 from boards.kernel.models import DeadlineState, Filing, Role
 from boards.kernel.scoping import board_scope
 from reviews.models import ACTIVE_SEAT_STATES, CaseMaterial, CaseState, Opinion, PanelSeat, ReviewCase
@@ -137,11 +137,11 @@ def access_enterprise_case(user, board, pk):
     return case
 
 
-def followed_cases(cases, board, user, roles):
+def followed_cases(cases, roles, institution):
     """Of ``cases`` (the board's), those an API caller with ``roles`` may follow: every case
-    for staff, for an institution user the cases its institution opened."""
+    for staff, for an institution user the cases ``institution`` (the one it acts for: an API
+    key's own) opened."""
     cases = cases.select_related("enterprise", "opened_by_institution").order_by("-created_at")
     if set(roles) & set(STAFF_ROLES):
         return cases
-    institution = membership_institution(user, board, Role.INSTITUTION_USER)
     return cases.filter(opened_by_institution=institution) if institution else cases.none()

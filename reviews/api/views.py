@@ -8,8 +8,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from boards.enterprises.models import Enterprise
-from boards.kernel.access import STAFF_ROLES, membership_institution
-from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
+from boards.kernel.access import STAFF_ROLES
+from boards.kernel.api.permissions import (
+    BoardScopedViewMixin,
+    board_role_permission,
+    caller_institution,
+    caller_roles,
+)
 from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.models import Role
 from boards.kernel.steps.api import StepEndpointMixin, step_schema
@@ -36,8 +41,8 @@ class CaseViewMixin(BoardScopedViewMixin):
     throttle_classes = [ApiKeyThrottle]
 
     def filter_for_caller(self, queryset):
-        queryset = selectors.followed_cases(queryset, self.request.board, self.request.user,
-                                            caller_roles(self.request))
+        queryset = selectors.followed_cases(queryset, caller_roles(self.request),
+                                            caller_institution(self.request, Role.INSTITUTION_USER))
         return _staff_queryset(queryset) if _is_staff(self.request) else queryset
 
     def get_serializer_class(self):
@@ -65,7 +70,7 @@ class CaseList(CaseViewMixin, generics.ListCreateAPIView):
         if _is_staff(request):
             institution = values.get("opened_by_institution")
         else:
-            institution = membership_institution(request.user, board, Role.INSTITUTION_USER)
+            institution = caller_institution(request, Role.INSTITUTION_USER)  # an API key: its own
             if institution is None:
                 raise NotFound("未找到该对象。")
         case = services.open_case(board, kind=values["kind"], enterprise=enterprise, actor=request.user,

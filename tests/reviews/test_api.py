@@ -144,3 +144,21 @@ def test_a_case_opened_again_with_its_idempotency_key_is_opened_once(api, board,
                      HTTP_IDEMPOTENCY_KEY="open-1")
     assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
     assert api.get(_cases(board)).json()["count"] == 1
+
+
+def test_an_api_key_opens_and_follows_for_its_own_institution_only(api, board, flow, enterprise, fund_user,
+                                                                    invested):
+    """A key acts for the institution it was issued for (kernel caller_institution): the fund's user
+    holding a key of a bank (where they are the credit enhancer) neither sees the fund's cases nor
+    opens a premium review in the fund's name with it."""
+    case = flow.open(enterprise, "premium", opened_by_institution=invested)
+    bank = InstitutionFactory(code="BANKK", name="某银行")
+    MembershipFactory(user=fund_user, board=board, role=Role.CREDIT_ENHANCER, institution=bank)
+    prefix, secret, token = generate_key()
+    ApiKey.objects.create(board=board, institution=bank, user=fund_user, prefix=prefix,
+                          key_hash=hash_secret(secret))
+    key = {"HTTP_AUTHORIZATION": f"Api-Key {token}"}
+    assert api.get(_cases(board), **key).json()["results"] == []
+    assert api.get(f"{_cases(board)}{case.pk}/", **key).status_code == 404
+    opened = api.post(_cases(board), {"kind": "premium", "enterprise": enterprise.pk}, format="json", **key)
+    assert opened.status_code == 400 and opened.json()["error"]["code"] == "not_investor"
