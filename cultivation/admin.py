@@ -37,8 +37,8 @@ class MilestoneInline(admin.TabularInline):
     model = ListingMilestone
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["stage", "occurred_on", "reference", "note", "securities_firm", "recorded_by",
-                                "recorded_at"]
+    fields = readonly_fields = ("stage", "occurred_on", "reference", "note", "securities_firm", "recorded_by",
+                                "recorded_at")
 
     def has_view_permission(self, request, obj=None):
         return True  # shown on a change page the board-scoped parent admin already opened
@@ -62,9 +62,9 @@ class ListingPathAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     list_select_related = ["enterprise", "securities_firm"]
     change_list_template = "cultivation/admin/path_change_list.html"
     inlines = [MilestoneInline]
-    fields = readonly_fields = ["enterprise", "stage", "target_market", "securities_firm", "enrolled_on",
+    fields = readonly_fields = ("enterprise", "stage", "target_market", "securities_firm", "enrolled_on",
                                 "joint_stock_on", "tutoring_on", "communication_on", "filed_on", "listed_on",
-                                "withdrawn_on", "withdrawn_reason", "created_by", "created_at"]
+                                "withdrawn_on", "withdrawn_reason", "created_by", "created_at")
     steps = LISTING_STEPS
 
     @admin.display(description="本阶段日期")
@@ -113,7 +113,7 @@ class ActionInline(admin.TabularInline):
     model = FollowUpAction
     extra = 0
     can_delete = False
-    fields = readonly_fields = ["title", "assignee", "state", "due", "result", "done_at"]
+    fields = readonly_fields = ("title", "assignee", "state", "due", "result", "done_at")
 
     def has_view_permission(self, request, obj=None):
         return True  # shown on a change page the board-scoped parent admin already opened
@@ -141,9 +141,9 @@ class ResearchVisitAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     search_fields = ["enterprise__name", "findings", "problems", "needs_detail"]
     list_select_related = ["enterprise", "lead", "institution"]
     inlines = [ActionInline]
-    fields = readonly_fields = ["enterprise", "scheduled_on", "purpose", "lead", "institution", "state",
+    fields = readonly_fields = ("enterprise", "scheduled_on", "purpose", "lead", "institution", "state",
                                 "visited_on", "findings", "problems", "needs_text", "needs_detail", "advice",
-                                "cancel_reason", "service_record", "created_by", "created_at"]
+                                "cancel_reason", "service_record", "created_by", "created_at")
     steps = VISIT_STEPS
 
     @admin.display(description="需求类别")
@@ -177,7 +177,7 @@ class FollowUpActionAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     list_display = ["title", "enterprise", "assignee", "state", "due", "overdue", "step_links"]
     list_filter = ["state"]
     list_select_related = ["visit__enterprise", "assignee", "deadline"]
-    fields = readonly_fields = ["visit", "title", "assignee", "state", "due", "result", "done_at"]
+    fields = readonly_fields = ("visit", "title", "assignee", "state", "due", "result", "done_at")
     steps = ACTION_STEPS
 
     @admin.display(description="企业")
@@ -214,8 +214,8 @@ class ReportForm(forms.Form):
 class OperationReportAdmin(StepAdminMixin, ReadOnlyBoardAdmin):  # no steps: its form page
     module = "operation_reports"
     list_display = ["__str__", "starts_on", "ends_on", "filing_numbers", "filed_by", "filed_at"]
-    fields = readonly_fields = ["period", "starts_on", "ends_on", "figures_table", "filing_numbers",
-                                "filed_by", "filed_at"]
+    fields = readonly_fields = ("period", "starts_on", "ends_on", "figures_table", "filing_numbers",
+                                "filed_by", "filed_at")
 
     def get_urls(self):
         return ReadOnlyBoardAdmin.get_urls(self)  # no steps, so no step URL (the mixin lends its form page)

@@ -4,6 +4,7 @@ has not enabled contribute nothing (their section is None)."""
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Sum
 
@@ -35,7 +36,7 @@ def _financing(board, start, end) -> dict:
     events = FinancingEvent.objects.filter(board=board, occurred_on__range=(start, end))
     rows = {kind: (n, amount) for kind, n, amount in
             events.values_list("kind").annotate(n=Count("pk"), a=Sum("amount"))}
-    result = {}
+    result: dict[str, Any] = {}  # per kind its row, and the totals
     for kind in FinancingKind:
         n, amount = rows.get(kind.value, (0, None))
         amount = amount or Decimal("0")

@@ -133,8 +133,7 @@ class LedgerTaskAdmin(ReadOnlyBoardAdmin):
 
 class ReportEntryInline(LargeTableAutocompleteMixin, admin.TabularInline):
     model = ReportEntry
-    fields = ["task", "progress", "problems", "next_steps"]
-    readonly_fields = fields
+    readonly_fields = fields = ("task", "progress", "problems", "next_steps")
     extra = 0
     can_delete = False
 

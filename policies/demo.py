@@ -9,7 +9,9 @@ policy), claims on (firm, period), actuals on (target, year), reports on (unit, 
 """
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -173,7 +175,7 @@ def _seed_policies(board):
         policy.full_clean()
 
 
-STEP_ARGUMENTS = {
+STEP_ARGUMENTS: dict[Callable[..., Any], dict[str, str]] = {
     services.disburse_award: {"reference": "NMG-KJT-2026-0001"},
     services.reject_award: {"reason": "经核查，该企业不属于首次在优选层、上市层挂牌，不予支持。"},
 }

@@ -83,7 +83,7 @@ class ExpertAdmin(BoardScopedAdmin):
 
 class SeatInline(ReadOnlyInline):
     model = PanelSeat
-    fields = readonly_fields = ["expert", "state", "sent_at", "received_at", "clock", "attended", "vote"]
+    fields = readonly_fields = ("expert", "state", "sent_at", "received_at", "clock", "attended", "vote")
     verbose_name_plural = "评审组进度"
 
     def get_queryset(self, request):
@@ -106,12 +106,12 @@ class SeatInline(ReadOnlyInline):
 
 class MaterialInline(ReadOnlyInline):
     model = CaseMaterial
-    fields = readonly_fields = ["title", "file", "supplement", "added_at"]
+    fields = readonly_fields = ("title", "file", "supplement", "added_at")
 
 
 class DrawInline(ReadOnlyInline):
     model = PanelDraw
-    fields = readonly_fields = ["drawn_at", "seed", "needed", "chosen", "exclusions_text", "replayed"]
+    fields = readonly_fields = ("drawn_at", "seed", "needed", "chosen", "exclusions_text", "replayed")
 
     @admin.display(description="排除专家及理由")
     def exclusions_text(self, record):
@@ -148,10 +148,10 @@ class ReviewCaseAdmin(StepAdminMixin, BoardScopedAdmin):
     list_select_related = ["enterprise"]
     steps = CASE_STEPS
     inlines = [SeatInline, MaterialInline, DrawInline]
-    fields = readonly_fields = [
-        "kind", "enterprise", "opened_by_institution", "opened_by", "reason", "panel_size", "state",
-        "created_at", "material_sent_at", "meeting_at", "meeting_place", "observers", "enterprise_answers",
-        "passed", "votes", "decided_at", "feedback", "feedback_letter", "archived_at"]
+    fields = readonly_fields = ("kind", "enterprise", "opened_by_institution", "opened_by", "reason",
+                                "panel_size", "state", "created_at", "material_sent_at", "meeting_at",
+                                "meeting_place", "observers", "enterprise_answers", "passed", "votes",
+                                "decided_at", "feedback", "feedback_letter", "archived_at")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -180,5 +180,4 @@ class QualityChallengeAdmin(ReadOnlyBoardAdmin):
     list_display = ["institution", "case", "expert", "created_at"]
     search_fields = ["institution__name", "expert__name", "case__enterprise__name", "text"]
     list_filter = [("created_at", admin.DateFieldListFilter)]
-    readonly_fields = ["case", "institution", "expert", "text", "created_at"]
-    fields = readonly_fields
+    fields = readonly_fields = ("case", "institution", "expert", "text", "created_at")

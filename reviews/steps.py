@@ -43,7 +43,7 @@ class MeetingForm(StepForm):
 
 
 class HeldForm(StepForm):
-    attended = forms.ModelMultipleChoiceField(label="出席专家", queryset=None,
+    attended = forms.ModelMultipleChoiceField(label="出席专家", queryset=PanelSeat.objects.none(),
                                               widget=forms.CheckboxSelectMultiple,
                                               help_text="出席专家的席位编号")
     observers = LinesField(label="列席人员（每行一位，如：自治区科技厅 张某）", required=False,
@@ -78,7 +78,7 @@ class FeedbackForm(StepForm):
 
 
 class StaffDeclineForm(StepForm):
-    seat = forms.ModelChoiceField(label="专家", queryset=None)
+    seat = forms.ModelChoiceField(label="专家", queryset=PanelSeat.objects.none())
     reason = forms.CharField(label="拒绝/回避理由", max_length=300)
 
     def __init__(self, *args, **kwargs):

@@ -50,13 +50,13 @@ class StepsAdmin(StepAdminMixin, BoardScopedAdmin):
 
 class FirmInputInline(ReadOnlyInline):
     model = FirmInput
-    fields = readonly_fields = ["institution", "summary", "added_by", "added_at"]
+    fields = readonly_fields = ("institution", "summary", "added_by", "added_at")
 
 
 class EnhancerViewInline(ReadOnlyInline):
     model = EnhancerView
-    fields = readonly_fields = ["institution", "intent", "opinion", "guarantee_amount", "recorded_at", "due",
-                                "letter"]
+    fields = readonly_fields = ("institution", "intent", "opinion", "guarantee_amount", "recorded_at", "due",
+                                "letter")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("institution", "deadline", "letter")
@@ -68,8 +68,8 @@ class EnhancerViewInline(ReadOnlyInline):
 
 class FunderRequestInline(ReadOnlyInline):
     model = FunderRequest
-    fields = readonly_fields = ["funder", "state", "sent_at", "answer_due", "amount", "conditions", "reasons",
-                                "answered_at", "feedback_due", "feedback_letter"]
+    fields = readonly_fields = ("funder", "state", "sent_at", "answer_due", "amount", "conditions", "reasons",
+                                "answered_at", "feedback_due", "feedback_letter")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(
@@ -93,12 +93,12 @@ class FinancingCaseAdmin(StepsAdmin):
     list_select_related = ["enterprise"]
     change_list_template = "risksharing/admin/case_change_list.html"
     inlines = [FirmInputInline, EnhancerViewInline, FunderRequestInline]
-    fields = readonly_fields = [
-        "enterprise", "mode", "amount_requested", "purpose", "state", "prescreen_opinion",
-        "recommendation_letter",
-        "meeting_at", "meeting_place", "improvement_advice", "advice_letter", "contract", "disbursed_on",
-        "outstanding", "repaid_on", "defaulted_on", "allocation", "npl_transferee", "npl_transferred_on",
-        "npl_price", "closed_reason", "created_by", "created_at"]
+    fields = readonly_fields = ("enterprise", "mode", "amount_requested", "purpose", "state",
+                                "prescreen_opinion", "recommendation_letter", "meeting_at", "meeting_place",
+                                "improvement_advice", "advice_letter", "contract", "disbursed_on",
+                                "outstanding", "repaid_on", "defaulted_on", "allocation", "npl_transferee",
+                                "npl_transferred_on", "npl_price", "closed_reason", "created_by",
+                                "created_at")
     steps = CASE_STEPS
 
     def has_add_permission(self, request):
@@ -149,7 +149,7 @@ class FinancingCaseAdmin(StepsAdmin):
 
 class RiskShareInline(ReadOnlyInline):
     model = RiskShare
-    fields = readonly_fields = ["institution", "party", "share"]
+    fields = readonly_fields = ("institution", "party", "share")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("institution")
@@ -157,7 +157,7 @@ class RiskShareInline(ReadOnlyInline):
 
 class LossPartInline(ReadOnlyInline):
     model = LossPart
-    fields = readonly_fields = ["institution", "party", "share", "amount", "fund", "fund_paid", "unfunded"]
+    fields = readonly_fields = ("institution", "party", "share", "amount", "fund", "fund_paid", "unfunded")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("institution", "fund")
@@ -179,8 +179,8 @@ class ApprovalAdmin(StepsAdmin):
 class ContractTermsAdmin(ApprovalAdmin):
     search_fields = ["case__enterprise__name", "funder__name"]
     inlines = [RiskShareInline]
-    fields = readonly_fields = ["case", "funder", "amount", "annual_rate", "term_months", "advantage",
-                                "advantage_note", *ApprovalAdmin.approval_fields]
+    fields = readonly_fields = ("case", "funder", "amount", "annual_rate", "term_months", "advantage",
+                                "advantage_note", *ApprovalAdmin.approval_fields)
     steps = TERMS_STEPS
 
 
@@ -188,7 +188,7 @@ class ContractTermsAdmin(ApprovalAdmin):
 class LossAllocationAdmin(ApprovalAdmin):
     search_fields = ["case__enterprise__name"]
     inlines = [LossPartInline]
-    fields = readonly_fields = ["case", "loss", *ApprovalAdmin.approval_fields]
+    fields = readonly_fields = ("case", "loss", *ApprovalAdmin.approval_fields)
     steps = LOSS_STEPS
 
 
@@ -197,7 +197,7 @@ class LossAllocationAdmin(ApprovalAdmin):
 
 class FundEntryInline(ReadOnlyInline):
     model = FundEntry
-    fields = readonly_fields = ["created_at", "kind", "amount", "balance_after", "loss_part", "note", "actor"]
+    fields = readonly_fields = ("created_at", "kind", "amount", "balance_after", "loss_part", "note", "actor")
     ordering = ["-pk"]
 
     def get_queryset(self, request):

@@ -5,14 +5,15 @@ from django import forms
 from django.utils import timezone
 
 from boards.enterprises.models import Enterprise
+from boards.kernel.digits import MONEY, DecimalBounds
 from boards.kernel.models import Institution
 from boards.kernel.steps import StepForm
 from risksharing import selectors
-from risksharing.models import RequestState, ZeroShareAdvantage
+from risksharing.models import FunderRequest, RequestState, ZeroShareAdvantage
 from risksharing.services import OUTCOME_STATES, funder_decision
 
-MONEY_FIELD = {"max_digits": 18, "decimal_places": 2}
-SHARE_FIELD = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
+MONEY_FIELD = MONEY
+SHARE_FIELD: DecimalBounds = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
 
 
 class EnhancerViewForm(StepForm):
@@ -85,7 +86,7 @@ class FundersForm(StepForm):
 
 
 class LapseForm(StepForm):
-    request = forms.ModelChoiceField(label="逾期未答复的资金方", queryset=None)
+    request = forms.ModelChoiceField(label="逾期未答复的资金方", queryset=FunderRequest.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -94,7 +95,7 @@ class LapseForm(StepForm):
 
 
 class FeedbackForm(StepForm):
-    request = forms.ModelChoiceField(label="答复哪一资金方的结果", queryset=None)
+    request = forms.ModelChoiceField(label="答复哪一资金方的结果", queryset=FunderRequest.objects.none())
     text = forms.CharField(label="补充说明（可选）", required=False, widget=forms.Textarea(attrs={"rows": 6}),
                            help_text="反馈函自动写明资金方的决定；不予融资的，写明其理由。此处只填补充内容。")
 

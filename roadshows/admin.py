@@ -18,7 +18,7 @@ from roadshows.steps import ROADSHOW_STEPS, SIGNUP_STEPS, PlanForm
 
 class SignupInline(ReadOnlyInline):
     model = Signup
-    fields = readonly_fields = ["enterprise_link", "amount", "state", "decision_note", "attended"]
+    fields = readonly_fields = ("enterprise_link", "amount", "state", "decision_note", "attended")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("enterprise")
@@ -34,7 +34,7 @@ class SignupInline(ReadOnlyInline):
 
 class InvitationInline(ReadOnlyInline):
     model = Invitation
-    fields = readonly_fields = ["institution", "reasons_text", "state", "answer_note", "attended"]
+    fields = readonly_fields = ("institution", "reasons_text", "state", "answer_note", "attended")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("institution")
@@ -46,7 +46,7 @@ class InvitationInline(ReadOnlyInline):
 
 class OutcomeInline(ReadOnlyInline):
     model = Outcome
-    fields = readonly_fields = ["enterprise", "institution", "note", "matchmaking", "recorded_at"]
+    fields = readonly_fields = ("enterprise", "institution", "note", "matchmaking", "recorded_at")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("signup__enterprise", "invitation__institution")
@@ -75,20 +75,9 @@ class RoadshowAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     list_filter = ["state", "venue"]
     search_fields = ["title", "location"]
     inlines = [SignupInline, InvitationInline, OutcomeInline]
-    fields = readonly_fields = [
-        "title",
-        "venue",
-        "location",
-        "starts_at",
-        "signup_closes_on",
-        "description",
-        "state",
-        "summary",
-        "cancel_reason",
-        "reminded_at",
-        "created_by",
-        "created_at",
-    ]
+    fields = readonly_fields = ("title", "venue", "location", "starts_at", "signup_closes_on", "description",
+                                "state", "summary", "cancel_reason", "reminded_at", "created_by",
+                                "created_at")
     steps = ROADSHOW_STEPS
 
     def get_queryset(self, request):
@@ -122,20 +111,9 @@ class SignupAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     list_filter = ["state", "roadshow"]
     search_fields = ["enterprise__name", "pitch"]
     list_select_related = ["enterprise", "roadshow"]
-    fields = readonly_fields = [
-        "roadshow",
-        "enterprise",
-        "pitch",
-        "amount",
-        "state",
-        "decision_note",
-        "attended",
-        "service_record",
-        "submitted_by",
-        "submitted_at",
-        "decided_by",
-        "decided_at",
-    ]
+    fields = readonly_fields = ("roadshow", "enterprise", "pitch", "amount", "state", "decision_note",
+                                "attended", "service_record", "submitted_by", "submitted_at", "decided_by",
+                                "decided_at")
     steps = SIGNUP_STEPS
 
 
@@ -145,18 +123,8 @@ class InvitationAdmin(ReadOnlyBoardAdmin):
     list_display = ["institution", "roadshow", "state", "answer_note", "attended"]
     list_filter = ["state", "roadshow"]
     list_select_related = ["institution", "roadshow"]
-    fields = readonly_fields = [
-        "roadshow",
-        "institution",
-        "reasons_text",
-        "state",
-        "answer_note",
-        "attended",
-        "invited_by",
-        "invited_at",
-        "answered_by",
-        "answered_at",
-    ]
+    fields = readonly_fields = ("roadshow", "institution", "reasons_text", "state", "answer_note", "attended",
+                                "invited_by", "invited_at", "answered_by", "answered_at")
 
     @admin.display(description="邀请依据")
     def reasons_text(self, invitation):

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from boards.enterprises.models import Enterprise
 from boards.kernel.access import user_roles
 from boards.kernel.errors import DomainError, add_to_form
 from boards.kernel.steps import available
@@ -19,7 +20,8 @@ from roadshows.steps import INVITATION_STEPS
 
 
 class SignupForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="报名企业", queryset=None, empty_label=None)
+    enterprise = forms.ModelChoiceField(label="报名企业", queryset=Enterprise.objects.none(),
+                                        empty_label=None)
     pitch = forms.CharField(
         label="路演项目简介",
         max_length=4000,

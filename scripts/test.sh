@@ -19,6 +19,7 @@ export ZHUANBAN_VAR_DIR="${ZHUANBAN_VAR_DIR:-$(pwd)/var/test}"
 echo "Database: ${DATABASE_URL:-sqlite}  Redis: ${REDIS_URL:-none}"
 .venv/bin/ruff check .
 .venv/bin/lint-imports --no-cache --no-logo
+.venv/bin/mypy
 .venv/bin/python manage.py makemigrations --check --dry-run >/dev/null \
   || { echo "Models changed without migrations: run make migrations" >&2; exit 1; }
 exec .venv/bin/python -m pytest -n "${PYTEST_WORKERS:-2}" --dist loadgroup "$@"

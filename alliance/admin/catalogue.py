@@ -50,9 +50,8 @@ class FinancingNeedAdmin(StepAdmin):
     list_filter = ["state"]
     search_fields = ["enterprise__name"]
     list_select_related = ["enterprise"]
-    fields = ["enterprise", "amount", "term_months", "use", "product_types", "state", "summary",
-              "note", "posted_by", "posted_at", "curated_by", "curated_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("enterprise", "amount", "term_months", "use", "product_types", "state",
+                                "summary", "note", "posted_by", "posted_at", "curated_by", "curated_at")
     steps = {
         "whitelist": Step("列入白名单", services.curate_need, transition="whitelist",
                           form=text_form("白名单摘要（向机构展示，请删去商业和技术秘密）",
@@ -80,11 +79,10 @@ class MatchmakingAdmin(StepAdmin):
     list_filter = ["state", "reason_category", "is_case", "financed_instrument"]
     search_fields = ["enterprise__name", "institution__name"]
     list_select_related = ["institution", "enterprise"]
-    fields = ["institution", "enterprise", "need", "state", "reasons", "reason_category",
-              "reason_text", "failed_from", "value_report_requested_at", "value_report", "financed_amount",
-              "financed_instrument", "financed_on", "financed_tier", "is_case", "case_title", "case_summary",
-              "pushed_at", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("institution", "enterprise", "need", "state", "reasons", "reason_category",
+                                "reason_text", "failed_from", "value_report_requested_at", "value_report",
+                                "financed_amount", "financed_instrument", "financed_on", "financed_tier",
+                                "is_case", "case_title", "case_summary", "pushed_at", "updated_at")
     actions = ["push_now"]
     steps = {
         "value_report": Step("出具初步价值报告", services.deliver_value_report,

@@ -87,10 +87,9 @@ class MembershipAdmin(StepAdmin):
     list_filter = ["body", "state"]
     search_fields = ["institution__name", "institution__code"]
     list_select_related = ["institution"]
-    fields = ["institution", "body", "state", "executive_lead", "executive_title",
-              "liaison_name", "liaison_phone", "liaison_email", "declared_preference", "rules", "checked_at",
-              "reason", "applied_at", "admitted_on", "ended_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("institution", "body", "state", "executive_lead", "executive_title",
+                                "liaison_name", "liaison_phone", "liaison_email", "declared_preference",
+                                "rules", "checked_at", "reason", "applied_at", "admitted_on", "ended_at")
     steps = {
         "verify": Step("核验准入条件", services.check_membership, transition="verify"),
         "admit": Step("准予入会", services.admit_membership,
@@ -120,10 +119,9 @@ class ExitCaseAdmin(StepAdmin):
     search_fields = ["membership__institution__name", "grounds"]
     list_filter = ["state"]
     list_select_related = ["membership__institution"]
-    fields = ["membership", "source", "grounds", "state", "notice", "notified_at",
-              "answer_deadline", "answer", "answered_at", "answered_by", "decision_reason", "decided_at",
-              "decided_by", "created_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("membership", "source", "grounds", "state", "notice", "notified_at",
+                                "answer_deadline", "answer", "answered_at", "answered_by", "decision_reason",
+                                "decided_at", "decided_by", "created_at")
     steps = {
         "notify": Step("发出通知", services.notify_exit_case, transition="notify",
                        form=text_form("通知内容", "notice", initial=lambda obj: (
@@ -143,8 +141,7 @@ class ExitCaseAdmin(StepAdmin):
 
 class AttendanceInline(ReadOnlyInline):
     model = Attendance
-    fields = ["institution", "attended"]
-    readonly_fields = fields
+    readonly_fields = fields = ("institution", "attended")
 
 
 class MeetingForm(forms.ModelForm):

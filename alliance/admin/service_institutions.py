@@ -81,8 +81,7 @@ class BlacklistRecordAdmin(EvidencedDataAdmin):
 
 class ApplicationInline(ReadOnlyInline):
     model = ServiceApplication
-    fields = ["institution", "state", "average", "submitted_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("institution", "state", "average", "submitted_at")
     show_change_link = True
 
     @admin.display(description="专家平均分")
@@ -142,8 +141,7 @@ class SelectionRoundAdmin(StepAdmin):
 
 class ScoreInline(ReadOnlyInline):
     model = ExpertScore
-    fields = ["expert_name", "score", "comment", "recorded_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("expert_name", "score", "comment", "recorded_at")
 
 
 def _reviewable(obj):
@@ -158,9 +156,8 @@ class ServiceApplicationAdmin(StepAdmin):
     list_filter = ["state", "round"]
     list_select_related = ["institution", "round"]
     inlines = [ScoreInline]
-    fields = ["round", "institution", "state", "assessment", "checks", "site_visit_on",
-              "site_visit_notes", "submitted_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("round", "institution", "state", "assessment", "checks", "site_visit_on",
+                                "site_visit_notes", "submitted_at")
     steps = {
         "score": Step("录入专家评分", si.record_score, when=_reviewable, form=ScoreForm),
         "visit": Step("登记现场考察", si.record_site_visit,
@@ -182,8 +179,7 @@ class ServiceApplicationAdmin(StepAdmin):
 
 class FormInline(ReadOnlyInline):
     model = PerformanceForm
-    fields = ["month", "submitted_at", "overdue", "enterprises_served", "financing_amount"]
-    readonly_fields = fields
+    readonly_fields = fields = ("month", "submitted_at", "overdue", "enterprises_served", "financing_amount")
 
     @admin.display(description="逾期", boolean=True)
     def overdue(self, obj):
@@ -198,9 +194,8 @@ class AppointmentAdmin(StepAdmin):
     list_filter = ["state"]
     list_select_related = ["institution"]
     inlines = [FormInline]
-    fields = ["institution", "application", "appointed_on", "state", "removed_on",
-              "removal_reason"]
-    readonly_fields = fields
+    readonly_fields = fields = ("institution", "application", "appointed_on", "state", "removed_on",
+                                "removal_reason")
     steps = {"assess": Step("生成年度考核建议", si.propose_assessment,
                             when=lambda obj: obj.state == AppointmentState.ACTIVE,
                             form=YearForm)}
@@ -250,9 +245,8 @@ class AnnualAssessmentAdmin(StepAdmin):
     search_fields = ["appointment__institution__name"]
     list_filter = ["year", "proposed_grade", "final_grade"]
     list_select_related = ["appointment__institution"]
-    fields = ["appointment", "year", "proposal", "proposed_grade", "final_grade",
-              "override_reason", "decided_by", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("appointment", "year", "proposal", "proposed_grade", "final_grade",
+                                "override_reason", "decided_by", "decided_at")
     steps = {
         "confirm": Step("确认建议等次", si.confirm_assessment, when=lambda obj: not obj.final_grade),
         "override": Step("调整等次", si.confirm_assessment, when=lambda obj: not obj.final_grade,

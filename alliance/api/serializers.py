@@ -75,10 +75,10 @@ class InterestProfileSerializer(serializers.ModelSerializer):
         read_only_fields = ["updated_at"]
 
 
-class ConsentedEnterpriseMixin:
+class ConsentedEnterpriseMixin(serializers.Serializer):
     """The enterprise's name only while it consents to the caller (context ``consents``)."""
 
-    def enterprise_name(self, enterprise) -> str | None:
+    def consented_name(self, enterprise) -> str | None:
         return enterprise.name if enterprise.pk in self.context["consents"] else None
 
 
@@ -98,7 +98,7 @@ class FinancingNeedSerializer(ConsentedEnterpriseMixin, serializers.ModelSeriali
         return need.enterprise_id if need.enterprise_id in self.context["consents"] else None
 
     def get_enterprise_name(self, need) -> str | None:
-        return self.enterprise_name(need.enterprise)
+        return self.consented_name(need.enterprise)
 
 
 class RecommendationSerializer(serializers.ModelSerializer):
@@ -138,7 +138,7 @@ class MatchmakingSerializer(ConsentedEnterpriseMixin, serializers.ModelSerialize
                   "financed_on", "is_case", "pushed_at", "updated_at"]
 
     def get_enterprise_name(self, matchmaking) -> str | None:
-        return self.enterprise_name(matchmaking.enterprise)
+        return self.consented_name(matchmaking.enterprise)
 
     def get_allowed_steps(self, matchmaking) -> list[str]:
         return sorted(available(MATCH_STEPS, matchmaking))

@@ -117,7 +117,7 @@ class Membership(ConcurrentTransitionMixin, TenantModel):
         """The admission rules were evaluated against the data on file (again, after new data)."""
 
     @django_fsm.transition(field=state, source=MembershipState.CHECKED, target=MembershipState.ADMITTED,
-                           conditions=[_rules_met])
+                           conditions=[_rules_met])  # type: ignore[list-item]  # django-fsm types a condition as Callable[[Model], bool]; it is this model's method
     def admit(self):
         pass
 

@@ -63,4 +63,4 @@ def reset_second_factor(modeladmin, request, queryset):
 
 
 # The kernel's membership list is where a board's staff manage its people: the reset joins it there.
-BoardMembershipAdmin.actions = [*(BoardMembershipAdmin.actions or ()), reset_second_factor]
+BoardMembershipAdmin.actions = [*(BoardMembershipAdmin.actions or ()), reset_second_factor]  # type: ignore[misc]  # set once at import, where Django reads it

@@ -6,17 +6,19 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from boards.enterprises.models import PlanKind, Shareholding
+from boards.enterprises.models import Enterprise, PlanKind, Shareholding
 from boards.enterprises.services import incentives
+from boards.kernel.digits import DecimalBounds
 from boards.kernel.steps import Preview, Step, StepForm, text_form
 
-SHARES = {"max_digits": 20, "decimal_places": 2, "min_value": Decimal("0.01")}
+SHARES: DecimalBounds = {"max_digits": 20, "decimal_places": 2, "min_value": Decimal("0.01")}
 
 
 class PlanForm(forms.Form):
     """登记激励计划: not a step of an existing plan, the admin's add page."""
 
-    enterprise = forms.ModelChoiceField(label="企业", queryset=None, help_text="已建立股东名册的本专板企业")
+    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none(),
+                                        help_text="已建立股东名册的本专板企业")
     name = forms.CharField(label="计划名称", max_length=200)
     kind = forms.ChoiceField(label="激励方式", choices=PlanKind.choices)
     source_holder = forms.CharField(

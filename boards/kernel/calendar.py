@@ -37,7 +37,7 @@ class _Year(NamedTuple):
     known: bool
 
 
-_cache = {}
+_cache: dict[int, tuple[float, _Year]] = {}  # year -> (expiry on the monotonic clock, the year)
 
 
 def clear_cache(**kwargs):

@@ -61,13 +61,19 @@ def kind(action: str) -> DataUseKind | None:
     return _KINDS.get(action)
 
 
+def _sequenced(entry: EvidenceEntry) -> int:
+    if entry.seq is None:
+        raise ValueError(f"evidence entry {entry.pk} is not sequenced yet")
+    return entry.seq
+
+
 def index_sequenced(board, entries: Sequence[EvidenceEntry]) -> int:
     """Index the data uses of ``entries`` (just sequenced, ``seq`` set) in one INSERT; returns the count.
 
     On PostgreSQL the rows go in as unnested arrays: a read of a 50-row page is 50 rows here, and
     building a model instance for each cost the sequencer more than the reads themselves did."""
     rows = [
-        (entry.pk, entry.seq, use.subject_id, use.institution_id, json.dumps(sorted(use.categories)))
+        (entry.pk, _sequenced(entry), use.subject_id, use.institution_id, json.dumps(sorted(use.categories)))
         for entry in entries if entry.action in _KINDS
         for use in _KINDS[entry.action].extract(entry.payload)
     ]

@@ -7,6 +7,7 @@ membership triple), so running the seed again changes nothing. The demo password
 
 import copy
 import random
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -199,10 +200,11 @@ def demo_enterprises(slug: str, count: int = 50, prefecture: str | None = None) 
     code's division and the prefecture agree. Names and codes are distinct and the same on every
     call, so seeders can update_or_create on them. Given ``prefecture``, all are registered there
     (another sequence: none of them is among the board's general ones)."""
-    data = next(b for b in BOARDS if b["slug"] == slug)
+    data: dict[str, Any] = next(b for b in BOARDS if b["slug"] == slug)
     places = [place for place in data["places"] if prefecture in (None, place[0])]
     rng = random.Random(f"enterprises:{slug}" + (f":{prefecture}" if prefecture else ""))
-    result, seen = [], set()
+    result: list[dict[str, Any]] = []
+    seen: set[str] = set()
     if prefecture:  # never one of the general sequence's names or codes
         general = demo_enterprises(slug, 50 + count)
         seen = {value for row in general for value in (row["name"], row["credit_code"])}

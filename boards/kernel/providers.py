@@ -3,6 +3,7 @@
 missing provider fails loudly instead of silently answering nothing.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, cast
 
@@ -57,15 +58,19 @@ class InvestorDirectory(Protocol):
 
 
 T = TypeVar("T")
-_PROVIDERS: dict[type, Any] = {}
+_PROVIDERS: dict[Any, Any] = {}
+
+# ``interface`` is a Protocol class. It is typed as a callable returning T because mypy refuses a
+# Protocol where ``type[T]`` is expected (python/mypy#4717); the callable form infers T the same.
 
 
-def register_provider(interface: type[T], implementation: T) -> None:
+def register_provider(interface: Callable[..., T], implementation: T) -> None:
     _PROVIDERS[interface] = implementation
 
 
-def provider(interface: type[T]) -> T:
+def provider(interface: Callable[..., T]) -> T:
     try:
         return cast(T, _PROVIDERS[interface])
     except KeyError:
-        raise ImproperlyConfigured(f"no app provides {interface.__name__}") from None
+        name = getattr(interface, "__name__", repr(interface))
+        raise ImproperlyConfigured(f"no app provides {name}") from None

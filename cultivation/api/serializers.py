@@ -1,11 +1,12 @@
 from rest_framework import serializers
 
+from boards.kernel.api.serializers import code_field
 from cultivation.models import FollowUpAction, ListingMilestone, ListingPath, ResearchVisit
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
-    securities_firm = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    securities_firm = code_field(allow_null=True)
 
     class Meta:
         model = ListingMilestone
@@ -21,7 +22,7 @@ class ListingPathSerializer(serializers.ModelSerializer):
     credit_code = serializers.CharField(source="enterprise.credit_code", read_only=True)
     stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     target_market_display = serializers.CharField(source="get_target_market_display", read_only=True)
-    securities_firm = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    securities_firm = code_field(allow_null=True)
     milestones = MilestoneSerializer(many=True, read_only=True)
 
     class Meta:

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from boards.kernel.api.serializers import code_field
 from boards.kernel.participation import BoardInstitutionField
 from boards.kernel.steps import available
 from policies.matching import describe
@@ -61,7 +62,7 @@ class EnterpriseMatchesSerializer(serializers.Serializer):
 
 
 class AwardSerializer(serializers.ModelSerializer):
-    policy = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    policy = code_field()
     policy_title = serializers.CharField(source="policy.title", read_only=True)
     enterprise_name = serializers.CharField(source="enterprise.name", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
@@ -84,8 +85,8 @@ class ApplySerializer(serializers.Serializer):
 
 
 class GuaranteeClaimSerializer(serializers.ModelSerializer):
-    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    policy = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    institution = code_field()
+    policy = code_field()
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     granted_total = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
 

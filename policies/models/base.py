@@ -1,9 +1,7 @@
 """Shared field helpers of the policy models."""
 
+from boards.kernel.digits import MONEY, DecimalDigits
 
+__all__ = ["MONEY", "RATE"]
 
-
-MONEY = {"max_digits": 18, "decimal_places": 2}
-
-
-RATE = {"max_digits": 8, "decimal_places": 6}
+RATE: DecimalDigits = {"max_digits": 8, "decimal_places": 6}

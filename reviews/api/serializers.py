@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from boards.kernel.api.serializers import code_field
 from boards.kernel.participation import BoardInstitutionField
 from boards.kernel.steps import available
 from reviews import selectors
@@ -18,7 +19,7 @@ class CaseSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     enterprise = EnterpriseRefSerializer(read_only=True)
-    opened_by_institution = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    opened_by_institution = code_field(allow_null=True)
     feedback = serializers.SerializerMethodField()
 
     class Meta:

@@ -108,7 +108,7 @@ class ReviewCase(ConcurrentTransitionMixin, TenantModel):
         self.material_sent_at = at
 
     @django_fsm.transition(field=state, source=CaseState.MATERIAL_SENT, target=CaseState.MEETING_SCHEDULED,
-                           conditions=[_is_meeting])
+                           conditions=[_is_meeting])  # type: ignore[list-item]  # django-fsm types a condition as Callable[[Model], bool]; it is this model's method
     def schedule_meeting(self, at, place):
         self.meeting_at, self.meeting_place = at, place
 
@@ -117,7 +117,7 @@ class ReviewCase(ConcurrentTransitionMixin, TenantModel):
         self.observers, self.enterprise_answers = observers, answers
 
     @django_fsm.transition(field=state, source=[CaseState.MATERIAL_SENT, CaseState.MEETING_HELD],
-                           target=CaseState.DECIDED, conditions=[_decidable])
+                           target=CaseState.DECIDED, conditions=[_decidable])  # type: ignore[list-item]  # django-fsm types a condition as Callable[[Model], bool]; it is this model's method
     def decide(self, votes, at, by):
         self.votes = votes
         self.passed = passes(votes["pass"], self.panel_size)
@@ -128,12 +128,12 @@ class ReviewCase(ConcurrentTransitionMixin, TenantModel):
         self.feedback = text
 
     @django_fsm.transition(field=state, source=CaseState.FEEDBACK_SENT, target=CaseState.FILED,
-                           conditions=[_has_regulators])
+                           conditions=[_has_regulators])  # type: ignore[list-item]  # django-fsm types a condition as Callable[[Model], bool]; it is this model's method
     def file_with_regulators(self):
         """Filed with every regulator the review type names."""
 
     @django_fsm.transition(field=state, source=[CaseState.FEEDBACK_SENT, CaseState.FILED],
-                           target=CaseState.ARCHIVED, conditions=[_archivable])
+                           target=CaseState.ARCHIVED, conditions=[_archivable])  # type: ignore[list-item]  # django-fsm types a condition as Callable[[Model], bool]; it is this model's method
     def archive(self, at):
         self.archived_at = at
 

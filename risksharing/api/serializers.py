@@ -1,6 +1,8 @@
 import functools
+from typing import Any
 
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.enterprises.tiers import tier_names
@@ -72,12 +74,15 @@ class FinancingCaseSerializer(serializers.ModelSerializer):
     def get_mode_name(self, case) -> str:
         return selectors.mode_name(case.board, case.mode)
 
-    def get_request(self, case) -> RequestSerializer:
+    @extend_schema_field(RequestSerializer)
+    def get_request(self, case) -> dict[str, Any]:
         return RequestSerializer(case.mine[0]).data
 
-    def get_letters(self, case) -> LetterSerializer(many=True):
+    @extend_schema_field(LetterSerializer(many=True))
+    def get_letters(self, case) -> list[dict[str, Any]]:
         letters = [case.recommendation_letter, *(view.letter for view in case.guarantee_views)]
-        return LetterSerializer([f for f in letters if f is not None], many=True, context={"case": case}).data
+        return list(LetterSerializer([f for f in letters if f is not None], many=True,
+                                     context={"case": case}).data)
 
 
 # --- The list from values rows (CaseList; boards.kernel.api.rows checks it against the serializers) ---
@@ -115,7 +120,7 @@ def case_rows_context(board, institution, case_ids) -> dict:
 
     mine = FunderRequest.objects.filter(case__in=case_ids, funder=institution)
     requests = grouped(_request_plan(), mine, "case")
-    guarantees = {}
+    guarantees: dict[int, list[dict[str, Any]]] = {}
     for row in (EnhancerView.objects.filter(case__in=case_ids, intent=True, letter__isnull=False)
                 .order_by("pk").values("case_id", *(f"letter{name}" for name in LETTER_COLUMNS))):
         guarantees.setdefault(row["case_id"], []).append(

@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.db import models
 
+from boards.kernel.digits import MONEY, DecimalDigits
 from boards.kernel.models import Deadline
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+__all__ = ["MONEY", "PERCENT"]
 
-
-PERCENT = {"max_digits": 5, "decimal_places": 2}
+PERCENT: DecimalDigits = {"max_digits": 5, "decimal_places": 2}
 
 
 def _actor(related_name="+", **kwargs):

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from boards.kernel.api.serializers import code_field
 from roadshows.models import Invitation
 
 
@@ -7,7 +8,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     """An invitation to a roadshow: the event, the enterprises presenting (accepted sign-ups), why
     the institution was invited, its answer and its attendance."""
 
-    institution = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    institution = code_field()
     title = serializers.CharField(source="roadshow.title", read_only=True)
     venue = serializers.CharField(source="roadshow.venue", read_only=True)
     venue_display = serializers.CharField(source="roadshow.get_venue_display", read_only=True)

@@ -3,6 +3,7 @@
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import generics
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 
 from alliance import selectors, services
@@ -13,6 +14,7 @@ from alliance.models import (
     Product,
     ProductType,
 )
+from boards.kernel.api.permissions import ViewMixinBase
 from boards.kernel.api.rows import RowListMixin
 
 # --- 金融超市: public catalogue ----------------------------------------------------------------------
@@ -21,9 +23,9 @@ CATALOGUE_ORDERING = ["name", "amount_min", "amount_max", "rate_min", "term_max_
                       "updated_at"]
 
 
-class CatalogueMixin:
+class CatalogueMixin(ViewMixinBase):
     permission_classes = [AllowAny]
-    authentication_classes = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     serializer_class = s.ProductSerializer
 
     def get_queryset(self):

@@ -153,11 +153,10 @@ class ApplicationAdmin(WorkflowAdmin):
     list_filter = ["state", "campaign", "filed_by"]
     search_fields = ["enterprise__name", "enterprise__credit_code"]
     list_select_related = ["enterprise", "campaign", "board"]
-    fields = ["enterprise", "campaign", "filed_by", "filing_institution", "documents",
-              "state", "requested_tier_name", "basis", "tier", "check_table", "supplement_request",
-              "supplement_rounds", "plan", "submitted_at", "forwarded_at", "decided_at", "created_by",
-              "created_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("enterprise", "campaign", "filed_by", "filing_institution", "documents",
+                                "state", "requested_tier_name", "basis", "tier", "check_table",
+                                "supplement_request", "supplement_rounds", "plan", "submitted_at",
+                                "forwarded_at", "decided_at", "created_by", "created_at")
     steps = APPLICATION_STEPS
     actions = [step_action("start_check", APPLICATION_STEPS),
                step_action("mark_eligible", APPLICATION_STEPS),
@@ -220,8 +219,7 @@ class ApplicationAdmin(WorkflowAdmin):
 
 class ApprovalInline(LargeTableAutocompleteMixin, admin.TabularInline):
     model = PlanApproval
-    fields = ["body_name", "approved", "comment", "decided_by", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("body_name", "approved", "comment", "decided_by", "decided_at")
     extra = 0
     can_delete = False
 
@@ -243,8 +241,7 @@ class ApprovalInline(LargeTableAutocompleteMixin, admin.TabularInline):
 class PlanApplicationInline(admin.TabularInline):
     model = Application
     fk_name = "plan"
-    fields = ["enterprise", "tier", "state"]
-    readonly_fields = fields
+    readonly_fields = fields = ("enterprise", "tier", "state")
     extra = 0
     can_delete = False
     verbose_name_plural = "方案中的企业"
@@ -272,9 +269,8 @@ class TierPlanAdmin(WorkflowAdmin):
     search_fields = ["title", "campaign__name"]
     list_filter = ["state", "campaign"]
     list_select_related = ["campaign"]
-    fields = ["title", "campaign", "state", "bodies", "submitted_at", "approved_at",
-              "publicity"]
-    readonly_fields = fields
+    readonly_fields = fields = ("title", "campaign", "state", "bodies", "submitted_at", "approved_at",
+                                "publicity")
     inlines = [PlanApplicationInline, ApprovalInline]
     steps = {
         "submit": Step("报送审定单位", plans.submit_plan, transition="submit"),
@@ -303,8 +299,7 @@ class ObjectionAdmin(WorkflowAdmin):
     search_fields = ["application__enterprise__name", "raised_by", "text"]
     list_filter = ["upheld"]
     list_select_related = ["application__enterprise", "application__campaign", "decided_by"]
-    fields = ["application", "raised_by", "text", "raised_at", "upheld", "decision_reason",
-              "decided_by"]
-    readonly_fields = fields
+    readonly_fields = fields = ("application", "raised_by", "text", "raised_at", "upheld", "decision_reason",
+                                "decided_by")
     steps = {"decide": Step("处理异议", plans.decide_objection, form=ObjectionDecisionForm,
                             guard=lambda objection: None if objection.upheld is None else "该异议已处理。")}

@@ -38,9 +38,8 @@ from boards.kernel.models import Deadline
 
 class ShareholdingInline(ReadOnlyInline):
     model = Shareholding
-    fields = ["holder_name", "holder_id_number", "shares", "share_pct", "confirmed", "confirmed_on",
-              "in_custody_account"]
-    readonly_fields = fields
+    readonly_fields = fields = ("holder_name", "holder_id_number", "shares", "share_pct", "confirmed",
+                                "confirmed_on", "in_custody_account")
     extra = 0
 
     def get_queryset(self, request):
@@ -53,8 +52,8 @@ class ShareholdingInline(ReadOnlyInline):
 
 class ShareChangeInline(ReadOnlyInline):
     model = ShareChange
-    fields = ["occurred_at", "holder", "kind", "delta", "balance_after", "note", "evidence", "actor"]
-    readonly_fields = fields
+    readonly_fields = fields = ("occurred_at", "holder", "kind", "delta", "balance_after", "note", "evidence",
+                                "actor")
 
     @admin.display(description="股东")
     def holder(self, change):
@@ -78,7 +77,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 class OpenRegisterForm(forms.Form):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=None,
+    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none(),
                                         help_text="已入板、尚未建立股东名册的企业")
     total_shares = forms.DecimalField(label="股份（股权）总数", max_digits=20, decimal_places=2)
     responsible_party = forms.CharField(label="托管账户责任主体", max_length=200)
@@ -92,7 +91,8 @@ class OpenRegisterForm(forms.Form):
 class HoldingChangeForm(forms.Form):
     kind = forms.ChoiceField(label="变动类型", choices=[("confirm", "确权登记（自托管专户转给确权股东）"),
                                                     ("transfer", "股权转让（已确权股东之间）")])
-    from_holding = forms.ModelChoiceField(label="转出股东", queryset=None, required=False,
+    from_holding = forms.ModelChoiceField(label="转出股东", queryset=Shareholding.objects.none(),
+                                          required=False,
                                           help_text="仅股权转让时填写")
     holder_name = forms.CharField(label="股东名称", max_length=200, help_text="确权股东或受让方")
     holder_id_number = forms.CharField(label="证件号码", max_length=40, required=False)
@@ -120,8 +120,8 @@ class ShareRegisterAdmin(BoardScopedAdmin):
     search_fields = ["enterprise__name", "enterprise__credit_code", "custody_responsible_party"]
     list_select_related = ["enterprise__board"]
     inlines = [ShareholdingInline, ShareChangeInline]
-    fields = readonly_fields = ["enterprise", "total_shares", "custody_responsible_party", "opened_on",
-                                "confirmation", "due", "record_link"]
+    fields = readonly_fields = ("enterprise", "total_shares", "custody_responsible_party", "opened_on",
+                                "confirmation", "due", "record_link")
 
     def get_queryset(self, request):
         deadlines = Deadline.objects.filter(

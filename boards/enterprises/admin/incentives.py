@@ -18,7 +18,7 @@ from boards.kernel.steps.admin import StepAdminMixin
 
 class ParticipantInline(ReadOnlyInline):
     model = Participant
-    fields = readonly_fields = ["name", "position", "user"]
+    fields = readonly_fields = ("name", "position", "user")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -26,14 +26,8 @@ class ParticipantInline(ReadOnlyInline):
 
 class GrantInline(ReadOnlyInline):
     model = Grant
-    fields = readonly_fields = [
-        "grant_link",
-        "shares",
-        "granted_on",
-        "vested_shares",
-        "exercised_shares",
-        "transferred_shares",
-    ]
+    fields = readonly_fields = ("grant_link", "shares", "granted_on", "vested_shares", "exercised_shares",
+                                "transferred_shares")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("participant")
@@ -53,24 +47,9 @@ class IncentivePlanAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     search_fields = ["name", "enterprise__name"]
     list_select_related = ["enterprise"]
     inlines = [ParticipantInline, GrantInline]
-    fields = readonly_fields = [
-        "enterprise",
-        "name",
-        "kind",
-        "source",
-        "pool_shares",
-        "granted_shares",
-        "exercise_price",
-        "vesting_years",
-        "approved_on",
-        "basis",
-        "summary",
-        "state",
-        "disclosed_at",
-        "terminated_reason",
-        "registered_by",
-        "registered_at",
-    ]
+    fields = readonly_fields = ("enterprise", "name", "kind", "source", "pool_shares", "granted_shares",
+                                "exercise_price", "vesting_years", "approved_on", "basis", "summary", "state",
+                                "disclosed_at", "terminated_reason", "registered_by", "registered_at")
     steps = PLAN_STEPS
 
     def get_queryset(self, request):
@@ -110,7 +89,7 @@ class IncentivePlanAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
 
 class EventInline(ReadOnlyInline):
     model = IncentiveEvent
-    fields = readonly_fields = ["kind", "shares", "occurred_on", "amount", "note", "register_entry", "actor"]
+    fields = readonly_fields = ("kind", "shares", "occurred_on", "amount", "note", "register_entry", "actor")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("share_change__holding", "actor")
@@ -141,15 +120,6 @@ class GrantAdmin(StepAdminMixin, ReadOnlyBoardAdmin):
     list_select_related = ["participant", "plan__enterprise", "plan__source"]
     search_fields = ["participant__name", "plan__name"]
     inlines = [EventInline]
-    fields = readonly_fields = [
-        "plan",
-        "participant",
-        "shares",
-        "granted_on",
-        "vested_tranches",
-        "vested_shares",
-        "exercised_shares",
-        "transferred_shares",
-        "holding",
-    ]
+    fields = readonly_fields = ("plan", "participant", "shares", "granted_on", "vested_tranches",
+                                "vested_shares", "exercised_shares", "transferred_shares", "holding")
     steps = GRANT_STEPS

@@ -2,6 +2,8 @@
 boards.services / boards.retiering (evidence included); every list exports to XLSX; the
 enterprise list imports XLSX with a dry-run preview (boards.imports)."""
 
+from typing import ClassVar
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -89,7 +91,7 @@ class RecordInline(LargeTableAutocompleteMixin, admin.TabularInline):
 
     extra = 0
     can_delete = False
-    exclude = ("board",)
+    exclude: ClassVar[tuple[str, ...]] = ("board",)
 
     # Staff rights come from board memberships, not Django model permissions.
     def has_view_permission(self, request, obj=None):
@@ -287,7 +289,7 @@ class RecordListAdmin(ReadOnlyAdminMixin, XlsxExportMixin, BoardScopedAdmin):
     export); records are added on the enterprise's page."""
     module = "boards"
 
-    list_select_related = ("enterprise",)
+    list_select_related: ClassVar[tuple[str, ...]] = ("enterprise",)
     search_fields = ("enterprise__name", "enterprise__credit_code")
 
 

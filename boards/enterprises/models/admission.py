@@ -157,12 +157,12 @@ class Application(ConcurrentTransitionMixin, TenantModel):
         return self.filed_by == FiledBy.INSTITUTION
 
     @django_fsm.transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.SUBMITTED,
-                           conditions=[_not_by_institution])
+                           conditions=[_not_by_institution])  # type: ignore[list-item]  # django-fsm types a condition as Callable[[Model], bool]; it is this model's method
     def submit(self):
         """To the prefecture bureau (the enterprise's own filing, or the bureau's)."""
 
     @django_fsm.transition(field=state, source=ApplicationState.DRAFT, target=ApplicationState.FORWARDED,
-                           conditions=[_by_institution])
+                           conditions=[_by_institution])  # type: ignore[list-item]  # django-fsm types a condition as Callable[[Model], bool]; it is this model's method
     def file_with_exchange(self):
         """A serving institution's filing goes straight to the exchange."""
 

@@ -12,8 +12,10 @@ Invariants:
 
 import datetime as dt
 from decimal import Decimal
+from typing import cast
 
 from django.db import transaction
+from django.db.models import Field, Model
 from django.utils import timezone
 
 from boards.enterprises.actions import EnterpriseAction
@@ -41,8 +43,13 @@ def required_years(enterprise: Enterprise, today: dt.date | None = None) -> list
     return [year for year in form_years(today) if year >= founded]
 
 
+def _verbose_name(model: type[Model], name: str) -> str:
+    """The verbose name of one of ``model``'s own columns (not a relation, which has none)."""
+    return str(cast(Field, model._meta.get_field(name)).verbose_name)
+
+
 def _label(field: str) -> str:
-    return str(Enterprise._meta.get_field(field).verbose_name)
+    return _verbose_name(Enterprise, field)
 
 
 def missing(application: Application) -> list[str]:
@@ -78,7 +85,7 @@ def _check(fields: dict, financials: dict[int, dict]) -> None:
 
 
 def _money_label(name: str) -> str:
-    return str(FinancialYear._meta.get_field(name).verbose_name).replace("（元）", "")
+    return _verbose_name(FinancialYear, name).replace("（元）", "")
 
 
 @transaction.atomic

@@ -231,8 +231,8 @@ class BoardResource(resources.ModelResource):
     """Rows of one board. Subclasses list their columns in ``Meta.fields``; ``readonly`` columns
     are exported, never imported; a file without a ``required`` column is refused whole."""
 
-    readonly = ()
-    required = ()
+    readonly: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
 
     def __init__(self, board):
         super().__init__()

@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from boards.enterprises.services import application_form
 from boards.enterprises.views.admission import _access_application, _posted, domain_errors
+from boards.kernel.digits import MONEY
 from boards.kernel.errors import DomainError, add_to_form
 
 PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
-MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
 class ApplicationFormForm(forms.Form):

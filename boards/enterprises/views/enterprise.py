@@ -28,7 +28,7 @@ from boards.kernel.access import require_role
 from boards.kernel.calendar import END_OF_DAY, SHANGHAI
 from boards.kernel.errors import DomainError, add_to_form, form_status
 from boards.kernel.files import removed_on_error, serve_file, store_upload
-from boards.kernel.models import Role
+from boards.kernel.models import Institution, Role
 
 DISCLOSURE_FILE_TYPES = ("pdf", "docx", "xlsx", "jpg", "png")
 
@@ -53,7 +53,8 @@ def _back(name, request, enterprise):
 
 
 class ConsentForm(forms.Form):
-    institution = forms.ModelChoiceField(label="授权对象", queryset=None, required=False,
+    institution = forms.ModelChoiceField(label="授权对象", queryset=Institution.objects.none(),
+                                         required=False,
                                          empty_label="全体联盟成员机构")
     categories = forms.MultipleChoiceField(label="授权数据类别", choices=DataCategory.choices,
                                            widget=forms.CheckboxSelectMultiple, initial=[DataCategory.BASIC])

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -409,8 +409,8 @@ class ApiKeyAdmin(ReadOnlyBoardAdmin):
     search_fields = ["prefix", "label", "institution__name", "institution__code", "user__username"]
     list_filter = ["revoked_at"]
     list_select_related = ["institution", "user"]
-    fields = ["board", "prefix", "institution", "user", "label", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("board", "prefix", "institution", "user", "label", "created_at",
+                                "last_used_at", "revoked_at")
     actions = ["revoke_selected"]
 
     @admin.action(description="吊销所选密钥")
@@ -496,6 +496,11 @@ class HolidayOverrideAdmin(CalendarAdminMixin, admin.ModelAdmin):
         return "一二三四五六日"[obj.date.weekday()]
 
 
+def _columns(model: type[models.Model], shown_as: dict[str, str]) -> tuple[str, ...]:
+    """Every column of ``model``, a code column shown by its label column instead."""
+    return tuple(shown_as.get(f.name, f.name) for f in model._meta.fields)
+
+
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyBoardAdmin):
     """Read-mostly: deadlines change only through boards.deadlines; staff may look."""
@@ -505,7 +510,7 @@ class DeadlineAdmin(ReadOnlyBoardAdmin):
                    code_filter("kind", "期限类型")]
     search_fields = ["title", "kind", "object_id"]
     list_select_related = ["assignee"]
-    readonly_fields = fields = [("kind_label" if f.name == "kind" else f.name) for f in Deadline._meta.fields]
+    readonly_fields = fields = _columns(Deadline, {"kind": "kind_label"})
     kind_label = code_column("kind", "期限类型")
 
     @admin.display(description="状态", ordering="state")
@@ -528,8 +533,7 @@ class NotificationAdmin(BoardScopedAdmin):
     list_filter = [code_filter("verb", "类型"), "stage"]
     search_fields = ["title", "user__username"]
     list_select_related = ["user"]
-    readonly_fields = fields = [("verb_label" if f.name == "verb" else f.name)
-                                for f in Notification._meta.fields]
+    readonly_fields = fields = _columns(Notification, {"verb": "verb_label"})
     verb_label = code_column("verb", "类型")
 
     def has_add_permission(self, request):

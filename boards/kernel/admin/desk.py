@@ -1,13 +1,18 @@
 """The admin as the staff desk: the queues on the index (boards.kernel.queues), the overdue
 filter behind its 逾期 queue, and technical models kept out of the staff menu."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.utils import timezone
 
 from boards.kernel.access import has_role
 from boards.kernel.models import Role
+
+if TYPE_CHECKING:  # the mixins here are only ever mixed into a ModelAdmin
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
 
 class OverdueDeadlineFilter(admin.SimpleListFilter):
@@ -23,7 +28,7 @@ class OverdueDeadlineFilter(admin.SimpleListFilter):
         return queryset
 
 
-class TechnicalAdminMixin:
+class TechnicalAdminMixin(_ModelAdmin):
     """Technical rows (idempotency keys and the like): only superusers and platform admins see
     them; a board's staff neither find them in the menu nor open them."""
 
@@ -55,7 +60,7 @@ def large_table_fields(model: Any, admin_site: Any) -> list[str]:
     return names
 
 
-class LargeTableAutocompleteMixin:
+class LargeTableAutocompleteMixin(_ModelAdmin):
     """On a ModelAdmin or an inline: foreign keys to large tables use autocomplete."""
 
     def get_autocomplete_fields(self, request: Any) -> list[str]:

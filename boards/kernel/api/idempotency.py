@@ -18,12 +18,14 @@ import datetime as dt
 import functools
 import hashlib
 import json
+import weakref
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,6 +39,8 @@ DESCRIPTION = ("幂等键（1—100 个字符，建议使用 UUID）。同一调
                "返回首次成功的响应（响应头 Idempotent-Replayed: true），不会重复写入；"
                "相同的键配不同的请求返回 422。")
 REUSED = "幂等键已用于另一个不同的请求"
+# The requests being answered now: a view's post() calling its parent's post() answers once.
+_ANSWERING: weakref.WeakSet[Request] = weakref.WeakSet()
 
 
 class IdempotencyKeyReusedError(DomainError):
@@ -76,13 +80,22 @@ def request_hash(request: Request) -> str:
 def answer_once(request: Request, handle: Callable[[], Response]) -> Response:
     """``handle()``'s answer, or the stored answer of the first request with the same key."""
     key = request.headers.get(HEADER)
-    if key is None or getattr(request, "_zb_idempotency", False):  # no key, or an inner post()
+    if key is None or request in _ANSWERING:  # no key, or a post() inside the one answering
         return handle()
-    request._zb_idempotency = True
-    key = key.strip()
+    _ANSWERING.add(request)
+    try:
+        return _answer_once(request, key.strip(), handle)
+    finally:
+        _ANSWERING.discard(request)
+
+
+def _answer_once(request: Request, key: str, handle: Callable[[], Response]) -> Response:
     if not 0 < len(key) <= MAX_KEY_LENGTH:
         raise DomainError(f"请求头 {HEADER} 须为 1—{MAX_KEY_LENGTH} 个字符。", code="invalid_idempotency_key")
-    lookup = {"board": request.board, "caller": caller_id(request), "key": key}
+    board = getattr(request, "board", None)  # set by the board middleware on every board URL
+    if not isinstance(board, Board):
+        raise NotFound("未找到该对象。")
+    lookup = {"board": board, "caller": caller_id(request), "key": key}
     fingerprint = request_hash(request)
     with transaction.atomic():
         try:

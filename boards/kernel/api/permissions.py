@@ -3,12 +3,16 @@
 A caller without the role on ``request.board`` gets the same 404 as for a missing object.
 """
 
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import BasePermission
 
 from boards.kernel.access import INSTITUTION_ROLES, membership_institution, user_roles
 from boards.kernel.api.idempotency import IdempotentPostMixin
-from boards.kernel.models import ApiKey
+from boards.kernel.models import ApiKey, TenantModel
 
 NOT_FOUND = "未找到该对象。"
 
@@ -57,15 +61,21 @@ def board_role_permission(*roles):
     return BoardRolePermission
 
 
-class BoardScopedViewMixin(IdempotentPostMixin):
+if TYPE_CHECKING:  # view mixins are only ever mixed into DRF's generic views
+    ViewMixinBase = GenericAPIView
+else:
+    ViewMixinBase = object
+
+
+class BoardScopedViewMixin(IdempotentPostMixin, ViewMixinBase):
     """Base of API views over a tenant model (set ``model``): the queryset holds
     ``request.board``'s rows only, so ``get_object`` answers 404 for another board's id.
     Narrow it to what the caller may see in ``filter_for_caller``. Its POST, if it has one,
     honours ``Idempotency-Key`` (boards.kernel.api.idempotency)."""
 
-    model = None
+    model: type[TenantModel]
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no board, no caller
             return self.model.objects.none()
         board = getattr(self.request, "board", None)
@@ -73,5 +83,5 @@ class BoardScopedViewMixin(IdempotentPostMixin):
             raise NotFound(NOT_FOUND)
         return self.filter_for_caller(self.model.objects.filter(board=board))
 
-    def filter_for_caller(self, queryset):
+    def filter_for_caller(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset

@@ -11,7 +11,6 @@ Invariants:
 - the statements of a page do not depend on its size (values, no per-row access).
 """
 
-import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
+from boards.kernel.api.permissions import ViewMixinBase
 from boards.kernel.api.renderers import dumps
 from boards.kernel.api.serializers import ChoiceLabelField
 
@@ -152,7 +152,7 @@ def compile_plan(serializer_class: type[serializers.Serializer], computed: dict[
             plan.paths.extend(p for p in nested.paths if p not in plan.paths)
             plan.columns.append((key, path, None, nested, None))
             continue
-        convert = None
+        convert: Callable[[Any], Any] | None = None
         display = attrs[-1].startswith("get_") and attrs[-1].endswith("_display")
         try:
             _model_field(model, [*attrs[:-1], attrs[-1][4:-8]] if display else attrs)
@@ -185,7 +185,7 @@ def compile_plan(serializer_class: type[serializers.Serializer], computed: dict[
 def grouped(plan: RowPlan, queryset: QuerySet, key: str, context: dict | None = None) -> dict:
     """A nested list of many rows (e.g. each enterprise's financial years) in one query:
     ``{value of key: [rendered rows]}`` in the queryset's order."""
-    result = {}
+    result: dict[Any, list[dict[str, Any]]] = {}
     context = context or {}
     for row in plan.values(queryset, extra=[key]):
         result.setdefault(row[key], []).append(plan.row(row, context))
@@ -214,7 +214,7 @@ def consented_name(id_path: str, name_path: str) -> Computed:
                     lambda row, context: row[name_path] if row[id_path] in context["consents"] else None)
 
 
-class RowListMixin:
+class RowListMixin(ViewMixinBase):
     """``list`` from values rows for a generic list view (``serializer_class`` stays the schema's
     and the detail's). Set ``row_fields`` for the fields that are not columns and override
     ``row_context`` for what they need; ``finish_rows`` may add to the page's rows in a fixed
@@ -224,7 +224,13 @@ class RowListMixin:
 
     @classmethod
     def row_plan(cls) -> RowPlan:
-        return _plan(cls)
+        plan = _PLANS.get(cls)
+        if plan is None:  # compiled once per view class (a race compiles it twice, the same)
+            serializer_class = cls.serializer_class
+            if serializer_class is None or not issubclass(serializer_class, serializers.Serializer):
+                raise ImproperlyConfigured(f"{cls.__name__}: a row list needs a Serializer class")
+            plan = _PLANS[cls] = compile_plan(serializer_class, cls.row_fields)
+        return plan
 
     def row_context(self, values: list[dict]) -> dict:
         """What the computed fields need, given the page's values rows (e.g. the consents of the
@@ -264,6 +270,4 @@ class RowListMixin:
                                  f"{json.loads(dumps(rows))}\n!=\n{json.loads(dumps(expected))}")
 
 
-@functools.cache
-def _plan(view_class):
-    return compile_plan(view_class.serializer_class, view_class.row_fields)
+_PLANS: dict[type, RowPlan] = {}

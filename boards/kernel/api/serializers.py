@@ -1,4 +1,5 @@
 import functools
+from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -17,6 +18,11 @@ class ErrorSerializer(serializers.Serializer):
     """The error envelope of every API answer (boards/api/errors.py)."""
 
     error = ErrorDetailSerializer()
+
+
+def code_field(*, allow_null: bool = False) -> serializers.SlugRelatedField[Any]:
+    """A related row shown by its ``code`` (an institution's, a policy's), read only."""
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=allow_null)
 
 
 @functools.cache

@@ -1,6 +1,8 @@
 """The tenant: a ``Board`` (special board or local programme) and ``TenantModel``, the base of
 every tenant-owned model (its default manager is scoped: a query outside ``board_scope`` raises)."""
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -64,12 +66,22 @@ class Board(models.Model):
         return code
 
 
+if TYPE_CHECKING:
+    _ScopedManager = models.Manager
+else:  # django_scopes builds its manager class at run time: subclassed here, it has a name
+    _ScopedManager = type(ScopedManager(board="board"))
+
+
+class TenantManager(_ScopedManager):
+    """The default manager of tenant models: a query outside ``board_scope`` raises."""
+
+
 class TenantModel(models.Model):
     """Base of every tenant-owned model."""
 
     board = models.ForeignKey(Board, on_delete=models.PROTECT, verbose_name=_("专板/项目"))
 
-    objects = ScopedManager(board="board")
+    objects = TenantManager()
 
     class Meta:
         abstract = True

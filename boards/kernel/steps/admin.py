@@ -4,7 +4,7 @@ run a step on each selected row."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -17,8 +17,13 @@ from boards.kernel.errors import DomainError
 from boards.kernel.steps.declaration import Steps, available, run
 from boards.kernel.steps.pages import form_page, step_page
 
+if TYPE_CHECKING:  # only ever mixed into a ModelAdmin
+    _ModelAdmin = admin.ModelAdmin
+else:
+    _ModelAdmin = object
 
-class StepAdminMixin:
+
+class StepAdminMixin(_ModelAdmin):
     """For a ModelAdmin whose rows change through ``steps`` (name → Step)."""
 
     steps: Steps = {}

@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from boards.kernel.api.permissions import caller_roles
+from boards.kernel.api.permissions import ViewMixinBase, caller_roles
 from boards.kernel.api.serializers import ErrorSerializer
 from boards.kernel.steps.declaration import Steps, refuse_unless_available, run
 from boards.kernel.steps.inputs import _serializer_field, serializer_for
@@ -25,9 +25,9 @@ def union_serializer(name: str, steps: Steps) -> type[serializers.Serializer]:
     fields: dict[str, serializers.Field] = {}
     users: dict[str, list[str]] = {}
     for step_name, step in steps.items():
-        for field_name, field in step.form.base_fields.items():
+        for field_name, form_field in step.form.base_fields.items():
             users.setdefault(field_name, []).append(step_name)
-            fields.setdefault(field_name, _serializer_field(field))
+            fields.setdefault(field_name, _serializer_field(form_field))
     for field_name, field in fields.items():
         field.required = False
         field.help_text = f"{'、'.join(users[field_name])}：{field.label or field_name}"
@@ -45,7 +45,7 @@ def step_schema(steps: Steps, name: str, operation_id: str, answer: Any) -> Any:
     })
 
 
-class StepEndpointMixin:
+class StepEndpointMixin(ViewMixinBase):
     """On a GenericAPIView whose ``get_object`` finds the row the caller may see."""
 
     steps: Steps = {}

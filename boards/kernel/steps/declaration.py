@@ -10,6 +10,7 @@ now (``StepUnavailable``), in the admin, the pages and the API alike.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,7 +85,7 @@ def available(steps: Steps, obj: Any, roles: set[str] | None = None) -> list[str
 
     return [name for name, step in steps.items()
             if (roles is None or not step.roles or roles & set(step.roles))
-            and step.is_available(obj, lambda field_name=step.field_name: transitions(field_name))]
+            and step.is_available(obj, functools.partial(transitions, step.field_name))]
 
 
 class StepUnavailable(IllegalTransition):

@@ -8,7 +8,8 @@ schema) whose validation is the form's own, so the page and the API accept the s
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypedDict, cast
 
 from django import forms
 from rest_framework import serializers
@@ -64,37 +65,59 @@ class LinesField(forms.CharField):
             super().run_validators(line)
 
 
+class _Common(TypedDict):
+    required: bool
+    label: str
+    help_text: str | None
+
+
+class _Bounds(TypedDict, total=False):
+    min_value: Any
+    max_value: Any
+
+
+def _choices(field: forms.ChoiceField) -> list[Any]:
+    return list(cast(Iterable[Any], field.choices))
+
+
 def _serializer_field(field: forms.Field) -> serializers.Field:
-    common = {"required": field.required, "label": str(field.label or ""),
-              "help_text": str(field.help_text or "") or None}
+    common = _Common(required=field.required, label=str(field.label or ""),
+                     help_text=str(field.help_text or "") or None)
     if isinstance(field, LinesField):
-        return serializers.ListField(child=serializers.CharField(max_length=field.max_length), **common)
+        # DRF's CharField takes None (no limit); its stub says int.
+        child = serializers.CharField(max_length=field.max_length)  # type: ignore[arg-type]
+        return serializers.ListField(child=child, **common)
     if isinstance(field, forms.ModelMultipleChoiceField):
         return serializers.ListField(child=serializers.IntegerField(), **common)
     if isinstance(field, forms.ModelChoiceField):
         return serializers.IntegerField(**common)
     if isinstance(field, forms.TypedChoiceField | forms.ChoiceField):
         if isinstance(field, forms.MultipleChoiceField):
-            return serializers.ListField(child=serializers.ChoiceField(choices=list(field.choices)), **common)
-        return serializers.ChoiceField(choices=list(field.choices), **common)
+            return serializers.ListField(child=serializers.ChoiceField(choices=_choices(field)), **common)
+        return serializers.ChoiceField(choices=_choices(field), **common)
     if isinstance(field, forms.NullBooleanField):
         return serializers.BooleanField(**common)
     if isinstance(field, forms.BooleanField):
-        return serializers.BooleanField(**{**common, "required": False})
+        return serializers.BooleanField(required=False, label=common["label"], help_text=common["help_text"])
     if isinstance(field, forms.FileField):
         return serializers.FileField(**common)
     if isinstance(field, forms.DateTimeField):
         return serializers.DateTimeField(**common)
     if isinstance(field, forms.DateField):
         return serializers.DateField(**common)
-    bounds = {name: getattr(field, name) for name in ("min_value", "max_value")
-              if getattr(field, name, None) is not None}
+    bounds = _Bounds()
+    minimum, maximum = getattr(field, "min_value", None), getattr(field, "max_value", None)
+    if minimum is not None:
+        bounds["min_value"] = minimum
+    if maximum is not None:
+        bounds["max_value"] = maximum
     if isinstance(field, forms.DecimalField):
         return serializers.DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places,
                                         coerce_to_string=True, **bounds, **common)
     if isinstance(field, forms.IntegerField):
         return serializers.IntegerField(**bounds, **common)
-    return serializers.CharField(max_length=getattr(field, "max_length", None),
+    # DRF's CharField takes None (no limit); its stub says int.
+    return serializers.CharField(max_length=getattr(field, "max_length", None),  # type: ignore[arg-type]
                                  allow_blank=not field.required, **common)
 
 
