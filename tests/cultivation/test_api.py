@@ -39,6 +39,7 @@ def test_the_firm_lists_and_advances_its_paths(world, path, django_assert_max_nu
     assert (row["stage"], row["securities_firm"]) == ("cultivating", "HTZQ")
     wrong = api.post(f"{base}{path.pk}/file/", {"occurred_on": "2024-05-01"}, format="json")
     assert wrong.status_code == 409 and "convert" in wrong.json()["error"]["details"]["allowed"]
+    assert not {"assign", "withdraw"} & set(wrong.json()["error"]["details"]["allowed"])  # staff only
     bad = api.post(f"{base}{path.pk}/convert/", {"occurred_on": "2024-02-01"}, format="json")
     assert bad.status_code == 400 and "早于上一节点" in bad.json()["error"]["details"]["occurred_on"][0]
     done = api.post(f"{base}{path.pk}/convert/", {"occurred_on": "2024-09-02", "reference": "营业执照"},

@@ -56,10 +56,10 @@ class StepEndpointMixin(ViewMixinBase):
         if spec is None or (spec.roles and not roles & set(spec.roles)):
             raise NotFound("没有这个操作。")
         obj = self.step_target()
-        refuse_unless_available(self.steps, step, obj)
+        refuse_unless_available(self.steps, step, obj, roles)  # the 409 lists the caller's steps only
         body = serializer_for(spec.form)(data=request.data, context={"obj": obj, "files": request.FILES})
         body.is_valid(raise_exception=True)
-        result = run(self.steps, step, obj, request.user, body.validated_data)
+        result = run(self.steps, step, obj, request.user, body.validated_data, roles)
         return Response(self.step_answer(obj, result))
 
     def step_target(self) -> Any:
