@@ -12,7 +12,7 @@ BoardsConfig.ready), other processes pick the change up when their entry expires
 
 import datetime as dt
 import time
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -40,12 +40,12 @@ class _Year(NamedTuple):
 _cache: dict[int, tuple[float, _Year]] = {}  # year -> (expiry on the monotonic clock, the year)
 
 
-def clear_cache(**kwargs):
+def clear_cache(**kwargs: Any) -> None:
     """Forget cached years (signal receiver for HolidayOverride/CalendarYear changes)."""
     _cache.clear()
 
 
-def _year(year):
+def _year(year: int) -> _Year:
     hit = _cache.get(year)
     if hit and hit[0] > time.monotonic():
         return hit[1]
@@ -56,11 +56,11 @@ def _year(year):
     return data
 
 
-def year_known(year):
+def year_known(year: int) -> bool:
     return _year(year).known
 
 
-def is_workday(d):
+def is_workday(d: dt.date) -> bool:
     override = _year(d.year).overrides.get(d)
     if override is not None:
         return override
@@ -69,7 +69,7 @@ def is_workday(d):
     return d.weekday() < 5
 
 
-def add_workdays(d, n):
+def add_workdays(d: dt.date, n: int) -> WorkdayResult:
     """The n-th working day after ``d`` (``d`` itself for n=0); provisional when a day
     counted or skipped, i.e. in (d, result], lies in an unknown year."""
     if n < 0:
@@ -83,7 +83,7 @@ def add_workdays(d, n):
     return WorkdayResult(day, provisional)
 
 
-def workdays_between(a, b):
+def workdays_between(a: dt.date, b: dt.date) -> int:
     """Number of working days in (a, b]; 0 when b <= a."""
     count, day = 0, a
     while day < b:
@@ -92,11 +92,11 @@ def workdays_between(a, b):
     return count
 
 
-def local_date(moment):
+def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(SHANGHAI).date()
 
 
-def due_at(start, amount, basis):
+def due_at(start: dt.datetime, amount: int, basis: str) -> tuple[dt.datetime, bool]:
     """Deadline for ``amount`` days from the aware datetime ``start``: ``(due, provisional)``.
 
     Working basis: 23:59:59 Asia/Shanghai of the amount-th working day after the start's

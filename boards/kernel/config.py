@@ -59,7 +59,7 @@ def section_default(name: str) -> Any:
     return _default(name)
 
 
-def _check_int_map(value, minimum=0):
+def _check_int_map(value: Any, minimum: int = 0) -> list[str]:
     errors = []
     if not isinstance(value, dict):
         return ["必须是键值对象"]
@@ -69,7 +69,7 @@ def _check_int_map(value, minimum=0):
     return errors
 
 
-def _check_modules(value):
+def _check_modules(value: Any) -> list[str]:
     if not isinstance(value, list):
         return ["modules 必须是列表"]
     unknown = [m for m in value if m not in _MODULES]
@@ -85,7 +85,7 @@ register_config_section(
 )
 
 
-def validate_board_config(config):
+def validate_board_config(config: Any) -> dict[str, Any]:
     """Return a complete, validated configuration; raise ValidationError listing each problem."""
     if config is None:
         config = {}

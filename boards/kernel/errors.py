@@ -2,19 +2,25 @@
 DomainError 400, NotFound 404, Conflict/IllegalTransition 409, all as
 ``{"error": {"code", "message", "details"}}``."""
 
+import weakref
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+
 
 class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message, *, code=None, details=None):
+    def __init__(self, message: object, *, code: str | None = None, details: dict[str, Any] | None = None):
         super().__init__(message)
         self.message = str(message)
         if code:
             self.code = code
         self.details = details or {}
 
-    def as_dict(self):
+    def as_dict(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, "details": self.details}}
 
 
@@ -22,7 +28,7 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message="未找到该对象。", **kwargs):
+    def __init__(self, message: object = "未找到该对象。", **kwargs: Any):
         super().__init__(message, **kwargs)
 
 
@@ -34,27 +40,32 @@ class Conflict(DomainError):
 class IllegalTransition(Conflict):
     code = "illegal_transition"
 
-    def __init__(self, obj, action, allowed, state, state_label=None):
-        allowed = sorted(allowed)
+    def __init__(self, obj: object, action: str, allowed: Iterable[str], state: str,
+                 state_label: str | None = None):
+        listed = sorted(allowed)
         shown = f"{state_label}（{state}）" if state_label and state_label != state else state
         message = (
             f"当前状态「{shown}」下不能执行「{action}」。"
-            + (f"可执行的操作: {', '.join(allowed)}。" if allowed else "当前没有可执行的操作。")
+            + (f"可执行的操作: {', '.join(listed)}。" if listed else "当前没有可执行的操作。")
         )
-        super().__init__(message, details={"action": action, "state": state, "allowed": allowed})
+        super().__init__(message, details={"action": action, "state": state, "allowed": listed})
 
 
-def add_to_form(form, error: DomainError) -> None:
+# The status of the refusal a form shows (add_to_form), for the page that draws it (form_status).
+_REFUSAL_STATUS: weakref.WeakKeyDictionary[forms.BaseForm, int] = weakref.WeakKeyDictionary()
+
+
+def add_to_form(form: forms.BaseForm, error: DomainError) -> None:
     """Show a service's refusal on the page's form: next to the field it names in ``details["field"]``
     when the form has that field, else above the form."""
     field = error.details.get("field")
     form.add_error(field if field in form.fields else None, error.message)
-    form.refusal_status = error.status
+    _REFUSAL_STATUS[form] = error.status
 
 
-def form_status(form) -> int:
+def form_status(form: forms.BaseForm) -> int:
     """The status of a page that draws ``form``: 200, 400 for wrong input, or the status of the
     refusal ``add_to_form`` put on it (409 when the state no longer allows it)."""
     if not form.is_bound or not form.errors:
         return 200
-    return getattr(form, "refusal_status", 400)
+    return _REFUSAL_STATUS.get(form, 400)

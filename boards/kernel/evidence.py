@@ -19,19 +19,21 @@ import hashlib
 import json
 import re
 import uuid
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django_scopes import ScopeError, get_scope
 
-from boards.kernel.models import EvidenceEntry, EvidenceHead
+from boards.kernel.models import Board, EvidenceEntry, EvidenceHead
 from boards.kernel.scoping import board_scope
 
 GENESIS_HASH = "0" * 64
 # app.subject.verb, e.g. reviews.case.decided
 ACTION_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*){2,}$")
 SYSTEM_ACTOR = "system"
+M = TypeVar("M", bound=models.Model)
 
 
 class EvidenceAction(models.TextChoices):
@@ -68,7 +70,7 @@ def declared_actions() -> dict[str, type[EvidenceAction]]:
     return dict(_DECLARED)
 
 
-def jsonable(value):
+def jsonable(value: Any) -> Any:
     """``value`` as plain JSON types, the same for equal inputs: Decimal as its fixed-point
     string, aware datetimes as UTC ISO, dates ISO, UUIDs as str. Floats are refused because
     they do not round-trip exactly through PostgreSQL jsonb. NUL, which jsonb cannot hold
@@ -96,11 +98,11 @@ def jsonable(value):
     raise TypeError(f"{type(value).__name__} is not allowed in evidence (use Decimal, not float)")
 
 
-def canonical_json(value):
+def canonical_json(value: Any) -> str:
     return json.dumps(jsonable(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def entry_content(entry):
+def entry_content(entry: EvidenceEntry) -> dict[str, Any]:
     """Everything the hash covers."""
     return {
         "board": entry.board_id,
@@ -115,28 +117,29 @@ def entry_content(entry):
     }
 
 
-def compute_hash(entry):
+def compute_hash(entry: EvidenceEntry) -> str:
     return hashlib.sha256(canonical_json(entry_content(entry)).encode()).hexdigest()
 
 
-def locked_row(model, **lookup):
+def locked_row(model: type[M], **lookup: Any) -> M:
     """The row of ``model`` matching ``lookup`` (a unique key), locked FOR UPDATE and created
     first if missing. Race-safe: a concurrent creator loses on the unique constraint inside
     get_or_create's savepoint and then waits on the winner's lock."""
-    row = model.objects.select_for_update().filter(**lookup).first()
+    row = model._default_manager.select_for_update().filter(**lookup).first()
     if row is None:
-        model.objects.get_or_create(**lookup)
-        row = model.objects.select_for_update().get(**lookup)
+        model._default_manager.get_or_create(**lookup)
+        row = model._default_manager.select_for_update().get(**lookup)
     return row
 
 
-def _require_scope(board_id):
+def _require_scope(board_id: int) -> None:
     scope = get_scope()
     if scope.get("_enabled", True) and board_id not in (scope.get("board") or ()):
         raise ScopeError(f"evidence for board {board_id} must be recorded inside its board_scope")
 
 
-def record(board, action, *, actor=None, subject=None, payload=None):
+def record(board: Board, action: str, *, actor: Any = None, subject: models.Model | None = None,
+           payload: dict[str, Any] | None = None) -> EvidenceEntry:
     """Queue one entry for ``board``'s log (one INSERT, no lock); call inside ``board_scope(board)``.
     It gets its ``seq`` and hashes when the sequencer takes it (evidence_tree.sequence_board).
 
@@ -165,7 +168,7 @@ def record(board, action, *, actor=None, subject=None, payload=None):
     return entry
 
 
-def _problem(entry, expected_seq, prev_hash):
+def _problem(entry: EvidenceEntry, expected_seq: int, prev_hash: str) -> str | None:
     if entry.seq != expected_seq:
         return f"序号应为 {expected_seq}，实为 {entry.seq}（有记录缺失或被插入）"
     if entry.prev_hash != prev_hash:
@@ -176,7 +179,7 @@ def _problem(entry, expected_seq, prev_hash):
     return None
 
 
-def verify_chain(board):
+def verify_chain(board: Board) -> tuple[bool, EvidenceEntry | None, str]:
     """Recompute ``board``'s chain of sequenced entries.
     Returns ``(ok, first_bad_entry_or_None, message)``."""
     with board_scope(board):
@@ -187,7 +190,7 @@ def verify_chain(board):
             if problem:
                 where = f"seq={entry.seq} id={entry.pk} {entry.action}"
                 return False, entry, f"第一条有问题的记录 {where}：{problem}"
-            expected_seq, prev_hash = entry.seq + 1, entry.hash
+            expected_seq, prev_hash = expected_seq + 1, entry.hash  # entry.seq == expected_seq here
         count = expected_seq - 1
         head = EvidenceHead.objects.filter(board=board).first()
         if head is not None and (head.last_seq, head.last_hash) != (count, prev_hash):

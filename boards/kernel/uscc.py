@@ -4,6 +4,8 @@ Layout of the 18 characters: 登记管理部门 (1) + 机构类别 (1) + 登记�
 + 主体标识码 / 组织机构代码 (9, itself ending in a GB 11714 check character) + check character (1).
 """
 
+import random
+
 from django.core.exceptions import ValidationError
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
@@ -11,7 +13,7 @@ WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 组织机构代码
 
 
-def _first_illegal(chars):
+def _first_illegal(chars: str) -> tuple[int, str] | None:
     """(1-based position, char) of the first character outside CHARSET, or None."""
     for position, char in enumerate(chars, 1):
         if char not in CHARSET:
@@ -19,7 +21,7 @@ def _first_illegal(chars):
     return None
 
 
-def uscc_check_char(first17):
+def uscc_check_char(first17: str) -> str:
     """The 18th character for the first 17 (uppercase, from CHARSET)."""
     if len(first17) != 17 or _first_illegal(first17):
         raise ValueError(f"need 17 characters from {CHARSET}, got {first17!r}")
@@ -27,7 +29,7 @@ def uscc_check_char(first17):
     return CHARSET[-total % 31]
 
 
-def validate_uscc(code):
+def validate_uscc(code: str | None) -> str:
     """Return the code normalised (stripped, uppercase); raise ValidationError naming what is wrong."""
     code = (code or "").strip().upper()
     if len(code) != 18:
@@ -51,13 +53,13 @@ def validate_uscc(code):
     return code
 
 
-def _org_check_char(first8):
+def _org_check_char(first8: str) -> str:
     total = sum(int(char, 36) * weight for char, weight in zip(first8, ORG_WEIGHTS, strict=True))
     value = -total % 11
     return "X" if value == 10 else str(value)
 
 
-def make_uscc(rng, region_code):
+def make_uscc(rng: random.Random, region_code: str) -> str:
     """A valid code of an enterprise (9 市场监管 + 1 企业) registered in ``region_code``, a 6-digit
     administrative division. ``rng`` is a ``random.Random``, so a seeded one repeats its codes.
     Half the codes take the post-2015 "MA" form; the organisation code carries its own check."""

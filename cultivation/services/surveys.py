@@ -8,6 +8,9 @@ Invariants:
   evidenced and feeds the satisfaction indicator (cultivation.evaluation).
 """
 
+import datetime as dt
+from typing import Any
+
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +30,9 @@ OPENED = CultivationAction.SURVEY_OPENED
 ANSWERED = CultivationAction.SURVEY_ANSWERED
 
 
-def on_service_delivered(sender, *, board_id, enterprise_id, source, label, institution_id=None,
-                         occurred_on=None, **kwargs):
+def on_service_delivered(sender: Any, *, board_id: int, enterprise_id: int, source: str, label: str,
+                         institution_id: int | None = None, occurred_on: dt.date | None = None,
+                         **kwargs: Any) -> SatisfactionSurvey | None:
     """``service_delivered`` receiver: ask the enterprise to rate the service."""
     board = Board.objects.get(pk=board_id)
     if not module_enabled(board, "tracking_evaluation"):
@@ -40,7 +44,9 @@ def on_service_delivered(sender, *, board_id, enterprise_id, source, label, inst
 
 
 @transaction.atomic
-def open_survey(board, *, enterprise, source, label, delivered_on, institution_id=None):
+def open_survey(board: Board, *, enterprise: Enterprise, source: str, label: str,
+                delivered_on: dt.date | None,
+                institution_id: int | None = None) -> SatisfactionSurvey | None:
     try:
         with transaction.atomic():
             survey = SatisfactionSurvey.objects.create(
@@ -58,7 +64,8 @@ def open_survey(board, *, enterprise, source, label, delivered_on, institution_i
 
 
 @transaction.atomic
-def answer_survey(survey, *, actor, score, comment="", at=None):
+def answer_survey(survey: SatisfactionSurvey, *, actor: Any, score: int, comment: str = "",
+                  at: dt.datetime | None = None) -> SatisfactionSurvey:
     survey = locked(survey, "enterprise")
     if survey.state != SurveyState.OPEN:
         raise Conflict("该服务已评价，不能重复评价。", code="already_answered")

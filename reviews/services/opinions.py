@@ -1,5 +1,9 @@
 """Each expert's opinion: saved as a draft, submitted with the signed form."""
 
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +20,9 @@ from reviews.actions import ReviewAction
 from reviews.forms import ReviewForm
 from reviews.models import (
     Opinion,
+    PanelSeat,
     QualityChallenge,
+    ReviewCase,
     SeatState,
 )
 from reviews.selectors import (
@@ -28,7 +34,7 @@ from reviews.services.base import OPEN_CLOCK, SIGNED_FORM_TYPES
 from reviews.services.decisions import _decide
 
 
-def _review_form(seat, data):
+def _review_form(seat: PanelSeat, data: Mapping[str, Any]) -> ReviewForm:
     form = ReviewForm(seat.case.rules["form"], data, institution_ids=service_institution_ids(seat.case))
     if not form.is_valid():
         raise DomainError("评审表填写有误，请按提示修改。", code="invalid_form",
@@ -37,7 +43,7 @@ def _review_form(seat, data):
 
 
 @transaction.atomic
-def save_opinion(seat, *, data, actor):
+def save_opinion(seat: PanelSeat, *, data: Mapping[str, Any], actor: Any) -> Opinion:
     """Save the filled form as a draft (for the Word download) without submitting it."""
     seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
     if seat.state not in (SeatState.RECEIVED, SeatState.SUPPLEMENT_REQUESTED):
@@ -52,7 +58,8 @@ def save_opinion(seat, *, data, actor):
 
 
 @transaction.atomic
-def submit_opinion(seat, *, data, signed_form, actor):
+def submit_opinion(seat: PanelSeat, *, data: Mapping[str, Any], signed_form: UploadedFile | None,
+                   actor: Any) -> Opinion:
     """Submit the form with the signed scan. An optional quality challenge is recorded and
     announced; a remote case is decided once the whole panel has submitted."""
     case = locked(seat.case, "enterprise")
@@ -94,6 +101,6 @@ def submit_opinion(seat, *, data, signed_form, actor):
     return opinion
 
 
-def _all_submitted(case):
+def _all_submitted(case: ReviewCase) -> bool:
     seats = list(active_seats(case).values_list("state", flat=True))
     return len(seats) == case.panel_size and all(state == SeatState.SUBMITTED for state in seats)

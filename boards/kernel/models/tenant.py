@@ -1,7 +1,7 @@
 """The tenant: a ``Board`` (special board or local programme) and ``TenantModel``, the base of
 every tenant-owned model (its default manager is scoped: a query outside ``board_scope`` raises)."""
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,17 +40,17 @@ class Board(models.Model):
         verbose_name_plural = _("专板/项目")
         ordering = ["id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name_zh
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.config = validate_board_config(self.config)
         super().save(*args, **kwargs)
 
-    def clean(self):
+    def clean(self) -> None:
         self.config = validate_board_config(self.config)
 
-    def setting(self, dotted, default=None):
+    def setting(self, dotted: str, default: Any = None) -> Any:
         """Read a configuration value by dotted path, e.g. ``deadlines.funder_answer_workdays``."""
         node = self.config
         for part in dotted.split("."):
@@ -59,7 +59,7 @@ class Board(models.Model):
             node = node[part]
         return node
 
-    def regulator_name(self, code):
+    def regulator_name(self, code: str) -> str:
         for regulator in self.regulators:
             if regulator.get("code") == code:
                 return regulator.get("name", code)
