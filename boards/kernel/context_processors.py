@@ -1,11 +1,15 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from boards.kernel import workbench
 
 
-def current_board(request):
+def current_board(request: HttpRequest) -> dict[str, Any]:
     return {"board": getattr(request, "board", None)}
 
 
-def navigation(request):
+def navigation(request: HttpRequest) -> dict[str, Any]:
     """The top bar: the person's boards (switcher), and the pages of their roles on this board."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or request.path_info.startswith("/admin/"):

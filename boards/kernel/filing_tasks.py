@@ -7,5 +7,5 @@ from boards.kernel.taskbase import BoardTask
 
 
 @shared_task(base=BoardTask)
-def render_filing(board_id, filing_id):
+def render_filing(board_id: int, filing_id: int) -> None:
     filings.render_filing_now(filing_id)

@@ -6,21 +6,24 @@ password tried on many accounts from one place. Either limit locks for AXES_COOL
 address limit is the higher one: the staff of a whole office share one address behind NAT.
 """
 
+from typing import Any
+
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
+from django.http import HttpRequest
 
 
 class AddressAwareHandler(AxesDatabaseHandler):
-    def address_failures(self, request) -> int:
+    def address_failures(self, request: Any) -> int:  # axes' request: it carries axes_ip_address
         attempts = AccessAttempt.objects.filter(ip_address=request.axes_ip_address)
         if settings.AXES_COOLOFF_TIME is not None:
             attempts = attempts.filter(attempt_time__gte=get_cool_off_threshold(request))
         return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
-    def get_failures(self, request, credentials=None) -> int:
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
         """axes compares this with AXES_FAILURE_LIMIT, here and when a failure is recorded. The
         address count is shifted by the difference of the two limits, so that this one comparison
         says: the pair reached its limit, or the address reached its own."""

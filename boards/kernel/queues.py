@@ -9,13 +9,17 @@ admin list that shows the same rows (a filter of that list).
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from boards.kernel.config import module_enabled
+
+if TYPE_CHECKING:
+    from boards.kernel.models import Board
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def register_filter_queue(label: str, model: Any, *, module: str, order: int = 1
                    "&".join(params), module=module, order=order)
 
 
-def queues_for(board) -> list[dict[str, Any]]:
+def queues_for(board: "Board") -> list[dict[str, Any]]:
     """label, count and list URL of each queue of the board's enabled modules, in order."""
     result = []
     for queue in sorted(_QUEUES, key=lambda q: q.order):
@@ -71,7 +75,7 @@ def queues_for(board) -> list[dict[str, Any]]:
     return result
 
 
-def _overdue_deadlines(board):
+def _overdue_deadlines(board: "Board") -> QuerySet[Any]:
     from boards.kernel.models import Deadline, DeadlineState
 
     return Deadline.objects.filter(board=board, state=DeadlineState.OPEN, due_at__lt=timezone.now())

@@ -14,6 +14,8 @@ A refused request answers 429 with ``Retry-After``. The address is ``client_ip``
 one the login lockout counts.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -65,10 +67,10 @@ class AnonymousThrottleMiddleware:
     """Throttles anonymous page requests before any other work (the API throttles its own, after
     authentication). Placed right after AuthenticationMiddleware."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         wait = None
         if not request.path_info.startswith("/api/") and not request.user.is_authenticated:
             wait = over_limit(request, ANONYMOUS_GROUP, settings.ANON_THROTTLE_RATE)

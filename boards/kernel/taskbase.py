@@ -4,6 +4,8 @@ Convention: the first argument of every tenant task is ``board_id``. The base ta
 stale connections, clears the RLS setting and opens ``board_scope(board_id)`` around the run.
 """
 
+from typing import Any
+
 from celery import Task
 from django.db import close_old_connections
 
@@ -15,7 +17,7 @@ class BoardTask(Task):
     acks_late = True
     reject_on_worker_lost = True
 
-    def __call__(self, board_id, *args, **kwargs):
+    def __call__(self, board_id: int | str, *args: Any, **kwargs: Any) -> Any:
         if self.request.is_eager or self.request.called_directly:
             # Inline in the caller's connection, maybe inside its transaction: closing that
             # would break the caller. board_scope restores the caller's RLS setting on exit.

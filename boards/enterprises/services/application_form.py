@@ -12,7 +12,7 @@ Invariants:
 
 import datetime as dt
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Field, Model
@@ -90,7 +90,7 @@ def _money_label(name: str) -> str:
 
 @transaction.atomic
 def fill_application_form(application: Application, *, fields: dict, basis: str,
-                          financials: dict[int, dict], actor) -> Application:
+                          financials: dict[int, dict], actor: Any) -> Application:
     """Save the form: the enterprise's declared facts, the application's basis and the financial
     years given (``{year: {revenue, net_profit, rd_expense, total_assets}}``, Decimal yuan)."""
     application = locked(application, "enterprise")

@@ -7,6 +7,7 @@ dry run checked.
 """
 
 import dataclasses
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +15,11 @@ from django.utils import timezone
 from boards.enterprises.models import ImportJob, ImportState
 from boards.enterprises.services.imports import IMPORT_KINDS, import_xlsx
 from boards.kernel.errors import DomainError
+from boards.kernel.models import Board, StoredFile
 
 
-def start_import(board, *, kind, stored, actor, dry_run=True):
+def start_import(board: Board, *, kind: str, stored: StoredFile, actor: Any,
+                 dry_run: bool = True) -> ImportJob:
     """Queue a dry run (or a commit) of ``stored``; the worker starts once this commits."""
     from boards.enterprises.tasks import run_import
 
@@ -27,13 +30,13 @@ def start_import(board, *, kind, stored, actor, dry_run=True):
     return job
 
 
-def run_import_job(job_id):
+def run_import_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("board", "file", "created_by").get(pk=job_id)
     if job.state != ImportState.QUEUED:
         return job  # a redelivered task: the job ran already
     ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING)
 
-    def progress(rows):
+    def progress(rows: int) -> None:
         ImportJob.objects.filter(pk=job.pk).update(rows_read=rows)
 
     try:

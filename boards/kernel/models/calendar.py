@@ -21,7 +21,7 @@ class CalendarYear(models.Model):
         verbose_name_plural = _("日历年度")
         ordering = ["year"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
 
@@ -37,5 +37,5 @@ class HolidayOverride(models.Model):
         verbose_name_plural = _("节假日调整")
         ordering = ["date"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.date} {self.name}"

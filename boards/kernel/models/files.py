@@ -10,7 +10,7 @@ from boards.kernel.models.tenant import TenantModel
 # --- Files and filings -----------------------------------------------------------------------------
 
 
-def stored_file_path(instance, filename):
+def stored_file_path(instance: "StoredFile", filename: str) -> str:
     return f"{instance.board_id}/{instance.purpose}/{timezone.now():%Y/%m}/{instance.sha256[:16]}-{filename}"
 
 
@@ -33,5 +33,5 @@ class StoredFile(TenantModel):
         verbose_name = _("文件")
         verbose_name_plural = _("文件")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.original_name

@@ -42,5 +42,5 @@ class Notification(TenantModel):
         ]
         indexes = [models.Index(fields=["user", "read_at"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
