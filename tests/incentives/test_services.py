@@ -202,3 +202,21 @@ def test_a_second_grant_to_a_participant_links_the_account_given_and_refuses_ano
             give(w, option, "李明", "1", D(2024, 7, 1), username="zhangwei")
         assert exc.value.details["field"] == "username"
         assert option.grants.count() == 2
+
+
+def test_another_boards_account_cannot_be_attached_and_answers_like_a_missing_one(world):
+    """A participant's login is one with a membership on the plan's board or none at all: another
+    board's account is refused with the same words as a login that does not exist."""
+    w = world
+    option = plan(w)
+    with time_machine.travel(TODAY), board_scope(w.board):
+        option = incentives.disclose_plan(option, actor=w.staff)
+        answers = []
+        for username in ("nmg-staff", "nobody-here"):
+            with pytest.raises(DomainError) as exc:
+                give(w, option, "李明", "1", D(2024, 7, 1), username=username)
+            answers.append((exc.value.details["field"], exc.value.message.replace(username, "…")))
+        assert answers[0] == answers[1] == ("username", "没有登录账号「…」。")
+        granted = give(w, option, "李明", "1", D(2024, 7, 1), username="zhangwei")
+        assert granted.participant.user == w.colleague
+        assert option.grants.count() == 1

@@ -23,6 +23,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -207,6 +208,15 @@ def _change_ids(changes):
 
 
 @transaction.atomic
+def _participant_account(board, username: str):
+    """The active account ``username`` if it may take part on ``board``: one with a membership here, or an
+    account with none at all (an employee's own login). Another board's account answers like a missing
+    one, so a board's staff can neither attach it nor learn that it exists."""
+    accounts = get_user_model().objects.filter(username=username, is_active=True)
+    return (accounts.filter(Q(board_memberships__board=board) | Q(board_memberships__isnull=True))
+            .distinct().first())
+
+
 def grant(plan, *, name, id_number, position, shares, granted_on, actor, username=""):
     """Grant ``shares`` to a participant (created on first grant); restricted and ESOP shares move
     from the plan's source to the participant's holding now."""
@@ -224,7 +234,7 @@ def grant(plan, *, name, id_number, position, shares, granted_on, actor, usernam
         raise _field("请填写激励对象姓名和证件号码。", "participant_required", "name")
     user = None
     if username:
-        user = get_user_model().objects.filter(username=username.strip(), is_active=True).first()
+        user = _participant_account(plan.board, username.strip())
         if user is None:
             raise _field(f"没有登录账号「{username}」。", "unknown_user", "username")
     participant, created = Participant.objects.get_or_create(
