@@ -27,11 +27,13 @@ class PoliciesConfig(AppConfig):
         register_module("ordos_ledger", "目标任务台账")
         register_config_section("policies", config.DEFAULT, config.validate)
         tier_changed.connect(services.on_tier_changed, dispatch_uid="policies_tier_awards")
+        from boards.enterprises.selectors import acts_for_an_enterprise
         from boards.kernel.access import STAFF_ROLES
         from boards.kernel.models import Role
         from boards.kernel.workbench import register_entry
 
-        register_entry("我可享受的政策", "policies-my", roles=[Role.ENTERPRISE_USER], module="policies")
+        register_entry("我可享受的政策", "policies-my", roles=[Role.ENTERPRISE_USER], module="policies",
+                       when=acts_for_an_enterprise)
         register_entry("政策兑现办理", "policies-awards", roles=STAFF_ROLES, module="policies")
         register_entry("目标任务台账", "policies-ordos",
                        roles=[*STAFF_ROLES, Role.REGULATOR], module="ordos_ledger")

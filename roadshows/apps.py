@@ -10,6 +10,7 @@ class RoadshowsConfig(AppConfig):
     verbose_name = _("路演")
 
     def ready(self):
+        from boards.enterprises.selectors import acts_for_an_enterprise
         from boards.kernel.config import register_config_section, register_module
         from boards.kernel.labels import register_labels, register_subjects
         from boards.kernel.models import Role
@@ -24,5 +25,6 @@ class RoadshowsConfig(AppConfig):
         from roadshows.actions import RoadshowAction
 
         declare_actions(RoadshowAction)
-        register_entry("路演活动", "roadshows-enterprise", roles=[Role.ENTERPRISE_USER], module="roadshows")
+        register_entry("路演活动", "roadshows-enterprise", roles=[Role.ENTERPRISE_USER], module="roadshows",
+                       when=acts_for_an_enterprise)
         register_entry("路演邀请", "roadshows-invitations", roles=[Role.INSTITUTION_USER], module="roadshows")

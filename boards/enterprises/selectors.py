@@ -30,6 +30,16 @@ from boards.kernel.access import STAFF_ROLES, has_role, require_role, user_roles
 from boards.kernel.models import Role
 
 
+def acts_for_an_enterprise(user, board) -> bool:
+    """Whether ``user`` acts for an enterprise of ``board``: the enterprise pages need one, while an
+    account that only takes part in an incentive plan holds the enterprise role without one. Asked
+    once per user and board for a request (the workbench asks it for each enterprise page)."""
+    known = user.__dict__.setdefault("_acts_for_an_enterprise", {})
+    if board.pk not in known:
+        known[board.pk] = user.enterprises.filter(board=board).exists()
+    return known[board.pk]
+
+
 def enterprise_with_everything(board, pk):
     """One enterprise of ``board`` with every relation the profile shows, in a fixed number of
     queries whatever the amount of data."""

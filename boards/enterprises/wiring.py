@@ -37,13 +37,18 @@ def ready() -> None:
     register_config_section("disclosure", disclosure.DEFAULT_CONFIG, disclosure.validate_config)
     tier_changed.connect(custody.on_tier_changed, dispatch_uid="custody_tier_changed")
     tier_changed.connect(disclosure.on_tier_changed, dispatch_uid="disclosure_tier_changed")
+    from boards.enterprises.selectors import acts_for_an_enterprise
+
     register_entry("入板公示", "admission-publicity", module="admission")
     register_entry("我的入板申请", "admission-mine", roles=[Role.ENTERPRISE_USER], module="admission")
-    register_entry("我的信息披露", "my-disclosures", roles=[Role.ENTERPRISE_USER], module="disclosure")
+    register_entry("我的信息披露", "my-disclosures", roles=[Role.ENTERPRISE_USER], module="disclosure",
+                   when=acts_for_an_enterprise)
     register_entry("股权激励计划", "incentive-plans", roles=[Role.ENTERPRISE_USER],
                    module="equity_incentives")
-    register_entry("数据授权", "my-consents", roles=[Role.ENTERPRISE_USER], module="boards")
-    register_entry("数据使用记录", "my-data-uses", roles=[Role.ENTERPRISE_USER], module="boards")
+    register_entry("数据授权", "my-consents", roles=[Role.ENTERPRISE_USER], module="boards",
+                   when=acts_for_an_enterprise)
+    register_entry("数据使用记录", "my-data-uses", roles=[Role.ENTERPRISE_USER], module="boards",
+                   when=acts_for_an_enterprise)
     register_data_use(consent.READ_ACTION, "机构查询企业数据", consent.uses_in_read)
     register_entry("辖区入板申请", "admission-bureau", roles=[Role.LOCAL_BUREAU], module="admission",
                    when=views_admission.bureau_of_a_prefecture)

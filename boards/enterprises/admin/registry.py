@@ -194,8 +194,8 @@ class EnterpriseAdmin(XlsxExportMixin, BoardScopedAdmin):
                     "profile")
     list_filter = ("status", TierFilter, "prefecture")
     search_fields = ("name", "credit_code")
-    readonly_fields = ("status", "tier", "admitted_on")
-    exclude = ("users",)
+    readonly_fields = ("status", "tier_name", "admitted_on")  # the tier by its name, never its code
+    exclude = ("users", "tier")
     inlines = (QualificationInline, FinancialYearInline, FinancingEventInline, ServiceRecordInline,
                TierChangeInline)
 
