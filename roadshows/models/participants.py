@@ -3,25 +3,16 @@ invited from the alliance by their stated interests (they confirm or decline), a
 an investor's interest in a presenting enterprise, which opens a matchmaking (对接项目)."""
 
 import django_fsm
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from boards.enterprises.models import Enterprise, ServiceRecord
 from boards.kernel.models import Institution, TenantModel
+from boards.kernel.models.tenant import user_reference
 from roadshows.models.events import Roadshow
 
-
-def _user(label):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=label,
-    )
+_user = user_reference
 
 
 class SignupState(models.TextChoices):

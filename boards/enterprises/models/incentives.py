@@ -12,26 +12,15 @@ share is a ShareChange of the register (custody's journal), linked from the ince
 """
 
 import django_fsm
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from boards.enterprises.models.custody import ShareChange, Shareholding, ShareRegister
 from boards.enterprises.models.registry import Enterprise
-from boards.kernel.models.tenant import TenantModel
+from boards.kernel.models.tenant import TenantModel, user_reference
 
-
-def _user(label, **kwargs):
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=label,
-        **kwargs,
-    )
+_user = user_reference
 
 
 class PlanKind(models.TextChoices):

@@ -3,6 +3,7 @@ every tenant-owned model (its default manager is scoped: a query outside ``board
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -85,3 +86,9 @@ class TenantModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def user_reference(label: Any, **kwargs: Any) -> models.ForeignKey:
+    """An optional account on a tenant row (who acted, who takes part): protected, no reverse accessor."""
+    return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="+", verbose_name=label, **kwargs)
