@@ -10,9 +10,13 @@ body when their REGULATOR membership's institution has the body's code.
 """
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +39,7 @@ from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.files import store_upload
 from boards.kernel.filings import create_filing
 from boards.kernel.locking import locked
-from boards.kernel.models import DayBasis, Deadline, DeadlineState, Role
+from boards.kernel.models import Board, DayBasis, Deadline, DeadlineState, Filing, Institution, Role
 from boards.kernel.notifications import admin_change_url, notify, notify_staff
 from boards.kernel.workflow import fire
 
@@ -66,7 +70,7 @@ CHECK_DEADLINE = "admission.exchange_check"
 MATERIAL_TYPES = ("pdf", "jpg", "png", "docx", "xlsx")
 
 
-def validate_admission(value):
+def validate_admission(value: dict[str, Any]) -> list[str]:
     errors = []
     bodies = value.get("approving_bodies")
     if not isinstance(bodies, list) or not all(
@@ -82,37 +86,37 @@ def validate_admission(value):
     return errors
 
 
-def approving_bodies(board):
+def approving_bodies(board: Board) -> list[dict[str, str]]:
     return board.setting("admission.approving_bodies", [])
 
 
-def body_name(board, code):
+def body_name(board: Board, code: str) -> str | None:
     return next((b["name"] for b in approving_bodies(board) if b["code"] == code), None)
 
 
 # --- Recipients ------------------------------------------------------------------------------
 
 
-def _members(board, role, **membership):
+def _members(board: Board, role: str, **membership: Any) -> list[User]:
     filters = {f"board_memberships__{key}": value for key, value in membership.items()}
     return list(get_user_model().objects.filter(
         is_active=True, board_memberships__board=board, board_memberships__role=role,
         board_memberships__is_active=True, **filters).distinct())
 
 
-def _applicants(application):
+def _applicants(application: Application) -> list[User]:
     """The enterprise's users and whoever filed for it."""
     users = list(application.enterprise.users.filter(is_active=True))
-    if application.created_by_id:
+    if application.created_by is not None:
         users.append(application.created_by)
     return users
 
 
-def _applicant_url(application):
+def _applicant_url(application: Application) -> str:
     return reverse("admission-detail", args=[application.board.slug, application.pk])
 
 
-def _notify_applicants(application, verb, title, body=""):
+def _notify_applicants(application: Application, verb: str, title: str, body: str = "") -> None:
     notify(application.board, _applicants(application), verb, f"{application.enterprise}：{title}", body,
            _applicant_url(application))
 
@@ -120,30 +124,31 @@ def _notify_applicants(application, verb, title, body=""):
 # --- Locking helpers -----------------------------------------------------------------------
 
 
-def _record(application, action: EnterpriseAction, actor, **payload):
+def _record(application: Application, action: EnterpriseAction, actor: User, **payload: Any) -> None:
     evidence.record(application.board, action, actor=actor, subject=application,
                     payload={"state": application.state, **payload})
 
 
-def _set_enterprise_status(enterprise, old, new):
+def _set_enterprise_status(enterprise: Enterprise, old: str, new: str) -> None:
     Enterprise.objects.filter(pk=enterprise.pk, status=old).update(status=new)
 
 
 # --- Campaigns -------------------------------------------------------------------------------
 
 
-def _end_of(day):
+def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, calendar.END_OF_DAY, tzinfo=calendar.SHANGHAI)
 
 
-def campaign_dates_error(opens_on, bureau_deadline, check_deadline):
+def campaign_dates_error(opens_on: dt.date, bureau_deadline: dt.date, check_deadline: dt.date) -> str | None:
     if not opens_on <= bureau_deadline <= check_deadline:
         return "日期顺序应为：开始日期 ≤ 地方主管部门报送截止 ≤ 交易中心初核截止。"
     return None
 
 
 @transaction.atomic
-def create_campaign(board, *, name, opens_on, bureau_deadline, check_deadline, actor):
+def create_campaign(board: Board, *, name: str, opens_on: dt.date, bureau_deadline: dt.date,
+                    check_deadline: dt.date, actor: User) -> Campaign:
     """Open a campaign and the two clocks of its dates (calendar days, ending 23:59:59 of each
     date): the bureaus' submission and the exchange's check."""
     error = campaign_dates_error(opens_on, bureau_deadline, check_deadline)
@@ -166,7 +171,7 @@ def create_campaign(board, *, name, opens_on, bureau_deadline, check_deadline, a
 
 
 @transaction.atomic
-def close_campaign(campaign, *, actor):
+def close_campaign(campaign: Campaign, *, actor: User) -> Campaign:
     """Stop accepting new applications; those under way go on."""
     campaign = locked(campaign)
     if not campaign.is_open:
@@ -177,7 +182,7 @@ def close_campaign(campaign, *, actor):
     return campaign
 
 
-def _meet_campaign_deadlines(campaign):
+def _meet_campaign_deadlines(campaign: Campaign) -> None:
     open_clocks = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(Campaign), object_id=str(campaign.pk),
         kind__in=[BUREAU_DEADLINE, CHECK_DEADLINE], state=DeadlineState.OPEN)
@@ -188,13 +193,14 @@ def _meet_campaign_deadlines(campaign):
 # --- Applications: the applicant's side ------------------------------------------------------
 
 
-def _check_tier(board, tier):
+def _check_tier(board: Board, tier: str) -> None:
     if tier and tier not in tiers.tier_names(board):
         names = "、".join(f"{code}（{name}）" for code, name in tiers.tier_names(board).items())
         raise DomainError(f"申请层级「{tier}」不存在。可选：{names}。", code="invalid_tier")
 
 
-def _new_application(enterprise, campaign, *, actor, filed_by, requested_tier="", **fields):
+def _new_application(enterprise: Enterprise, campaign: Campaign, *, actor: User, filed_by: str,
+                     requested_tier: str = "", **fields: Any) -> Application:
     enterprise = locked(enterprise)
     campaign = Campaign.objects.get(pk=campaign.pk)
     if not campaign.is_open:
@@ -212,14 +218,15 @@ def _new_application(enterprise, campaign, *, actor, filed_by, requested_tier=""
 
 
 @transaction.atomic
-def create_application(enterprise, campaign, *, actor, requested_tier=""):
+def create_application(enterprise: Enterprise, campaign: Campaign, *, actor: User,
+                       requested_tier: str = "") -> Application:
     """The enterprise's own draft."""
     return _new_application(enterprise, campaign, actor=actor, filed_by=FiledBy.ENTERPRISE,
                             requested_tier=requested_tier)
 
 
 @transaction.atomic
-def update_application(application, *, requested_tier, actor):
+def update_application(application: Application, *, requested_tier: str, actor: User) -> Application:
     application = locked(application, "enterprise", "campaign", "plan")
     if application.state != ApplicationState.DRAFT:
         raise Conflict("只有草稿可以修改。")
@@ -231,7 +238,8 @@ def update_application(application, *, requested_tier, actor):
 
 
 @transaction.atomic
-def add_material(application, uploaded_file, *, title, actor):
+def add_material(application: Application, uploaded_file: UploadedFile, *, title: str,
+                 actor: User) -> ApplicationMaterial:
     """Attach a document to a draft, or to a returned application as that round's supplement."""
     application = locked(application, "enterprise", "campaign", "plan")
     if application.state not in OPEN_FOR_MATERIAL:
@@ -249,7 +257,7 @@ def add_material(application, uploaded_file, *, title, actor):
     return material
 
 
-def _file_application_form(application, actor):
+def _file_application_form(application: Application, actor: User) -> Filing:
     """The 入板申请表 as a numbered filing."""
     board, enterprise = application.board, application.enterprise
     names = tiers.tier_names(board)
@@ -290,7 +298,7 @@ def _file_application_form(application, actor):
 
 
 @transaction.atomic
-def submit_application(application, *, actor):
+def submit_application(application: Application, *, actor: User) -> Application:
     """Draft → submitted to the prefecture bureau, or, filed by a serving institution, straight
     to the exchange. Files the 入板申请表."""
     application = locked(application, "enterprise", "campaign", "plan")
@@ -320,7 +328,8 @@ def submit_application(application, *, actor):
 
 
 @transaction.atomic
-def file_by_bureau(enterprise, campaign, *, actor, requested_tier=""):
+def file_by_bureau(enterprise: Enterprise, campaign: Campaign, *, actor: User,
+                   requested_tier: str = "") -> Application:
     """The prefecture bureau files for an enterprise of its prefecture: submitted at once."""
     application = _new_application(enterprise, campaign, actor=actor, filed_by=FiledBy.BUREAU,
                                    requested_tier=requested_tier)
@@ -328,7 +337,8 @@ def file_by_bureau(enterprise, campaign, *, actor, requested_tier=""):
 
 
 @transaction.atomic
-def file_by_institution(enterprise, campaign, due_diligence, *, institution, actor, requested_tier=""):
+def file_by_institution(enterprise: Enterprise, campaign: Campaign, due_diligence: UploadedFile, *,
+                        institution: Institution, actor: User, requested_tier: str = "") -> Application:
     """A serving institution (PE manager, bank, securities, accounting or law firm) files with
     its due-diligence material; the application goes straight to the exchange."""
     application = _new_application(enterprise, campaign, actor=actor, filed_by=FiledBy.INSTITUTION,
@@ -340,7 +350,7 @@ def file_by_institution(enterprise, campaign, due_diligence, *, institution, act
 
 
 @transaction.atomic
-def forward_batch(applications, *, prefecture, actor):
+def forward_batch(applications: Iterable[Application], *, prefecture: str, actor: User) -> list[Application]:
     """The bureau forwards its prefecture's submitted applications to the exchange, all or none."""
     pks = sorted({a.pk for a in applications})
     if not pks:
@@ -363,7 +373,7 @@ def forward_batch(applications, *, prefecture, actor):
 
 
 @transaction.atomic
-def resubmit(application, *, actor):
+def resubmit(application: Application, *, actor: User) -> Application:
     """The applicant answers a supplement request; needs material uploaded in this round."""
     application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "resubmit")
@@ -380,7 +390,7 @@ def resubmit(application, *, actor):
 
 
 @transaction.atomic
-def start_check(application, *, actor):
+def start_check(application: Application, *, actor: User) -> Application:
     application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "start_check")
     application.save()
@@ -389,7 +399,7 @@ def start_check(application, *, actor):
 
 
 @transaction.atomic
-def request_supplement(application, *, text, actor):
+def request_supplement(application: Application, *, text: str, actor: User) -> Application:
     application = locked(application, "enterprise", "campaign", "plan")
     if not text.strip():
         raise DomainError("请写明需要补充的材料。", code="text_required")
@@ -406,7 +416,7 @@ def request_supplement(application, *, text, actor):
 
 
 @transaction.atomic
-def mark_eligible(application, *, actor):
+def mark_eligible(application: Application, *, actor: User) -> Application:
     """Eligible with the tier the tier engine suggests and every criterion's reason. A board
     whose tiers config has ``entry_requires_any`` refuses until one of those is on file."""
     application = locked(application, "enterprise", "campaign", "plan")
@@ -433,7 +443,7 @@ def mark_eligible(application, *, actor):
 
 
 @transaction.atomic
-def mark_ineligible(application, *, reasons, actor):
+def mark_ineligible(application: Application, *, reasons: str, actor: User) -> Application:
     application = locked(application, "enterprise", "campaign", "plan")
     if not reasons.strip():
         raise DomainError("请写明不符合条件的理由。", code="reasons_required")

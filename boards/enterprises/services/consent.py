@@ -9,8 +9,13 @@ Invariants:
 - grants and revocations write evidence entries; so does every read by an institution (API).
 """
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from boards.enterprises.actions import EnterpriseAction
@@ -18,10 +23,10 @@ from boards.enterprises.models import DataCategory, DataConsent, Enterprise
 from boards.kernel import datause, evidence
 from boards.kernel.access import INSTITUTION_ROLES
 from boards.kernel.errors import Conflict, DomainError
-from boards.kernel.models import Institution
+from boards.kernel.models import Board, EvidenceEntry, Institution
 
 
-def alliance_members(board):
+def alliance_members(board: Board) -> QuerySet[Institution]:
     """Institutions whose users hold an institution role on ``board``."""
     return Institution.objects.filter(
         boardmembership__board=board, boardmembership__role__in=INSTITUTION_ROLES,
@@ -29,19 +34,21 @@ def alliance_members(board):
     ).distinct()
 
 
-def in_force(at=None):
+def in_force(at: dt.datetime | None = None) -> Q:
     """Q of the consents in force at ``at`` (now by default)."""
     at = at or timezone.now()
     return Q(granted_at__lte=at, expires_at__gt=at) & (Q(revoked_at=None) | Q(revoked_at__gt=at))
 
 
-def in_force_at(consent, at) -> bool:
+def in_force_at(consent: DataConsent, at: dt.datetime) -> bool:
     """The same test as ``in_force`` for one consent already loaded."""
     return (consent.granted_at <= at < consent.expires_at
             and (consent.revoked_at is None or consent.revoked_at > at))
 
 
-def consent_map(institution, *, at=None, enterprise=None, enterprises=None):
+def consent_map(institution: Institution, *, at: dt.datetime | None = None,
+                enterprise: Enterprise | None = None,
+                enterprises: Iterable[int] | None = None) -> dict[int, frozenset[str]]:
     """``{enterprise_id: frozenset(categories)}`` of what ``institution`` may read at ``at``
     (of ``enterprise`` or of the ids in ``enterprises`` only, when given)."""
     grants = DataConsent.objects.filter(in_force(at), Q(institution=institution) | Q(institution=None))
@@ -49,13 +56,13 @@ def consent_map(institution, *, at=None, enterprise=None, enterprises=None):
         grants = grants.filter(enterprise=enterprise)
     if enterprises is not None:
         grants = grants.filter(enterprise_id__in=enterprises)
-    result = {}
+    result: dict[int, frozenset[str]] = {}
     for enterprise_id, categories in grants.values_list("enterprise_id", "categories"):
         result[enterprise_id] = result.get(enterprise_id, frozenset()) | frozenset(categories)
     return result
 
 
-def consent_categories_subquery(institution, at):
+def consent_categories_subquery(institution: Institution, at: dt.datetime) -> Subquery | None:
     """On PostgreSQL, an expression for an Enterprise queryset: the category lists of every consent in
     force for ``institution`` (or for all members) of that enterprise, so that a page of
     enterprises and what each consents to come in one query (``merge_categories`` turns it into
@@ -69,23 +76,25 @@ def consent_categories_subquery(institution, at):
     return Subquery(grants.values("enterprise").annotate(lists=JSONBAgg("categories")).values("lists"))
 
 
-def merge_categories(lists):
+def merge_categories(lists: Iterable[Iterable[str]] | None) -> frozenset[str]:
     return frozenset(category for categories in lists or () for category in categories)
 
 
-def consented_categories(enterprise, institution, at=None):
+def consented_categories(enterprise: Enterprise, institution: Institution,
+                         at: dt.datetime | None = None) -> set[str]:
     """The set of DataCategory values ``enterprise`` shares with ``institution`` at ``at``."""
     return set(consent_map(institution, at=at, enterprise=enterprise).get(enterprise.pk, ()))
 
 
-def consenting_enterprises(institution, category=None, at=None):
+def consenting_enterprises(institution: Institution, category: str | None = None,
+                           at: dt.datetime | None = None) -> QuerySet[Enterprise]:
     """Enterprises that share ``category`` (any category when None) with ``institution``."""
     ids = [pk for pk, categories in consent_map(institution, at=at).items()
            if category is None or category in categories]
     return Enterprise.objects.filter(pk__in=ids)
 
 
-def _clean_categories(categories):
+def _clean_categories(categories: Iterable[str] | None) -> list[str]:
     categories = list(dict.fromkeys(categories or ()))
     unknown = [c for c in categories if c not in DataCategory.values]
     if unknown:
@@ -100,7 +109,8 @@ def _clean_categories(categories):
 
 
 @transaction.atomic
-def grant_consent(enterprise, *, categories, expires_at, actor, institution=None):
+def grant_consent(enterprise: Enterprise, *, categories: Iterable[str], expires_at: dt.datetime, actor: User,
+                  institution: Institution | None = None) -> DataConsent:
     """Share ``categories`` with ``institution`` (every alliance member when None) until
     ``expires_at``."""
     categories = _clean_categories(categories)
@@ -123,7 +133,7 @@ def grant_consent(enterprise, *, categories, expires_at, actor, institution=None
 
 
 @transaction.atomic
-def revoke_consent(consent, *, actor):
+def revoke_consent(consent: DataConsent, *, actor: User) -> DataConsent:
     """End a consent now. Revoking one that is no longer in force is a 409."""
     consent = DataConsent.objects.select_for_update().select_related("board").get(pk=consent.pk)
     now = timezone.now()
@@ -150,7 +160,9 @@ def uses_in_read(payload: dict) -> list[datause.Use]:
             for pk, categories in payload.get("categories", {}).items()]
 
 
-def record_institution_read(board, *, institution, actor, consents, view, query=None):
+def record_institution_read(board: Board, *, institution: Institution, actor: User,
+                            consents: Mapping[int, Iterable[str]], view: str,
+                            query: dict[str, Any] | None = None) -> EvidenceEntry:
     """Evidence of one read of enterprise data by ``institution``: the enterprises read (ids of
     ``consents``, a consent map restricted to them) and the categories returned for each."""
     return evidence.record(board, READ_ACTION, actor=actor, payload={

@@ -12,11 +12,13 @@ Invariants:
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +37,7 @@ from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import cancel_deadline, meet_deadline, open_deadline
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import DayBasis, Deadline, DeadlineState
+from boards.kernel.models import DayBasis, Deadline, DeadlineState, StoredFile
 from boards.kernel.scoping import board_scope
 
 DEADLINE_KIND = "boards.custody.confirmation"
@@ -47,7 +49,7 @@ CENT = Decimal("0.01")
 # --- Configuration (section "custody") --------------------------------------------------------
 
 
-def parse_pct(value):
+def parse_pct(value: object) -> Decimal:
     """A percentage written as a string or an integer (a float is not exact), in (0, 100]."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(value)
@@ -60,7 +62,7 @@ def parse_pct(value):
     return pct
 
 
-def _pct_errors(name, value):
+def _pct_errors(name: str | None, value: object) -> list[str]:
     try:
         parse_pct(value)
     except ValueError:
@@ -68,7 +70,7 @@ def _pct_errors(name, value):
     return []
 
 
-def validate_config(value):
+def validate_config(value: object) -> list[str]:
     if not isinstance(value, dict):
         return ["必须是键值对象"]
     errors = [f"未知配置项 {key}；可用: {', '.join(DEFAULT_CONFIG)}"
@@ -85,7 +87,7 @@ def validate_config(value):
     return errors
 
 
-def required_pct(enterprise):
+def required_pct(enterprise: Enterprise) -> Decimal:
     """The confirmed share the enterprise's tier must reach, in percent."""
     board = enterprise.board
     overrides = board.setting("custody.tier_min_confirmed_pct", {})
@@ -95,24 +97,24 @@ def required_pct(enterprise):
 # --- Reads -----------------------------------------------------------------------------------
 
 
-def confirmed_shares(register):
+def confirmed_shares(register: ShareRegister) -> Decimal:
     return sum((h.shares for h in register.holdings.all() if h.confirmed), Decimal(0))
 
 
-def confirmed_pct(register):
+def confirmed_pct(register: ShareRegister) -> Decimal:
     return confirmed_shares(register) * HUNDRED / register.total_shares
 
 
-def threshold_reached(register):
+def threshold_reached(register: ShareRegister) -> bool:
     # Multiplied out rather than divided, so the comparison is exact.
     return confirmed_shares(register) * HUNDRED >= required_pct(register.enterprise) * register.total_shares
 
 
-def custody_account(register):
+def custody_account(register: ShareRegister) -> Shareholding:
     return register.holdings.get(in_custody_account=True)
 
 
-def custody_deadline(register):
+def custody_deadline(register: ShareRegister) -> Deadline | None:
     """The register's confirmation deadline (any state), or None."""
     return Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(ShareRegister), object_id=str(register.pk),
@@ -120,7 +122,7 @@ def custody_deadline(register):
     ).first()
 
 
-def overdue_registers(at=None):
+def overdue_registers(at: dt.datetime | None = None) -> QuerySet[ShareRegister]:
     """Registers whose confirmation deadline passed without the threshold being reached."""
     late = Deadline.objects.filter(
         content_type=ContentType.objects.get_for_model(ShareRegister), kind=DEADLINE_KIND,
@@ -133,7 +135,7 @@ def overdue_registers(at=None):
 # --- Writes ----------------------------------------------------------------------------------
 
 
-def _shares(value):
+def _shares(value: Decimal | str | int) -> Decimal:
     try:
         shares = Decimal(str(value))
     except InvalidOperation:
@@ -143,7 +145,8 @@ def _shares(value):
     return shares.quantize(CENT)
 
 
-def _move(holding, kind, delta, *, actor, note="", evidence_file=None):
+def _move(holding: Shareholding, kind: str, delta: Decimal, *, actor: User | None, note: str = "",
+          evidence_file: StoredFile | None = None) -> ShareChange:
     holding.shares += delta
     holding.save(update_fields=["shares", "confirmed", "confirmed_on"])
     return ShareChange.objects.create(
@@ -152,7 +155,7 @@ def _move(holding, kind, delta, *, actor, note="", evidence_file=None):
     )
 
 
-def _holder(register, name, id_number):
+def _holder(register: ShareRegister, name: str | None, id_number: str | None) -> Shareholding:
     """The confirmed holding of a holder (created empty), locked."""
     name = (name or "").strip()
     if not name:
@@ -164,27 +167,29 @@ def _holder(register, name, id_number):
     return holding
 
 
-def holder(register, name, id_number):
+def holder(register: ShareRegister, name: str | None, id_number: str | None) -> Shareholding:
     """The confirmed holding of a holder on ``register`` (created empty), locked."""
     return _holder(register, name, id_number)
 
 
-def move_between(source, target, shares, *, out_kind, in_kind, out_note, in_note, actor=None,
-                 evidence_file=None):
+def move_between(source: Shareholding, target: Shareholding, shares: Decimal, *, out_kind: str, in_kind: str,
+                 out_note: str, in_note: str, actor: User | None = None,
+                 evidence_file: StoredFile | None = None) -> tuple[ShareChange, ShareChange]:
     """Move ``shares`` from ``source`` to ``target`` (both locked by the caller), each side journalled as
     a ShareChange; returns the (out, in) changes. The caller checks the balance and records evidence."""
     return (_move(source, out_kind, -shares, actor=actor, note=out_note, evidence_file=evidence_file),
             _move(target, in_kind, shares, actor=actor, note=in_note, evidence_file=evidence_file))
 
 
-def _admitted_at(enterprise):
+def _admitted_at(enterprise: Enterprise) -> dt.datetime:
     if enterprise.admitted_on is None:
         return timezone.now()
     return dt.datetime.combine(enterprise.admitted_on, dt.time.min, tzinfo=SHANGHAI)
 
 
 @transaction.atomic
-def open_register(enterprise, *, total_shares, responsible_party, actor=None):
+def open_register(enterprise: Enterprise, *, total_shares: Decimal | str | int, responsible_party: str | None,
+                  actor: User | None = None) -> ShareRegister:
     """Open the register of an admitted enterprise: every share starts in the custody account,
     and the confirmation clock (``custody.workdays`` working days from admission) starts."""
     enterprise = Enterprise.objects.select_for_update().select_related("board").get(pk=enterprise.pk)
@@ -218,7 +223,7 @@ def open_register(enterprise, *, total_shares, responsible_party, actor=None):
     return register
 
 
-def _meet_if_reached(register):
+def _meet_if_reached(register: ShareRegister) -> bool:
     deadline = custody_deadline(register)
     reached = threshold_reached(register)
     if reached and deadline is not None and deadline.state == DeadlineState.OPEN:
@@ -227,8 +232,9 @@ def _meet_if_reached(register):
 
 
 @transaction.atomic
-def confirm_shares(register, *, holder_name, shares, holder_id_number="", actor=None, note="",
-                   evidence_file=None):
+def confirm_shares(register: ShareRegister, *, holder_name: str, shares: Decimal | str | int,
+                   holder_id_number: str = "", actor: User | None = None, note: str = "",
+                   evidence_file: StoredFile | None = None) -> Shareholding:
     """Move ``shares`` out of the custody account to the holder who confirmed them (确权)."""
     register = locked(register, "enterprise")
     shares = _shares(shares)
@@ -250,8 +256,9 @@ def confirm_shares(register, *, holder_name, shares, holder_id_number="", actor=
 
 
 @transaction.atomic
-def transfer_shares(holding, *, to_holder_name, shares, to_holder_id_number="", actor=None, note="",
-                    evidence_file=None):
+def transfer_shares(holding: Shareholding, *, to_holder_name: str, shares: Decimal | str | int,
+                    to_holder_id_number: str = "", actor: User | None = None, note: str = "",
+                    evidence_file: StoredFile | None = None) -> Shareholding:
     """Transfer confirmed shares from ``holding`` to another holder (created if new)."""
     source = Shareholding.objects.select_for_update().get(pk=holding.pk)
     register = locked(source.register, "enterprise")
@@ -275,7 +282,8 @@ def transfer_shares(holding, *, to_holder_name, shares, to_holder_id_number="", 
     return target
 
 
-def on_tier_changed(sender, *, enterprise_id, board_id, kind, actor_id=None, **kwargs):
+def on_tier_changed(sender: object, *, enterprise_id: int, board_id: int, kind: str,
+                    actor_id: int | None = None, **kwargs: Any) -> None:
     """Admission opens the register (total = registered capital, responsible party = the legal
     representative) on boards running custody; removal cancels a pending confirmation clock."""
     if kind not in (TierChangeKind.ADMISSION, TierChangeKind.REMOVAL):

@@ -12,10 +12,12 @@ Invariants:
 
 import datetime as dt
 import re
+from typing import Any
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +36,7 @@ from boards.kernel.access import INSTITUTION_ROLES, STAFF_ROLES, user_roles
 from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import cancel_deadline, meet_deadline, open_deadline
 from boards.kernel.errors import DomainError
-from boards.kernel.models import BoardMembership, DayBasis, Deadline, DeadlineState, Role
+from boards.kernel.models import Board, BoardMembership, DayBasis, Deadline, DeadlineState, Role, StoredFile
 from boards.kernel.scoping import board_scope
 
 DEADLINE_KIND = "boards.disclosure.periodic"
@@ -42,7 +44,7 @@ DEFAULT_CONFIG = {"frequency_months": 6, "due_workdays": 40}
 PERIOD_FORMATS = {6: (re.compile(r"^\d{4}H[12]$"), "2026H1 或 2026H2"), 12: (re.compile(r"^\d{4}$"), "2026")}
 
 
-def validate_config(value):
+def validate_config(value: object) -> list[str]:
     if not isinstance(value, dict):
         return ["必须是键值对象"]
     errors = [f"未知配置项 {key}；可用: {', '.join(DEFAULT_CONFIG)}"
@@ -56,7 +58,7 @@ def validate_config(value):
     return errors
 
 
-def last_closed_period(board, today):
+def last_closed_period(board: Board, today: dt.date) -> tuple[str, dt.date]:
     """``(label, end date)`` of the last reporting period that ended before ``today``."""
     if board.setting("disclosure.frequency_months") == 12:
         return str(today.year - 1), dt.date(today.year - 1, 12, 31)
@@ -65,23 +67,23 @@ def last_closed_period(board, today):
     return f"{today.year - 1}H2", dt.date(today.year - 1, 12, 31)
 
 
-def must_disclose(enterprise):
+def must_disclose(enterprise: Enterprise) -> bool:
     return enterprise.financings.exists()
 
 
-def _periodic_deadlines(enterprise):
+def _periodic_deadlines(enterprise: Enterprise) -> QuerySet[Deadline]:
     return Deadline.objects.filter(content_type=ContentType.objects.get_for_model(Enterprise),
                                    object_id=str(enterprise.pk), kind__startswith=DEADLINE_KIND)
 
 
-def due_periodic_deadlines(enterprise):
+def due_periodic_deadlines(enterprise: Enterprise) -> QuerySet[Deadline]:
     return _periodic_deadlines(enterprise).filter(state=DeadlineState.OPEN).order_by("due_at")
 
 
 # --- Visibility ------------------------------------------------------------------------------
 
 
-def visible_disclosures(user, board):
+def visible_disclosures(user: User | AnonymousUser, board: Board) -> QuerySet[Disclosure]:
     """The disclosures of ``board`` that ``user`` (possibly anonymous) may see."""
     disclosures = Disclosure.objects.filter(board=board)
     roles = user_roles(user, board)
@@ -90,25 +92,25 @@ def visible_disclosures(user, board):
     allowed = Q(audience=DisclosureAudience.PUBLIC)
     if Role.REGULATOR in roles:
         allowed |= Q(audience=DisclosureAudience.REGULATORS)
-    if roles & set(INSTITUTION_ROLES):
+    if roles & set(INSTITUTION_ROLES) and isinstance(user, User):  # a role: signed in
         institutions = BoardMembership.objects.filter(
             user=user, board=board, is_active=True, role__in=INSTITUTION_ROLES).values("institution")
         invested = FinancingEvent.objects.filter(enterprise=OuterRef("enterprise"), investor__in=institutions)
         allowed |= Q(Exists(invested), audience=DisclosureAudience.INVESTORS)
-    if Role.ENTERPRISE_USER in roles:
+    if Role.ENTERPRISE_USER in roles and isinstance(user, User):
         own = Enterprise.users.through.objects.filter(enterprise=OuterRef("enterprise"), user=user)
         allowed |= Q(Exists(own))
     return disclosures.filter(allowed)
 
 
-def disclosing_enterprise(user, board, pk):
+def disclosing_enterprise(user: User | AnonymousUser, board: Board, pk: int) -> Enterprise:
     """An enterprise whose disclosure page ``user`` may open: staff and its own users any,
     everybody else only members of the board (admitted or removed). Else 404."""
     enterprises = Enterprise.objects.filter(board=board)
     roles = user_roles(user, board)
     if not (user.is_superuser or roles & set(STAFF_ROLES)):
         visible = Q(status__in=[EnterpriseStatus.ADMITTED, EnterpriseStatus.REMOVED])
-        if Role.ENTERPRISE_USER in roles:
+        if Role.ENTERPRISE_USER in roles and isinstance(user, User):
             visible |= Q(users=user)
         enterprises = enterprises.filter(visible).distinct()
     return get_object_or_404(enterprises, pk=pk)
@@ -118,8 +120,9 @@ def disclosing_enterprise(user, board, pk):
 
 
 @transaction.atomic
-def publish_disclosure(enterprise, *, title, audience, actor, body="", period="", is_periodic=False,
-                       file=None):
+def publish_disclosure(enterprise: Enterprise, *, title: str, audience: str, actor: User, body: str = "",
+                       period: str = "", is_periodic: bool = False,
+                       file: StoredFile | None = None) -> Disclosure:
     """Publish a disclosure; a periodic one meets that period's deadline."""
     enterprise = Enterprise.objects.select_for_update().select_related("board").get(pk=enterprise.pk)
     board = enterprise.board
@@ -155,7 +158,7 @@ def publish_disclosure(enterprise, *, title, audience, actor, body="", period=""
 
 
 @transaction.atomic
-def open_periodic_deadlines(board, today=None):
+def open_periodic_deadlines(board: Board, today: dt.date | None = None) -> list[Deadline]:
     """Open the deadline of the last closed period for every admitted enterprise that owes it
     (financed by the period's end) and has neither the deadline nor the disclosure yet.
     Idempotent. Returns the deadlines opened."""
@@ -182,7 +185,7 @@ def open_periodic_deadlines(board, today=None):
     ]
 
 
-def on_tier_changed(sender, *, enterprise_id, board_id, kind, **kwargs):
+def on_tier_changed(sender: object, *, enterprise_id: int, board_id: int, kind: str, **kwargs: Any) -> None:
     """A removed enterprise owes no more disclosures: its pending deadlines are cancelled."""
     if kind != TierChangeKind.REMOVAL:
         return

@@ -9,22 +9,27 @@ Invariants:
 - a dry run validates exactly like a commit (the same code runs, then rolls back).
 """
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import IO, Any
 
 import tablib
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import models, transaction
 from django.utils import timezone
 from import_export import resources, widgets
 from import_export.fields import Field
-from import_export.results import RowResult
+from import_export.results import Result, RowResult
 from openpyxl import load_workbook
 
 from boards.enterprises.actions import EnterpriseAction
@@ -41,6 +46,7 @@ from boards.enterprises.models import (
 from boards.enterprises.tiers import tier_names
 from boards.kernel import evidence
 from boards.kernel.errors import DomainError
+from boards.kernel.models import Board
 
 TIER_FIELDS = {"tier", "current_tier", "proposed_tier", "final_tier", "from_tier", "to_tier"}
 
@@ -48,12 +54,12 @@ TIER_FIELDS = {"tier", "current_tier", "proposed_tier", "final_tier", "from_tier
 # --- Widgets: Chinese messages, spreadsheet-friendly values -------------------------------------
 
 
-def _blank(value):
+def _blank(value: object) -> bool:
     return value is None or str(value).strip() == ""
 
 
 class TextWidget(widgets.Widget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> str | None:
         if _blank(value):
             return None
         if isinstance(value, float) and value.is_integer():
@@ -62,20 +68,20 @@ class TextWidget(widgets.Widget):
 
 
 class CreditCodeWidget(TextWidget):
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> str | None:
         code = super().clean(value)
         return code.upper() if code else None
 
 
-class DecimalWidget(widgets.Widget):
-    """A Decimal (money in yuan); exported as a number."""
+class _NumberWidget(widgets.Widget):
+    """A number cell; exported as a number."""
 
-    hint = "（金额以元为单位）"
+    hint = ""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(coerce_to_string=False)
 
-    def clean(self, value, row=None, **kwargs):
+    def _number(self, value: object) -> Decimal | None:
         if _blank(value):
             return None
         try:
@@ -86,15 +92,23 @@ class DecimalWidget(widgets.Widget):
             raise ValueError(f"“{value}”不是数字，请填写阿拉伯数字{self.hint}")
         return number
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Decimal | int | None, obj: models.Model | None = None,
+               **kwargs: Any) -> Decimal | int | None:
         return value
 
 
-class IntWidget(DecimalWidget):
-    hint = ""
+class DecimalWidget(_NumberWidget):
+    """A Decimal (money in yuan)."""
 
-    def clean(self, value, row=None, **kwargs):
-        number = super().clean(value)
+    hint = "（金额以元为单位）"
+
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> Decimal | None:
+        return self._number(value)
+
+
+class IntWidget(_NumberWidget):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> int | None:
+        number = self._number(value)
         if number is not None and number != number.to_integral_value():
             raise ValueError(f"“{value}”不是整数")
         return None if number is None else int(number)
@@ -103,7 +117,7 @@ class IntWidget(DecimalWidget):
 class DayWidget(widgets.Widget):
     FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日")
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> datetime.date | None:
         if _blank(value):
             return None
         if isinstance(value, datetime.datetime):
@@ -117,21 +131,21 @@ class DayWidget(widgets.Widget):
                 continue
         raise ValueError(f"“{value}”不是有效日期，请填写如 2024-03-01")
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: datetime.date | None, obj: models.Model | None = None, **kwargs: Any) -> str:
         return value.isoformat() if value else ""
 
 
 class MomentWidget(widgets.Widget):
     """Export only: an aware datetime in Beijing time."""
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: datetime.datetime | None, obj: models.Model | None = None, **kwargs: Any) -> str:
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
 
 
 class YesNoWidget(widgets.Widget):
     YES, NO = {"是", "Y", "YES", "TRUE", "1"}, {"否", "N", "NO", "FALSE", "0"}
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> bool | None:
         if _blank(value):
             return None
         text = str(value).strip().upper()
@@ -141,18 +155,18 @@ class YesNoWidget(widgets.Widget):
             return False
         raise ValueError(f"“{value}”无法识别，请填写“是”或“否”")
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: bool | None, obj: models.Model | None = None, **kwargs: Any) -> str:
         return "是" if value else "否"
 
 
 class ChoiceWidget(widgets.Widget):
     """A choice by its Chinese label or its code; exported as the label."""
 
-    def __init__(self, choices):
+    def __init__(self, choices: Iterable[tuple[object, object]]) -> None:
         super().__init__()
         self.labels = {str(code): str(label) for code, label in choices}
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> str | None:
         if _blank(value):
             return None
         text = str(value).strip()
@@ -161,29 +175,29 @@ class ChoiceWidget(widgets.Widget):
             return by_label.get(text, text)
         raise ValueError(f"“{text}”不是可选值，可选：{'、'.join(self.labels.values())}")
 
-    def render(self, value, obj=None, **kwargs):
-        return self.labels.get(value, value or "")
+    def render(self, value: str | None, obj: models.Model | None = None, **kwargs: Any) -> str:
+        return "" if value is None else self.labels.get(value, value)
 
 
 class TierWidget(widgets.Widget):
     """Export only: a tier code as the board's tier name."""
 
-    def __init__(self, board):
+    def __init__(self, board: Board) -> None:
         super().__init__()
         self.names = tier_names(board)
 
-    def render(self, value, obj=None, **kwargs):
-        return self.names.get(value, value or "")
+    def render(self, value: str | None, obj: models.Model | None = None, **kwargs: Any) -> str:
+        return "" if value is None else self.names.get(value, value)
 
 
 class EnterpriseWidget(widgets.Widget):
     """An enterprise of the board by its 统一社会信用代码."""
 
-    def __init__(self, board):
+    def __init__(self, board: Board) -> None:
         super().__init__()
         self.board = board
 
-    def clean(self, value, row=None, **kwargs):
+    def clean(self, value: object, row: object = None, **kwargs: Any) -> Enterprise:
         code = CreditCodeWidget().clean(value)
         if not code:
             raise ValueError("请填写企业的统一社会信用代码")
@@ -192,7 +206,7 @@ class EnterpriseWidget(widgets.Widget):
             raise ValueError(f"本专板没有统一社会信用代码为 {code} 的企业，请先导入该企业")
         return enterprise
 
-    def render(self, value, obj=None, **kwargs):
+    def render(self, value: Enterprise | None, obj: models.Model | None = None, **kwargs: Any) -> str:
         return value.credit_code if value else ""
 
 
@@ -200,7 +214,7 @@ class LabelWidget(widgets.Widget):
     """Export only: ``str()`` of the value (a related object, a list)."""
 
 
-def _widget(field, board):
+def _widget(field: models.Field[Any, Any], board: Board) -> widgets.Widget:
     if field.name == "enterprise":
         return EnterpriseWidget(board)
     if field.name in TIER_FIELDS:
@@ -234,7 +248,7 @@ class BoardResource(resources.ModelResource):
     readonly: tuple[str, ...] = ()
     required: tuple[str, ...] = ()
 
-    def __init__(self, board):
+    def __init__(self, board: Board) -> None:
         super().__init__()
         self.board = board
         for name in self._meta.fields:
@@ -247,23 +261,23 @@ class BoardResource(resources.ModelResource):
             self.fields["enterprise_name"] = Field(attribute="enterprise__name", column_name="企业名称",
                                                    readonly=True)
 
-    def get_queryset(self):
+    def get_queryset(self) -> models.QuerySet[Any]:
         return self._meta.model.objects.filter(board=self.board)
 
-    def init_instance(self, row=None):
+    def init_instance(self, row: object = None) -> models.Model:
         return self._meta.model(board=self.board)
 
-    def get_instance(self, instance_loader, row):
+    def get_instance(self, instance_loader: object, row: object) -> models.Model | None:
         try:
             return super().get_instance(instance_loader, row)
         except ValueError:
             return None  # a bad key cell: import_instance reports it against its column
 
-    def after_import(self, dataset, result, **kwargs):
+    def after_import(self, dataset: tablib.Dataset, result: Result, **kwargs: Any) -> None:
         """Deliberately no sequence reset (the parent's): ids come from the sequence, and under
         row-level security ``max(id)`` would only see this board's rows."""
 
-    def required_columns(self):
+    def required_columns(self) -> list[str]:
         return [self.fields[name].column_name for name in self.required]
 
     class Meta:
@@ -301,7 +315,7 @@ class FinancialYearResource(BoardResource):
         import_id_fields = ("enterprise", "year")
 
 
-def export_resource(model, columns):
+def export_resource(model: type[models.Model], columns: Iterable[str]) -> type[BoardResource]:
     """An export-only resource of ``model`` with ``columns`` (for the admin's XLSX exports)."""
     meta = type("Meta", (), {"model": model, "fields": tuple(columns)})
     return type(f"{model.__name__}Resource", (BoardResource,), {"Meta": meta, "readonly": tuple(columns)})
@@ -339,7 +353,7 @@ class ImportReport:
     rows: int
     new: int
     updated: int
-    errors: list
+    errors: list[RowError]
     saved: bool
 
 
@@ -347,7 +361,7 @@ SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
 DIMENSION_OR_DATA = re.compile(rb"<(?:\w+:)?(dimension|sheetData)\b")
 
 
-def _sheets_declare_their_size(content):
+def _sheets_declare_their_size(content: bytes) -> bool:
     """Whether every worksheet states its size before its rows. openpyxl's read-only mode looks for
     that statement first and, when it is missing, parses the whole sheet before the first row is
     read (a 140 KiB file of a million rows: 30 s). Excel, WPS, LibreOffice and openpyxl write it."""
@@ -364,7 +378,8 @@ def _sheets_declare_their_size(content):
 PROGRESS_EVERY = 200  # rows between two progress reports
 
 
-def _read(file, max_rows=None, progress=None):
+def _read(file: IO[bytes], max_rows: int | None = None,
+          progress: Callable[[int], object] | None = None) -> tuple[tablib.Dataset, list[int], bytes]:
     """The sheet as a Dataset without blank rows, and each data row's spreadsheet row number.
     Streamed (openpyxl read-only mode, one row at a time), and refused past ``max_rows`` rows
     read, blank ones included: a small file can hold a million rows."""
@@ -396,7 +411,7 @@ def _read(file, max_rows=None, progress=None):
     return data, numbers, content
 
 
-def _errors(resource, result, numbers):
+def _errors(resource: BoardResource, result: Result, numbers: list[int]) -> list[RowError]:
     columns = {field.attribute: field.column_name for field in resource.get_import_fields()}
     errors = [RowError(1, "", str(error.error)) for error in result.base_errors]
     for invalid in result.invalid_rows:
@@ -408,7 +423,8 @@ def _errors(resource, result, numbers):
     return sorted(errors, key=lambda e: (e.row, e.column))
 
 
-def import_xlsx(board, kind, file, actor, dry_run=True, progress=None):
+def import_xlsx(board: Board, kind: str, file: IO[bytes], actor: User | None, dry_run: bool = True,
+                progress: Callable[[int], object] | None = None) -> ImportReport:
     """Import ``kind`` (enterprises, qualifications, financials) from an XLSX ``file`` into ``board``.
 
     Runs in ``board``'s scope. A dry run saves nothing; a commit saves every row or, if any row

@@ -18,10 +18,14 @@ Invariants:
 - every write is evidenced; its payload names the ShareChange rows it wrote.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -29,6 +33,7 @@ from django.utils import timezone
 
 from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
+    Enterprise,
     EventKind,
     Grant,
     IncentiveEvent,
@@ -36,6 +41,7 @@ from boards.enterprises.models import (
     Participant,
     PlanKind,
     PlanState,
+    ShareChange,
     Shareholding,
     ShareRegister,
 )
@@ -43,6 +49,7 @@ from boards.enterprises.services import custody
 from boards.kernel import evidence
 from boards.kernel.errors import DomainError
 from boards.kernel.locking import locked
+from boards.kernel.models import Board
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 
@@ -50,17 +57,17 @@ CENT = Decimal("0.01")
 MOVES_AT_GRANT = (PlanKind.RESTRICTED, PlanKind.ESOP)
 
 
-def _field(message, code, field):
+def _field(message: str, code: str, field: str) -> DomainError:
     return DomainError(message, code=code, details={"field": field})
 
 
-def _positive(value, field, label):
+def _positive(value: Decimal | None, field: str, label: str) -> Decimal:
     if value is None or value <= 0 or value != value.quantize(CENT):
         raise _field(f"{label}必须大于 0，最多两位小数。", "invalid_shares", field)
     return value
 
 
-def plan_url(plan) -> str:
+def plan_url(plan: IncentivePlan) -> str:
     return reverse("incentive-plan", args=[plan.board.slug, plan.pk])
 
 
@@ -69,27 +76,27 @@ def plan_url(plan) -> str:
 
 @transaction.atomic
 def register_plan(
-    enterprise,
+    enterprise: Enterprise,
     *,
-    name,
-    kind,
-    source,
-    pool_shares,
-    vesting_years,
-    approved_on,
-    summary,
-    basis,
-    actor,
-    exercise_price=None,
-):
+    name: str,
+    kind: str,
+    source: Shareholding | None,
+    pool_shares: Decimal | None,
+    vesting_years: int | None,
+    approved_on: dt.date,
+    summary: str,
+    basis: str,
+    actor: User,
+    exercise_price: Decimal | None = None,
+) -> IncentivePlan:
     """Register a plan of ``enterprise`` whose shares come from ``source`` (a holding of its register)."""
     register = ShareRegister.objects.filter(enterprise=enterprise).first()
     if register is None:
         raise _field(f"{enterprise.name}尚未建立股东名册，请先办理登记托管。", "no_register", "source")
     source = (
-        Shareholding.objects.select_for_update()
-        .filter(pk=getattr(source, "pk", None), register=register)
-        .first()
+        Shareholding.objects.select_for_update().filter(pk=source.pk, register=register).first()
+        if source is not None
+        else None
     )
     if source is None or source.in_custody_account or not source.confirmed:
         raise _field(
@@ -106,7 +113,8 @@ def register_plan(
         raise _field("请选择激励方式。", "invalid_kind", "kind")
     if kind == PlanKind.OPTION and (exercise_price is None or exercise_price <= 0):
         raise _field("股票期权须写明行权价格（元/股）。", "price_required", "exercise_price")
-    if not 1 <= (vesting_years or 0) <= 10:
+    vesting_years = vesting_years or 0
+    if not 1 <= vesting_years <= 10:
         raise _field("归属期数须在 1 到 10 年之间。", "invalid_vesting", "vesting_years")
     if approved_on > timezone.localdate():
         raise _field("审议通过日期不能晚于今天。", "invalid_date", "approved_on")
@@ -146,15 +154,15 @@ def register_plan(
     return plan
 
 
-def _audience(plan):
+def _audience(plan: IncentivePlan) -> list[User]:
     """Who the plan is disclosed to: its participants with an account, and the enterprise's users."""
-    users = {p.user for p in plan.participants.select_related("user") if p.user_id}
+    users = {p.user for p in plan.participants.select_related("user") if p.user is not None}
     users |= set(plan.enterprise.users.filter(is_active=True))
     return sorted(users, key=lambda u: u.pk)
 
 
 @transaction.atomic
-def disclose_plan(plan, *, actor):
+def disclose_plan(plan: IncentivePlan, *, actor: User) -> IncentivePlan:
     """定向披露: the plan goes to its participants (and the enterprise), nobody else."""
     plan = locked(plan, "enterprise")
     fire(plan, "disclose", timezone.now())
@@ -179,7 +187,7 @@ def disclose_plan(plan, *, actor):
 
 
 @transaction.atomic
-def terminate_plan(plan, *, actor, reason):
+def terminate_plan(plan: IncentivePlan, *, actor: User, reason: str) -> IncentivePlan:
     plan = locked(plan, "enterprise")
     reason = (reason or "").strip()
     if not reason:
@@ -199,16 +207,16 @@ def terminate_plan(plan, *, actor, reason):
 # --- Grants -------------------------------------------------------------------------------------------
 
 
-def granted(plan) -> Decimal:
+def granted(plan: IncentivePlan) -> Decimal:
     return sum((g.shares for g in plan.grants.all()), Decimal(0))
 
 
-def _change_ids(changes):
+def _change_ids(changes: Iterable[ShareChange]) -> list[int]:
     return [change.pk for change in changes]
 
 
 @transaction.atomic
-def _participant_account(board, username: str):
+def _participant_account(board: Board, username: str) -> User | None:
     """The active account ``username`` if it may take part on ``board``: one with a membership here, or an
     account with none at all (an employee's own login). Another board's account answers like a missing
     one, so a board's staff can neither attach it nor learn that it exists."""
@@ -217,7 +225,8 @@ def _participant_account(board, username: str):
             .distinct().first())
 
 
-def grant(plan, *, name, id_number, position, shares, granted_on, actor, username=""):
+def grant(plan: IncentivePlan, *, name: str, id_number: str, position: str, shares: Decimal,
+          granted_on: dt.date, actor: User, username: str = "") -> Grant:
     """Grant ``shares`` to a participant (created on first grant); restricted and ESOP shares move
     from the plan's source to the participant's holding now."""
     plan = locked(plan, "enterprise", "source")
@@ -248,7 +257,7 @@ def grant(plan, *, name, id_number, position, shares, granted_on, actor, usernam
     item = Grant.objects.create(
         board=plan.board, plan=plan, participant=participant, shares=shares, granted_on=granted_on
     )
-    changes = ()
+    changes: tuple[ShareChange, ...] = ()
     if plan.kind in MOVES_AT_GRANT:
         changes = _to_participant(plan, item, shares, actor, f"股权激励授予（{plan.name}）")
     IncentiveEvent.objects.create(
@@ -285,7 +294,7 @@ def grant(plan, *, name, id_number, position, shares, granted_on, actor, usernam
     return item
 
 
-def _same_participant(participant, name, user):
+def _same_participant(participant: Participant, name: str, user: User | None) -> None:
     """A later grant to ``participant``: a login given now is linked (so the plan is disclosed to
     them); another name or another login for the same ID number is refused, not dropped."""
     if name != participant.name:
@@ -293,14 +302,15 @@ def _same_participant(participant, name, user):
                      "participant_mismatch", "name")
     if user is None or participant.user_id == user.pk:
         return
-    if participant.user_id is not None:
+    if participant.user is not None:
         raise _field(f"激励对象{participant.name}已关联登录账号「{participant.user.username}」。",
                      "participant_account_mismatch", "username")
     participant.user = user
     participant.save(update_fields=["user"])
 
 
-def _to_participant(plan, item, shares, actor, note):
+def _to_participant(plan: IncentivePlan, item: Grant, shares: Decimal, actor: User,
+                    note: str) -> tuple[ShareChange, ShareChange]:
     """Move ``shares`` from the plan's source to the participant's holding (created on first move)."""
     source = Shareholding.objects.select_for_update().get(pk=plan.source_id)
     if shares > source.shares:
@@ -322,7 +332,7 @@ def _to_participant(plan, item, shares, actor, note):
     )
 
 
-def next_vesting(item) -> tuple[dt.date, Decimal] | None:
+def next_vesting(item: Grant) -> tuple[dt.date, Decimal] | None:
     """The date and shares of the grant's next tranche, None when all have vested."""
     total = item.plan.vesting_years
     if item.vested_tranches >= total:
@@ -337,7 +347,7 @@ def next_vesting(item) -> tuple[dt.date, Decimal] | None:
     return on, (item.shares - item.vested_shares if k == total else part)
 
 
-def vesting_refusal(item, on=None) -> str | None:
+def vesting_refusal(item: Grant, on: dt.date | None = None) -> str | None:
     upcoming = next_vesting(item)
     if upcoming is None:
         return "全部归属期均已归属。"
@@ -350,7 +360,7 @@ def vesting_refusal(item, on=None) -> str | None:
 
 
 @transaction.atomic
-def vest(item, *, actor, on=None):
+def vest(item: Grant, *, actor: User, on: dt.date | None = None) -> Grant:
     """The next tranche vests (restricted stock unlocks; options become exercisable)."""
     item = locked(item, "plan", "participant")
     on = on or timezone.localdate()
@@ -359,7 +369,9 @@ def vest(item, *, actor, on=None):
     refusal = vesting_refusal(item, on)
     if refusal:
         raise DomainError(refusal, code="not_due")
-    _, shares = next_vesting(item)
+    upcoming = next_vesting(item)
+    assert upcoming is not None, "vesting_refusal refuses a grant with every tranche vested"
+    _, shares = upcoming
     item.vested_tranches += 1
     item.vested_shares += shares
     item.save(update_fields=["vested_tranches", "vested_shares"])
@@ -388,7 +400,7 @@ def vest(item, *, actor, on=None):
 
 
 @transaction.atomic
-def exercise(item, *, shares, actor, on=None):
+def exercise(item: Grant, *, shares: Decimal, actor: User, on: dt.date | None = None) -> Grant:
     """Exercise vested options: the shares move from the source to the participant, at the plan's price."""
     item = locked(item, "plan", "participant")
     plan = IncentivePlan.objects.select_related("register", "source").get(pk=item.plan_id)
@@ -405,6 +417,7 @@ def exercise(item, *, shares, actor, on=None):
     changes = _to_participant(plan, item, shares, actor, f"期权行权（{plan.name}）")
     item.exercised_shares += shares
     item.save(update_fields=["exercised_shares"])
+    assert plan.exercise_price is not None, "an option plan is registered with its price"
     amount = (shares * plan.exercise_price).quantize(CENT)
     IncentiveEvent.objects.create(
         board=item.board,
@@ -431,13 +444,14 @@ def exercise(item, *, shares, actor, on=None):
     return item
 
 
-def transferable(item) -> Decimal:
+def transferable(item: Grant) -> Decimal:
     held = item.exercised_shares if item.plan.kind == PlanKind.OPTION else item.vested_shares
     return held - item.transferred_shares
 
 
 @transaction.atomic
-def transfer(item, *, to_holder_name, to_holder_id_number, shares, actor, note=""):
+def transfer(item: Grant, *, to_holder_name: str, to_holder_id_number: str, shares: Decimal, actor: User,
+             note: str = "") -> Grant:
     """Transfer vested (unlocked) or exercised shares through custody's transfer (转让登记)."""
     item = locked(item, "plan", "participant", "holding")
     shares = _positive(shares, "shares", "转让数量")
@@ -447,16 +461,18 @@ def transfer(item, *, to_holder_name, to_holder_id_number, shares, actor, note="
             "exceeds_transferable",
             "shares",
         )
-    before = set(item.holding.register.changes.values_list("pk", flat=True))
+    holding = item.holding
+    assert holding is not None, "shares that can be transferred were moved to the participant's holding"
+    before = set(holding.register.changes.values_list("pk", flat=True))
     custody.transfer_shares(
-        item.holding,
+        holding,
         to_holder_name=to_holder_name,
         to_holder_id_number=to_holder_id_number,
         shares=shares,
         actor=actor,
         note=f"股权激励股份转让（{item.plan.name}）。{note}".strip(),
     )
-    changes = list(item.holding.register.changes.exclude(pk__in=before).order_by("pk"))
+    changes = list(holding.register.changes.exclude(pk__in=before).order_by("pk"))
     item.transferred_shares += shares
     item.save(update_fields=["transferred_shares"])
     IncentiveEvent.objects.create(

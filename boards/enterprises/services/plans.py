@@ -4,6 +4,10 @@ every approving body, published (公示) with objections, and the admission of t
 Same invariants as boards.enterprises.services.admission: the caller's board scope, one
 transaction, locked rows, pure transitions, evidence ``boards.<thing>.<verb>``, the next actor notified."""
 
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +15,9 @@ from django.utils import timezone
 from boards.enterprises import tiers
 from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
+    Application,
     ApplicationState,
+    Campaign,
     Enterprise,
     EnterpriseStatus,
     Objection,
@@ -33,7 +39,7 @@ from boards.kernel import calendar, evidence
 from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.filings import create_filing
 from boards.kernel.locking import locked
-from boards.kernel.models import Role
+from boards.kernel.models import Board, Role
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 
@@ -41,7 +47,7 @@ from boards.kernel.workflow import fire
 
 
 @transaction.atomic
-def build_plan(campaign, applications, *, actor):
+def build_plan(campaign: Campaign, applications: Iterable[Application], *, actor: User) -> TierPlan:
     """Put eligible applications of ``campaign`` into its draft plan (created when missing)."""
     campaign = locked(campaign)
     plan = TierPlan.objects.select_for_update().filter(campaign=campaign, state="draft").first()
@@ -62,7 +68,7 @@ def build_plan(campaign, applications, *, actor):
 
 
 @transaction.atomic
-def remove_from_plan(application, *, actor):
+def remove_from_plan(application: Application, *, actor: User) -> Application:
     application = locked(application, "enterprise", "campaign", "plan")
     if application.plan is None or application.plan.state != "draft":
         raise Conflict("只能从拟订中的分层方案移出。")
@@ -73,7 +79,7 @@ def remove_from_plan(application, *, actor):
     return application
 
 
-def plan_rows(plan):
+def plan_rows(plan: TierPlan) -> list[dict[str, str]]:
     names = tiers.tier_names(plan.board)
     rows = []
     for a in plan.applications.select_related("enterprise").order_by("enterprise__prefecture",
@@ -87,7 +93,7 @@ def plan_rows(plan):
 
 
 @transaction.atomic
-def submit_plan(plan, *, actor):
+def submit_plan(plan: TierPlan, *, actor: User) -> TierPlan:
     """File the plan with every approving body. A plan sent back is resubmitted the same way;
     the earlier round's decisions are cleared (the evidence log keeps them)."""
     plan = locked(plan)
@@ -120,7 +126,7 @@ def submit_plan(plan, *, actor):
 
 
 @transaction.atomic
-def decide_plan(plan, *, body, approved, comment, actor):
+def decide_plan(plan: TierPlan, *, body: str, approved: bool, comment: str, actor: User) -> TierPlan:
     """One approving body's decision. A rejection sends the plan back to draft; the last
     approval approves the plan and its applications."""
     plan = locked(plan)
@@ -164,14 +170,14 @@ def decide_plan(plan, *, body, approved, comment, actor):
 # --- Publicity, objections, admission --------------------------------------------------------
 
 
-def publicity_end(board, starts_on):
+def publicity_end(board: Board, starts_on: dt.date) -> calendar.WorkdayResult:
     """The last day of publicity: the n-th working day counting ``starts_on`` as the first
     when it is a working day. Returns calendar.WorkdayResult (with ``provisional``)."""
     return calendar.add_workdays(starts_on - calendar.ONE_DAY, board.setting("admission.publicity_workdays"))
 
 
 @transaction.atomic
-def start_publicity(plan, *, actor, starts_on=None):
+def start_publicity(plan: TierPlan, *, actor: User, starts_on: dt.date | None = None) -> TierPlan:
     plan = locked(plan)
     board = plan.board
     today = timezone.localdate()
@@ -204,7 +210,13 @@ def start_publicity(plan, *, actor, starts_on=None):
     return plan
 
 
-def _close_plan_when_done(plan):
+def _plan(application: Application) -> TierPlan:
+    """The plan of an application included in one (from ``include_in_plan`` on)."""
+    assert application.plan is not None, "an application past inclusion belongs to a plan"
+    return application.plan
+
+
+def _close_plan_when_done(plan: TierPlan) -> None:
     plan = locked(plan)
     if plan.state == "in_publicity" and not plan.applications.filter(
             state=ApplicationState.IN_PUBLICITY).exists():
@@ -214,7 +226,7 @@ def _close_plan_when_done(plan):
 
 
 @transaction.atomic
-def raise_objection(application, *, raised_by, text):
+def raise_objection(application: Application, *, raised_by: str, text: str) -> Objection:
     """Anyone may object during publicity (public page, no account)."""
     application = locked(application, "enterprise", "campaign", "plan")
     raised_by, text = raised_by.strip(), text.strip()
@@ -222,7 +234,8 @@ def raise_objection(application, *, raised_by, text):
         raise DomainError("请填写异议人和异议内容。", code="objection_incomplete")
     plan = application.plan
     today = timezone.localdate()
-    if (application.state != ApplicationState.IN_PUBLICITY
+    if (application.state != ApplicationState.IN_PUBLICITY or plan is None
+            or plan.publicity_starts_on is None or plan.publicity_ends_on is None
             or not plan.publicity_starts_on <= today <= plan.publicity_ends_on):
         raise Conflict("该企业不在公示期内，不能提出异议。", code="not_in_publicity")
     objection = Objection.objects.create(board=application.board, application=application,
@@ -235,7 +248,7 @@ def raise_objection(application, *, raised_by, text):
 
 
 @transaction.atomic
-def decide_objection(objection, *, upheld, reason, actor):
+def decide_objection(objection: Objection, *, upheld: bool, reason: str, actor: User) -> Objection:
     """Staff decide with a reason; an upheld objection holds the application back."""
     objection = locked(objection)
     if objection.upheld is not None:
@@ -256,16 +269,17 @@ def decide_objection(objection, *, upheld, reason, actor):
         _record(application, EnterpriseAction.APPLICATION_HELD_BACK, actor, objection=objection.pk)
         _notify_applicants(application, "admission.held_back", "公示异议成立，暂缓入板",
                            objection.decision_reason)
-        _close_plan_when_done(application.plan)
+        _close_plan_when_done(_plan(application))
     return objection
 
 
 @transaction.atomic
-def admit(application, *, actor):
+def admit(application: Application, *, actor: User) -> Application:
     """After publicity ends with no open objection: the enterprise enters its proposed tier."""
     application = locked(application, "enterprise", "campaign", "plan")
     fire(application, "admit")
-    ends_on = application.plan.publicity_ends_on
+    ends_on = _plan(application).publicity_ends_on
+    assert ends_on is not None, "a plan in publicity has its dates"
     if timezone.localdate() <= ends_on:
         raise Conflict(f"公示期至 {ends_on} 结束，结束后方可入板。", code="publicity_running")
     if application.objections.filter(upheld=None).exists():
@@ -280,5 +294,5 @@ def admit(application, *, actor):
             admitted_on=today)
     tier_name = tiers.tier_names(application.board).get(application.proposed_tier)
     _notify_applicants(application, "admission.admitted", "已入板", f"入板日期 {today}，层级：{tier_name}。")
-    _close_plan_when_done(application.plan)
+    _close_plan_when_done(_plan(application))
     return application

@@ -1,8 +1,14 @@
 """Writes on the enterprise registry and tiers. Every function runs in the caller's board
 scope, inside one transaction, locks what it changes and writes the evidence entry."""
 
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from boards.enterprises.actions import EnterpriseAction
 from boards.enterprises.models import (
@@ -20,9 +26,10 @@ from boards.enterprises.models import (
 from boards.enterprises.signals import tier_changed
 from boards.kernel import evidence
 from boards.kernel.locking import locked
+from boards.kernel.models import Board, Institution, StoredFile
 from boards.kernel.signals import service_delivered
 
-TIER_CHANGE_ACTIONS = {
+TIER_CHANGE_ACTIONS: dict[str, EnterpriseAction] = {
     TierChangeKind.ADMISSION: EnterpriseAction.ENTERPRISE_TIER_ADMISSION,
     TierChangeKind.PROMOTION: EnterpriseAction.ENTERPRISE_TIER_PROMOTION,
     TierChangeKind.DEMOTION: EnterpriseAction.ENTERPRISE_TIER_DEMOTION,
@@ -32,7 +39,8 @@ TIER_CHANGE_ACTIONS = {
 
 
 @transaction.atomic
-def record_innovation_recognition(enterprise, *, source, actor=None):
+def record_innovation_recognition(enterprise: Enterprise, *, source: str,
+                                  actor: User | None = None) -> Qualification:
     """A passed innovation-recognition review makes the enterprise 创新型 (called by reviews)."""
     enterprise = locked(enterprise)
     qualification, created = Qualification.objects.get_or_create(
@@ -45,7 +53,8 @@ def record_innovation_recognition(enterprise, *, source, actor=None):
 
 
 @transaction.atomic
-def grant_tier_permit(enterprise, *, tier, review_kind, source, actor=None):
+def grant_tier_permit(enterprise: Enterprise, *, tier: str, review_kind: str, source: str,
+                      actor: User | None = None) -> TierEntryPermit:
     """A passed review allows entry to ``tier`` where the board's tier scheme requires one."""
     enterprise = locked(enterprise)
     permit, _ = TierEntryPermit.objects.get_or_create(
@@ -58,7 +67,8 @@ def grant_tier_permit(enterprise, *, tier, review_kind, source, actor=None):
 
 
 @transaction.atomic
-def add_to_listing_reserve(enterprise, *, source, actor=None):
+def add_to_listing_reserve(enterprise: Enterprise, *, source: str,
+                           actor: User | None = None) -> Qualification:
     """A passed listing-reserve review adds the enterprise to the 上市后备企业资源库."""
     enterprise = locked(enterprise)
     qualification, _ = Qualification.objects.get_or_create(
@@ -71,7 +81,8 @@ def add_to_listing_reserve(enterprise, *, source, actor=None):
 
 
 @transaction.atomic
-def move_tier(enterprise, *, to_tier, kind, reason, actor=None):
+def move_tier(enterprise: Enterprise, *, to_tier: str, kind: str, reason: str,
+              actor: User | None = None) -> TierChange:
     """Move an enterprise to ``to_tier`` ('' with kind REMOVAL to remove it), with history.
 
     Sends ``tier_changed`` once the transaction commits.
@@ -102,18 +113,22 @@ ENTERPRISE_FIELDS = ("name", "credit_code", "prefecture", "industry", "founded_o
                      "main_business", "going_concern", "listing_plan")
 
 
-def _registry_data(data):
+def _registry_data(data: Mapping[str, Any]) -> Mapping[str, Any]:
     unknown = sorted(set(data) - set(ENTERPRISE_FIELDS))
     if unknown:
         raise ValidationError(f"这些字段不能在企业登记中修改：{', '.join(unknown)}（层级、状态另有专门操作）")
     return data
 
 
-def _values(obj, fields):
+# An enterprise's record that _save_new inserts.
+_Record = TypeVar("_Record", Qualification, FinancingEvent, ServiceRecord)
+
+
+def _values(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return {field: getattr(obj, field) for field in fields}
 
 
-def _save_new(obj, action: EnterpriseAction, actor, fields):
+def _save_new(obj: _Record, action: EnterpriseAction, actor: User | None, fields: Iterable[str]) -> _Record:
     """Validate and insert ``obj`` (an enterprise's record) and log it on the enterprise."""
     obj.full_clean()
     obj.save()
@@ -123,7 +138,7 @@ def _save_new(obj, action: EnterpriseAction, actor, fields):
 
 
 @transaction.atomic
-def create_enterprise(board, *, data, actor=None):
+def create_enterprise(board: Board, *, data: Mapping[str, Any], actor: User | None = None) -> Enterprise:
     """Register an enterprise from ``data`` (keys of ENTERPRISE_FIELDS); the USCC is checked."""
     enterprise = Enterprise(board=board, **_registry_data(data))
     enterprise.full_clean()
@@ -134,7 +149,8 @@ def create_enterprise(board, *, data, actor=None):
 
 
 @transaction.atomic
-def update_enterprise(enterprise, *, data, actor=None):
+def update_enterprise(enterprise: Enterprise, *, data: Mapping[str, Any],
+                      actor: User | None = None) -> Enterprise:
     """Change registry fields; the evidence entry holds each changed field's old and new value."""
     enterprise = locked(enterprise)
     before = _values(enterprise, _registry_data(data))
@@ -150,8 +166,10 @@ def update_enterprise(enterprise, *, data, actor=None):
 
 
 @transaction.atomic
-def add_qualification(enterprise, *, kind, issuer="", issued_on=None, valid_until=None, financing_round="",
-                      evidence_file=None, source="", actor=None):
+def add_qualification(enterprise: Enterprise, *, kind: str, issuer: str = "",
+                      issued_on: dt.date | None = None, valid_until: dt.date | None = None,
+                      financing_round: str = "", evidence_file: StoredFile | None = None, source: str = "",
+                      actor: User | None = None) -> Qualification:
     enterprise = locked(enterprise)
     if issued_on and valid_until and valid_until < issued_on:
         raise ValidationError({"valid_until": f"有效期至 {valid_until} 早于取得日期 {issued_on}"})
@@ -164,7 +182,9 @@ def add_qualification(enterprise, *, kind, issuer="", issued_on=None, valid_unti
 
 
 @transaction.atomic
-def record_financials(enterprise, *, year, revenue, net_profit, rd_expense=0, total_assets=0, actor=None):
+def record_financials(enterprise: Enterprise, *, year: int, revenue: Decimal, net_profit: Decimal,
+                      rd_expense: Decimal | int = 0, total_assets: Decimal | int = 0,
+                      actor: User | None = None) -> FinancialYear:
     """Record or correct one year's figures (one row per enterprise and year)."""
     enterprise = locked(enterprise)
     figures = {"revenue": revenue, "net_profit": net_profit, "rd_expense": rd_expense,
@@ -184,8 +204,9 @@ def record_financials(enterprise, *, year, revenue, net_profit, rd_expense=0, to
 
 
 @transaction.atomic
-def record_financing(enterprise, *, kind, amount, investor_name, occurred_on, financing_round="",
-                     investor=None, actor=None):
+def record_financing(enterprise: Enterprise, *, kind: str, amount: Decimal, investor_name: str,
+                     occurred_on: dt.date, financing_round: str = "", investor: Institution | None = None,
+                     actor: User | None = None) -> FinancingEvent:
     enterprise = locked(enterprise)
     event = FinancingEvent(board=enterprise.board, enterprise=enterprise, kind=kind, amount=amount,
                            investor_name=investor_name, investor=investor, financing_round=financing_round,
@@ -195,7 +216,8 @@ def record_financing(enterprise, *, kind, amount, investor_name, occurred_on, fi
 
 
 @transaction.atomic
-def record_service(enterprise, *, kind, occurred_on, summary, actor, institution=None):
+def record_service(enterprise: Enterprise, *, kind: str, occurred_on: dt.date, summary: str, actor: User,
+                   institution: Institution | None = None) -> ServiceRecord:
     """A visit or service by staff ``actor`` (optionally provided by a serving institution)."""
     enterprise = locked(enterprise)
     record = ServiceRecord(board=enterprise.board, enterprise=enterprise, kind=kind, occurred_on=occurred_on,

@@ -6,6 +6,7 @@ confirming the run applies every decision through ``services.move_tier``, so eac
 gets a TierChange (promotion, demotion, removal or confirmed) and evidence entries.
 """
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -15,10 +16,11 @@ from boards.enterprises.services.registry import move_tier
 from boards.enterprises.tiers import scheme, suggest_tier, tier_names, tier_rank
 from boards.kernel import evidence
 from boards.kernel.errors import Conflict, DomainError
+from boards.kernel.models import Board
 
 
 @transaction.atomic
-def start_retier_run(board, year, actor=None):
+def start_retier_run(board: Board, year: int, actor: User | None = None) -> RetierRun:
     """Create ``year``'s run with a proposal per admitted enterprise; Conflict if it exists."""
     try:
         with transaction.atomic():
@@ -42,7 +44,8 @@ def start_retier_run(board, year, actor=None):
 
 
 @transaction.atomic
-def decide_proposal(proposal, final_tier, reason, actor):
+def decide_proposal(proposal: RetierProposal, final_tier: str, reason: str | None,
+                    actor: User) -> RetierProposal:
     """Staff keep (``final_tier`` == proposed) or change a proposal; '' removes the enterprise.
 
     A change from the proposal needs a reason; a confirmed run cannot be changed."""
@@ -69,7 +72,7 @@ def decide_proposal(proposal, final_tier, reason, actor):
     return proposal
 
 
-def change_kind(board, from_tier, to_tier):
+def change_kind(board: Board, from_tier: str, to_tier: str) -> TierChangeKind:
     if not to_tier:
         return TierChangeKind.REMOVAL
     if to_tier == from_tier:
@@ -79,7 +82,7 @@ def change_kind(board, from_tier, to_tier):
     return TierChangeKind.DEMOTION
 
 
-def _reason(proposal, names):
+def _reason(proposal: RetierProposal, names: dict[str, str]) -> str:
     """The TierChange reason: the staff's reason, else the met criteria of the final tier."""
     prefix = f"{proposal.run.year} 年度分层复核"
     if proposal.decision_reason:
@@ -92,7 +95,7 @@ def _reason(proposal, names):
 
 
 @transaction.atomic
-def confirm_run(run, actor):
+def confirm_run(run: RetierRun, actor: User) -> dict[str, int]:
     """Apply every decision of ``run``; refused while any proposal is undecided."""
     run = RetierRun.objects.select_for_update(of=("self",)).select_related("board").get(pk=run.pk)
     if run.confirmed_at:
@@ -104,7 +107,8 @@ def confirm_run(run, actor):
         names = "、".join(p.enterprise.name for p in undecided[:5])
         raise Conflict(f"还有 {len(undecided)} 条建议未确认（{names}{' 等' if len(undecided) > 5 else ''}），"
                        "请逐条确认或调整后再提交。", details={"undecided": [p.pk for p in undecided]})
-    names, counts = tier_names(run.board), {}
+    names = tier_names(run.board)
+    counts: dict[str, int] = {}
     for proposal in proposals:
         kind = change_kind(run.board, proposal.enterprise.tier, proposal.final_tier)
         move_tier(proposal.enterprise, to_tier=proposal.final_tier, kind=kind,
@@ -117,6 +121,6 @@ def confirm_run(run, actor):
     return counts
 
 
-def proposal_tier_choices(board):
+def proposal_tier_choices(board: Board) -> list[tuple[str, str]]:
     """Choices for a proposal's final tier: the board's tiers and removal."""
     return [(tier["code"], tier["name"]) for tier in reversed(scheme(board))] + [("", "清退")]

@@ -10,6 +10,9 @@ from django_scopes import ScopedManager
 
 from boards.kernel.config import validate_board_config
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 
 class BoardKind(models.TextChoices):
     BOARD = "board", _("专板")
@@ -88,7 +91,7 @@ class TenantModel(models.Model):
         abstract = True
 
 
-def user_reference(label: Any, **kwargs: Any) -> models.ForeignKey:
+def user_reference(label: Any, **kwargs: Any) -> "models.ForeignKey[User | None, User | None]":
     """An optional account on a tenant row (who acted, who takes part): protected, no reverse accessor."""
     return models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+", verbose_name=label, **kwargs)
