@@ -1,13 +1,20 @@
 """From pre-screening to the feedback to the enterprise: recommendation letters, the enhancers'
 project meeting (立项会), the funders' re-review and answer."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from boards.enterprises.models import Enterprise
 from boards.enterprises.tiers import format_yuan
 from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.locking import locked
-from boards.kernel.models import Role
+from boards.kernel.models import Board, Institution, Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 from risksharing import selectors
@@ -23,6 +30,7 @@ from risksharing.models import (
 from risksharing.services.base import (
     OUTCOME_STATES,
     REQUEST_JOINS,
+    Amount,
     _clock,
     _enterprise_profile,
     _first,
@@ -40,7 +48,8 @@ from risksharing.services.base import (
 
 
 @transaction.atomic
-def open_case(board, *, enterprise, mode, amount, purpose, actor):
+def open_case(board: Board, *, enterprise: Enterprise, mode: str, amount: Amount | None, purpose: str,
+              actor: User | None) -> FinancingCase:
     """The organiser takes up an enterprise's financing need for pre-screening."""
     if not selectors.module_enabled(board):
         raise DomainError("本专板未启用风险分担机制（配置项 modules）。", code="module_disabled")
@@ -57,7 +66,8 @@ def open_case(board, *, enterprise, mode, amount, purpose, actor):
 
 
 @transaction.atomic
-def add_firm_input(case, *, institution, summary, actor):
+def add_firm_input(case: FinancingCase, *, institution: Institution, summary: str,
+                   actor: User | None) -> FirmInput:
     """A professional firm's input to the pre-screen."""
     case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.PRESCREENING], "补充专业机构意见")
@@ -69,7 +79,9 @@ def add_firm_input(case, *, institution, summary, actor):
 
 
 @transaction.atomic
-def recommend_to_enhancers(case, *, enhancers, opinion, actor, meeting_at=None, meeting_place=""):
+def recommend_to_enhancers(case: FinancingCase, *, enhancers: Iterable[Institution], opinion: str,
+                           actor: User | None, meeting_at: dt.datetime | None = None,
+                           meeting_place: str = "") -> FinancingCase:
     """Pre-screen passed: the 融资推荐函 goes to the enhancers, who give their views at the 立项会.
     The mode's lead enhancer kind must be among them."""
     case = locked(case, "enterprise", "contract")
@@ -108,7 +120,8 @@ def recommend_to_enhancers(case, *, enhancers, opinion, actor, meeting_at=None, 
 
 
 @transaction.atomic
-def record_enhancer_view(case, *, institution, intent, opinion, actor, guarantee_amount=None):
+def record_enhancer_view(case: FinancingCase, *, institution: Institution, intent: bool | None, opinion: str,
+                         actor: User | None, guarantee_amount: Amount | None = None) -> EnhancerView:
     """One enhancer's view at the 立项会. With preliminary guarantee intent it issues its
     担保推荐函; once every enhancer has spoken and none intends to guarantee, the organiser's
     clock to tell the enterprise what to improve starts."""
@@ -151,7 +164,7 @@ def record_enhancer_view(case, *, institution, intent, opinion, actor, guarantee
 
 
 @transaction.atomic
-def advise_improvement(case, *, text, actor):
+def advise_improvement(case: FinancingCase, *, text: str, actor: User | None) -> FinancingCase:
     """No enhancer intends to guarantee: the organiser tells the enterprise what to improve."""
     case = locked(case, "enterprise", "contract")
     views = list(case.enhancer_views.all())
@@ -172,7 +185,8 @@ def advise_improvement(case, *, text, actor):
 
 
 @transaction.atomic
-def send_to_funders(case, *, funders, actor):
+def send_to_funders(case: FinancingCase, *, funders: Iterable[Institution],
+                    actor: User | None) -> FinancingCase:
     """Both letters go to each intended funder, who answers within the configured working days."""
     case = locked(case, "enterprise", "contract")
     board = case.board
@@ -202,12 +216,13 @@ def send_to_funders(case, *, funders, actor):
                f"随附融资推荐函和担保推荐函，请在 {board.setting('risksharing.funder_answer_workdays')} "
                "个工作日内出具意向函（不予融资须说明理由）。", url)
     _record(case, RiskAction.CASE_SENT_TO_FUNDERS, actor, funders=[f.code for f in funders],
-            letters=[letter.number for letter in letters])
+            letters=[letter.number for letter in letters if letter is not None])
     return case
 
 
 @transaction.atomic
-def answer_request(request, *, intent, actor, amount=None, conditions="", reasons=""):
+def answer_request(request: FunderRequest, *, intent: bool, actor: User | None, amount: Amount | None = None,
+                   conditions: str = "", reasons: str = "") -> FunderRequest:
     """A funder's intent letter: yes (with amount and conditions) or no with its reasons. The
     organiser's clock to answer the enterprise starts."""
     request = locked(request, *REQUEST_JOINS)
@@ -234,7 +249,7 @@ def answer_request(request, *, intent, actor, amount=None, conditions="", reason
 
 
 @transaction.atomic
-def lapse_request(request, *, actor):
+def lapse_request(request: FunderRequest, *, actor: User | None) -> FunderRequest:
     """The funder let its answer clock run out: an outcome the enterprise is answered on too."""
     request = locked(request, *REQUEST_JOINS)
     deadline = request.answer_deadline
@@ -251,7 +266,7 @@ def lapse_request(request, *, actor):
     return request
 
 
-def funder_decision(request):
+def funder_decision(request: FunderRequest) -> str:
     """The funder's decision in the words of its own answer: agreed with amount and conditions,
     refused with its reasons, or lapsed. 风险分担流程: 资金方出具意向函（不予融资须说明理由）,
     交易中心据此答复企业."""
@@ -266,7 +281,7 @@ def funder_decision(request):
 
 
 @transaction.atomic
-def send_feedback(request, *, text="", actor):
+def send_feedback(request: FunderRequest, *, text: str = "", actor: User | None) -> FunderRequest:
     """The organiser's answer to the enterprise on one funder's outcome, with its letter. The
     letter states the funder's decision (and a refusal's reasons) from the funder's own answer;
     staff may add to it, never replace it."""

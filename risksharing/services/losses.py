@@ -1,8 +1,14 @@
 """Default, loss allocation by the agreed shares, the compensation fund, NPL transfer, closing
 and the funders' quarterly NPL report."""
 
-from decimal import Decimal
+from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from boards.enterprises.tiers import format_yuan
@@ -10,6 +16,7 @@ from boards.kernel import evidence
 from boards.kernel.errors import DomainError
 from boards.kernel.filings import create_filing
 from boards.kernel.locking import locked
+from boards.kernel.models import Board, Filing, Institution
 from boards.kernel.workflow import fire
 from risksharing import money, selectors
 from risksharing.actions import RiskAction
@@ -17,11 +24,13 @@ from risksharing.models import (
     CaseState,
     CompensationFund,
     EntryKind,
+    FinancingCase,
     FundEntry,
     LossAllocation,
     LossPart,
 )
 from risksharing.services.base import (
+    Amount,
     _notify_enterprise,
     _notify_staff,
     _positive,
@@ -34,7 +43,7 @@ from risksharing.services.terms import _check, _open_approval, _pending, _withdr
 
 
 @transaction.atomic
-def declare_default(case, *, on, actor):
+def declare_default(case: FinancingCase, *, on: dt.date, actor: User | None) -> FinancingCase:
     case = locked(case, "enterprise", "contract")
     fire(case, "declare_default", on)
     case.save()
@@ -45,7 +54,8 @@ def declare_default(case, *, on, actor):
 
 
 @transaction.atomic
-def propose_loss_allocation(case, *, loss, actor):
+def propose_loss_allocation(case: FinancingCase, *, loss: Amount | None,
+                            actor: User | None) -> LossAllocation:
     """The maker enters the loss; it is split by the contract's shares to the fen."""
     case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.DEFAULTED], "录入损失分担")
@@ -54,6 +64,7 @@ def propose_loss_allocation(case, *, loss, actor):
     if loss > case.outstanding:
         raise DomainError(f"损失金额 {loss} 元超过违约时未偿本金 {case.outstanding} 元。",
                           code="loss_too_large")
+    assert case.contract is not None, "a defaulted case was disbursed under its contract"
     shares = list(case.contract.shares.select_related("institution"))
     funds = {f.institution_id: f for f in CompensationFund.objects.filter(
         board=case.board, institution__in=[s.institution_id for s in shares])}
@@ -70,9 +81,10 @@ def propose_loss_allocation(case, *, loss, actor):
     return allocation
 
 
-def _pay_from_fund(case, part, actor):
+def _pay_from_fund(case: FinancingCase, part: LossPart, actor: User | None) -> None:
     """Debit the part from its fund under the fund's lock, never below zero; what the fund
     cannot pay is the part's recorded and reported shortfall."""
+    assert part.fund_id is not None, "only a fund-backed part is paid from a fund"
     fund = CompensationFund.objects.select_for_update().get(pk=part.fund_id)
     part.fund_paid = min(fund.balance, part.amount)
     part.unfunded = part.amount - part.fund_paid
@@ -96,7 +108,7 @@ def _pay_from_fund(case, part, actor):
 
 
 @transaction.atomic
-def approve_loss_allocation(allocation, *, actor):
+def approve_loss_allocation(allocation: LossAllocation, *, actor: User | None) -> LossAllocation:
     """The checker approves the split: fund-backed parts are paid from their funds (locked in id
     order), shortfalls recorded; the case's loss is allocated."""
     case, allocation = _check(LossAllocation, allocation, actor, "approve")
@@ -113,14 +125,15 @@ def approve_loss_allocation(allocation, *, actor):
 
 
 @transaction.atomic
-def reject_loss_allocation(allocation, *, reason, actor):
+def reject_loss_allocation(allocation: LossAllocation, *, reason: str, actor: User | None) -> LossAllocation:
     case, allocation = _check(LossAllocation, allocation, actor, "reject", _text(reason, "请填写退回理由。"))
     _record(case, RiskAction.LOSS_REJECTED, actor, subject=allocation, reason=allocation.rejection_reason)
     return allocation
 
 
 @transaction.atomic
-def transfer_npl(case, *, transferee, on, actor, price=None):
+def transfer_npl(case: FinancingCase, *, transferee: Institution, on: dt.date, actor: User | None,
+                 price: Amount | None = None) -> FinancingCase:
     """The non-performing asset goes to a risk-disposal federation member."""
     case = locked(case, "enterprise", "contract")
     fire(case, "transfer_npl", transferee, on, None if price is None else money.yuan(price))
@@ -133,7 +146,7 @@ def transfer_npl(case, *, transferee, on, actor, price=None):
 
 
 @transaction.atomic
-def close_case(case, *, reason, actor):
+def close_case(case: FinancingCase, *, reason: str, actor: User | None) -> FinancingCase:
     """End a case before a contract: open requests are withdrawn, open clocks cancelled."""
     case = locked(case, "enterprise", "contract")
     fire(case, "close", _text(reason, "请填写终止原因。"))
@@ -151,7 +164,8 @@ def close_case(case, *, reason, actor):
 
 
 @transaction.atomic
-def deposit_to_fund(fund, *, amount, actor, note=""):
+def deposit_to_fund(fund: CompensationFund, *, amount: Amount | None, actor: User | None,
+                    note: str = "") -> CompensationFund:
     fund = CompensationFund.objects.select_for_update(of=("self",)).select_related("board").get(pk=fund.pk)
     amount = _positive(amount, "注资金额")
     fund.balance += amount
@@ -163,13 +177,13 @@ def deposit_to_fund(fund, *, amount, actor, note=""):
     return fund
 
 
-def _bucket_rows(buckets):
+def _bucket_rows(buckets: Iterable[selectors.Bucket]) -> list[dict[str, Any]]:
     return [{"label": b.label, "loans": b.loans, "volume": b.volume, "outstanding": b.outstanding,
              "defaults": b.defaults, "losses": b.losses, "unfunded": b.unfunded,
              "fund_balance": b.fund_balance} for b in buckets]
 
 
-def file_quarterly_report(board, *, year, quarter, actor):
+def file_quarterly_report(board: Board, *, year: int, quarter: int, actor: User | None) -> Filing:
     """The quarterly risk-sharing report to the configured regulator (金融办): the quarter's
     activity and the portfolio, shortfalls and NPL tolerance flags as they stand when filed."""
     if quarter not in (1, 2, 3, 4):

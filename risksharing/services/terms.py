@@ -1,15 +1,22 @@
 """Contract terms and risk shares under maker-checker approval, disbursement and repayment."""
 
-from decimal import Decimal
+from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Manager
 from django.utils import timezone
 
 from boards.enterprises.tiers import format_yuan
 from boards.kernel.access import role_users
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import Role
+from boards.kernel.models import Institution, Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 from risksharing import money, selectors
@@ -18,12 +25,16 @@ from risksharing.models import (
     ApprovalState,
     CaseState,
     ContractTerms,
+    FinancingCase,
+    LossAllocation,
+    MakerChecked,
     Party,
     RequestState,
     RiskShare,
     ZeroShareAdvantage,
 )
 from risksharing.services.base import (
+    Amount,
     _clock,
     _positive,
     _record,
@@ -35,7 +46,7 @@ from risksharing.services.base import (
 # --- Maker-checker -----------------------------------------------------------------------------
 
 
-def _open_approval(case, item, what):
+def _open_approval(case: FinancingCase, item: MakerChecked, what: str) -> None:
     item.deadline = _clock(case, item, "approval", f"复核{what}", "approval_workdays",
                            role=Role.EXCHANGE_STAFF, url=selectors.admin_url(item))
     item.save(update_fields=["deadline"])
@@ -44,7 +55,12 @@ def _open_approval(case, item, what):
            f"待复核{what}：{case.enterprise}", "请由录入人以外的工作人员复核。", selectors.admin_url(item))
 
 
-def _check(model, item, actor, action, *args):
+# What a checker approves or sends back.
+_Checked = TypeVar("_Checked", ContractTerms, LossAllocation)
+
+
+def _check(model: type[_Checked], item: _Checked, actor: User | None, action: str,
+           *args: Any) -> tuple[FinancingCase, _Checked]:
     """Lock the case, then the item, and fire ``action``: the checker must not be the maker."""
     case = locked(item.case, "enterprise", "contract")
     item = model.objects.select_for_update(of=("self",)).select_related("deadline").get(pk=item.pk)
@@ -56,19 +72,20 @@ def _check(model, item, actor, action, *args):
     return case, item
 
 
-def _pending(queryset, what):
+def _pending(queryset: Manager[ContractTerms] | Manager[LossAllocation], what: str) -> None:
     pending = queryset.filter(state=ApprovalState.PROPOSED).first()
     if pending is not None:
         raise Conflict(f"已有待复核的{what}（编号 {pending.pk}），请先复核或退回。", code="pending_approval")
 
 
-def _shares(case, rules, funder, shares):
+def _shares(case: FinancingCase, rules: dict[str, Any], funder: Institution,
+            shares: Mapping[Institution, Decimal]) -> list[tuple[Institution, str, Decimal]]:
     """Validate ``shares`` ({institution: percent}) against the mode and the 立项会; returns
     [(institution, party, share)] with the funder last."""
     if funder not in shares:
         raise DomainError(f"请填写资金方「{funder}」的分担比例（可为 0）。", code="funder_share_missing")
     intending = {v.institution_id for v in case.enhancer_views.filter(intent=True)}
-    rows = []
+    rows: list[tuple[Institution, str, Decimal]] = []
     for institution, share in shares.items():
         if institution == funder:
             continue
@@ -93,8 +110,9 @@ def _shares(case, rules, funder, shares):
 
 
 @transaction.atomic
-def propose_terms(case, *, funder, amount, annual_rate, term_months, shares, actor, advantage="",
-                  advantage_note=""):
+def propose_terms(case: FinancingCase, *, funder: Institution, amount: Amount | None,
+                  annual_rate: Decimal | None, term_months: int | None, shares: Mapping[Institution, Decimal],
+                  actor: User | None, advantage: str = "", advantage_note: str = "") -> ContractTerms:
     """The maker enters the contract: amount, rate, term and each party's share (percent, summing
     to exactly 100). A funder share of 0 needs a stated advantage in funding cost or approval time."""
     case = locked(case, "enterprise", "contract")
@@ -128,7 +146,7 @@ def propose_terms(case, *, funder, amount, annual_rate, term_months, shares, act
 
 
 @transaction.atomic
-def approve_terms(terms, *, actor):
+def approve_terms(terms: ContractTerms, *, actor: User | None) -> ContractTerms:
     """The checker approves the contract: the case is signed on these terms."""
     case, terms = _check(ContractTerms, terms, actor, "approve")
     fire(case, "sign", terms)
@@ -143,13 +161,13 @@ def approve_terms(terms, *, actor):
 
 
 @transaction.atomic
-def reject_terms(terms, *, reason, actor):
+def reject_terms(terms: ContractTerms, *, reason: str, actor: User | None) -> ContractTerms:
     case, terms = _check(ContractTerms, terms, actor, "reject", _text(reason, "请填写退回理由。"))
     _record(case, RiskAction.TERMS_REJECTED, actor, subject=terms, reason=terms.rejection_reason)
     return terms
 
 
-def _withdraw_open_requests(case):
+def _withdraw_open_requests(case: FinancingCase) -> list[str]:
     """Withdraw the requests still unanswered; returns their funders' codes."""
     requests = case.funder_requests.select_for_update(of=("self",)).select_related(
         "answer_deadline", "funder")
@@ -166,7 +184,7 @@ def _withdraw_open_requests(case):
 
 
 @transaction.atomic
-def disburse(case, *, on, actor):
+def disburse(case: FinancingCase, *, on: dt.date, actor: User | None) -> FinancingCase:
     case = locked(case, "enterprise", "contract")
     fire(case, "disburse", on)
     case.save()
@@ -175,7 +193,8 @@ def disburse(case, *, on, actor):
 
 
 @transaction.atomic
-def record_repayment(case, *, amount, on, actor):
+def record_repayment(case: FinancingCase, *, amount: Amount | None, on: dt.date,
+                     actor: User | None) -> FinancingCase:
     """Principal repaid; the loan is repaid when nothing is outstanding."""
     case = locked(case, "enterprise", "contract")
     _require_state(case, [CaseState.DISBURSED], "登记还款")
