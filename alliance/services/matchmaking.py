@@ -1,8 +1,15 @@
 """Financing needs, interest profiles, pushes to members, matchmakings and members'
 recommendations."""
 
-from decimal import Decimal
+from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -31,6 +38,7 @@ from boards.kernel import datause, evidence
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
 from boards.kernel.locking import locked
+from boards.kernel.models import Board, Institution
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.signals import service_delivered
 from boards.kernel.workflow import fire
@@ -39,7 +47,8 @@ from boards.kernel.workflow import fire
 
 
 @transaction.atomic
-def post_need(enterprise, *, amount, use, term_months, actor, product_types=()):
+def post_need(enterprise: Enterprise, *, amount: Decimal | None, use: str, term_months: int | None,
+              actor: User, product_types: Collection[str] = ()) -> FinancingNeed:
     if amount is None or amount <= 0:
         raise DomainError("融资金额必须大于 0。", code="invalid_amount")
     if not term_months or term_months <= 0:
@@ -59,7 +68,7 @@ def post_need(enterprise, *, amount, use, term_months, actor, product_types=()):
 
 
 @transaction.atomic
-def curate_need(need, *, whitelist, text, actor):
+def curate_need(need: FinancingNeed, *, whitelist: bool, text: str, actor: User) -> FinancingNeed:
     """Put a need on the white list with ``text`` as the summary institutions see (no business
     or technical secrets), or decline it with ``text`` as the reason."""
     need = locked(need, "enterprise")
@@ -80,7 +89,7 @@ def curate_need(need, *, whitelist, text, actor):
 
 
 @transaction.atomic
-def close_need(need, *, actor):
+def close_need(need: FinancingNeed, *, actor: User) -> FinancingNeed:
     need = locked(need)
     fire(need, "close")
     need.save()
@@ -92,13 +101,16 @@ def close_need(need, *, actor):
 
 
 @transaction.atomic
-def save_interest_profile(board, *, institution, data, actor):
+def save_interest_profile(board: Board, *, institution: Institution, data: Mapping[str, Any],
+                          actor: User) -> InterestProfile:
     """Create or replace ``institution``'s interest profile (``data``: industries, tiers, stages,
     amount_min, amount_max)."""
-    values = {"industries": list(data.get("industries", [])), "tiers": list(data.get("tiers", [])),
-              "stages": list(data.get("stages", [])), "amount_min": data.get("amount_min"),
-              "amount_max": data.get("amount_max")}
-    errors, tiers = {}, tier_names(board)
+    values: dict[str, Any] = {
+        "industries": list(data.get("industries", [])), "tiers": list(data.get("tiers", [])),
+        "stages": list(data.get("stages", [])), "amount_min": data.get("amount_min"),
+        "amount_max": data.get("amount_max")}
+    errors: dict[str, str] = {}
+    tiers = tier_names(board)
     if [t for t in values["tiers"] if t not in tiers]:
         errors["tiers"] = "本专板层级：" + "、".join(f"{code}（{name}）" for code, name in tiers.items())
     if [s for s in values["stages"] if s not in FinancingRound.values]:
@@ -115,7 +127,7 @@ def save_interest_profile(board, *, institution, data, actor):
     return profile
 
 
-def push_matches(board, *, actor=None):
+def push_matches(board: Board, *, actor: User | None = None) -> list[Matchmaking]:
     """Push to every admitted member of the push bodies with a profile the board's enterprises
     (not removed) that consent to it now and fit its profile. A member gets an enterprise
     once per white-listed need (once without one) and never while a matchmaking is active."""
@@ -137,7 +149,8 @@ def uses_in_push(payload: dict) -> list[datause.Use]:
 
 
 @transaction.atomic
-def _push_to(board, profile, names, actor):
+def _push_to(board: Board, profile: InterestProfile, names: dict[str, str],
+             actor: User | None) -> list[Matchmaking]:
     profile = (
         InterestProfile.objects.select_for_update(of=("self",))
         .select_related("institution")
@@ -153,7 +166,7 @@ def _push_to(board, profile, names, actor):
                    .prefetch_related("financings", "qualifications", Prefetch(
                        "financing_needs", FinancingNeed.objects.filter(state=NeedState.WHITELISTED)
                        .order_by("-posted_at", "-id"), to_attr="listed_needs")))
-    pushed = []
+    pushed: list[Matchmaking] = []
     for enterprise in enterprises:
         matched, reasons, need = profile_match(profile, enterprise, needs=enterprise.listed_needs,
                                                categories=consents[enterprise.pk], tier_names=names)
@@ -176,7 +189,7 @@ def _push_to(board, profile, names, actor):
 
 REASON_STEPS = ("decline", "fail")
 # The state a step leads to -> its evidence action.
-MATCH_ACTIONS = {
+MATCH_ACTIONS: dict[str, AllianceAction] = {
     MatchState.INTERESTED: AllianceAction.MATCHMAKING_INTERESTED,
     MatchState.NOT_INTERESTED: AllianceAction.MATCHMAKING_NOT_INTERESTED,
     MatchState.DEEP_ENGAGEMENT: AllianceAction.MATCHMAKING_DEEP_ENGAGEMENT,
@@ -186,7 +199,7 @@ MATCH_ACTIONS = {
 }
 
 
-def _reason(category, text):
+def _reason(category: str, text: str) -> tuple[str, str]:
     if category not in ReasonCategory.values:
         raise DomainError("请选择原因类别。", code="reason_category_required",
                           details={"allowed": ReasonCategory.values})
@@ -194,12 +207,13 @@ def _reason(category, text):
 
 
 @transaction.atomic
-def move_matchmaking(matchmaking, step, *, actor, reason_category="", reason_text="", amount=None,
-                     instrument="", financed_on=None):
+def move_matchmaking(matchmaking: Matchmaking, step: str, *, actor: User, reason_category: str = "",
+                     reason_text: str = "", amount: Decimal | None = None, instrument: str = "",
+                     financed_on: dt.date | None = None) -> Matchmaking:
     """One step of the funnel: interest, decline (reason), engage, due_diligence,
     finance (amount, instrument, date) or fail (reason)."""
     matchmaking = locked(matchmaking, "enterprise")
-    args = ()
+    args: tuple[object, ...] = ()
     if step in REASON_STEPS:
         args = _reason(reason_category, reason_text)
     elif step == "finance":
@@ -213,7 +227,8 @@ def move_matchmaking(matchmaking, step, *, actor, reason_category="", reason_tex
         args = (amount, instrument, financed_on, matchmaking.enterprise.tier)
     fire(matchmaking, step, *args)
     matchmaking.save()
-    payload = {"reason_category": reason_category, "reason_text": reason_text} if step in REASON_STEPS else {}
+    payload: dict[str, Any] = (
+        {"reason_category": reason_category, "reason_text": reason_text} if step in REASON_STEPS else {})
     if step == "finance":
         payload = {"amount": amount, "instrument": instrument, "financed_on": financed_on,
                    "tier": matchmaking.financed_tier}
@@ -232,7 +247,7 @@ def move_matchmaking(matchmaking, step, *, actor, reason_category="", reason_tex
 
 
 @transaction.atomic
-def request_value_report(matchmaking, *, actor):
+def request_value_report(matchmaking: Matchmaking, *, actor: User) -> Matchmaking:
     """During deep engagement the member may ask the exchange for a preliminary value report."""
     matchmaking = locked(matchmaking)
     if matchmaking.state != MatchState.DEEP_ENGAGEMENT:
@@ -253,7 +268,7 @@ def request_value_report(matchmaking, *, actor):
 
 
 @transaction.atomic
-def deliver_value_report(matchmaking, *, upload, actor):
+def deliver_value_report(matchmaking: Matchmaking, *, upload: UploadedFile, actor: User) -> Matchmaking:
     matchmaking = locked(matchmaking, "institution")
     if matchmaking.value_report_requested_at is None:
         raise Conflict("该对接未申请初步价值报告。", code="not_requested")
@@ -270,7 +285,7 @@ def deliver_value_report(matchmaking, *, upload, actor):
 
 
 @transaction.atomic
-def mark_case(matchmaking, *, title, summary, actor):
+def mark_case(matchmaking: Matchmaking, *, title: str, summary: str, actor: User) -> Matchmaking:
     """A financed matchmaking joins the case collection."""
     matchmaking = locked(matchmaking)
     if matchmaking.state != MatchState.FINANCED:
@@ -292,7 +307,8 @@ LEAD_FIELDS = ("name", "credit_code", "prefecture", "industry")
 
 
 @transaction.atomic
-def recommend_enterprise(board, *, institution, data, reason, actor, invested=False):
+def recommend_enterprise(board: Board, *, institution: Institution, data: Mapping[str, Any], reason: str,
+                         actor: User, invested: bool = False) -> Recommendation:
     """A member recommends an enterprise: the board's enterprise with that credit code, or a
     new one as an admission lead (status prospect)."""
     reason = required(reason, "请填写推荐理由。", "reason_required")

@@ -1,7 +1,11 @@
 """Federation meetings: the cadence, the agenda, the minutes."""
 
-import datetime as dt
+from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,14 +24,14 @@ from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import open_deadline
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import DayBasis, Role
+from boards.kernel.models import Board, DayBasis, Deadline, Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 
 # --- Meetings ---------------------------------------------------------------------------------
 
 
-def _add_months(day, months):
+def _add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for last in (31, 30, 29, 28):
@@ -35,9 +39,10 @@ def _add_months(day, months):
             return dt.date(year, month, min(day.day, last))
         except ValueError:
             continue
+    raise AssertionError("every month has a 28th")
 
 
-def _open_reminder(board, meeting):
+def _open_reminder(board: Board, meeting: Meeting) -> Deadline:
     """A calendar clock due when the meeting day starts; staff are reminded
     ``meeting_reminder_days`` before (0: the board's default reminder)."""
     today = timezone.localdate()
@@ -49,7 +54,8 @@ def _open_reminder(board, meeting):
                          remind_before=dt.timedelta(days=remind) if remind else None)
 
 
-def _create_meeting(board, *, body, kind, title, scheduled_on, actor, agenda="", location=""):
+def _create_meeting(board: Board, *, body: str, kind: str, title: str, scheduled_on: dt.date,
+                    actor: User | None, agenda: str = "", location: str = "") -> Meeting:
     meeting = Meeting.objects.create(board=board, body=body, kind=kind, title=title,
                                      scheduled_on=scheduled_on, agenda=agenda, location=location)
     meeting.reminder = _open_reminder(board, meeting)
@@ -63,7 +69,7 @@ def _create_meeting(board, *, body, kind, title, scheduled_on, actor, agenda="",
 
 
 @transaction.atomic
-def plan_next_meeting(board, body, *, actor=None):
+def plan_next_meeting(board: Board, body: str, *, actor: User | None = None) -> Meeting | None:
     """Create ``body``'s next regular meeting by its cadence, unless one is planned or the body
     meets ad hoc only. It falls ``meeting_every_months`` after the last regular one (or today)."""
     months = board.setting(f"alliance.bodies.{body}.meeting_every_months")
@@ -80,7 +86,8 @@ def plan_next_meeting(board, body, *, actor=None):
 
 
 @transaction.atomic
-def schedule_meeting(board, *, body, title, scheduled_on, actor, agenda="", location=""):
+def schedule_meeting(board: Board, *, body: str, title: str, scheduled_on: dt.date, actor: User,
+                     agenda: str = "", location: str = "") -> Meeting:
     """An ad hoc meeting."""
     if scheduled_on < timezone.localdate():
         raise DomainError(f"会议日期 {scheduled_on} 已过，请选择今天或以后的日期。", code="date_in_past")
@@ -90,7 +97,7 @@ def schedule_meeting(board, *, body, title, scheduled_on, actor, agenda="", loca
 
 
 @transaction.atomic
-def set_agenda(meeting, *, agenda, actor):
+def set_agenda(meeting: Meeting, *, agenda: str, actor: User) -> Meeting:
     meeting = locked(meeting)
     if meeting.state != MeetingState.PLANNED:
         raise Conflict(f"会议「{meeting}」{meeting.get_state_display()}，不能再修改议程。",
@@ -103,7 +110,7 @@ def set_agenda(meeting, *, agenda, actor):
 
 
 @transaction.atomic
-def record_meeting(meeting, *, minutes, attended, actor):
+def record_meeting(meeting: Meeting, *, minutes: str, attended: Iterable[int | str], actor: User) -> Meeting:
     """The meeting was held: minutes, and attendance of every admitted member of the body
     (``attended``: ids of the institutions present). A regular meeting plans the next one."""
     meeting = locked(meeting, "reminder")
@@ -137,7 +144,7 @@ def record_meeting(meeting, *, minutes, attended, actor):
 
 
 @transaction.atomic
-def cancel_meeting(meeting, *, reason, actor):
+def cancel_meeting(meeting: Meeting, *, reason: str, actor: User) -> Meeting:
     meeting = locked(meeting, "reminder")
     reason = required(reason, "请说明取消理由。", "reason_required")
     fire(meeting, "cancel")

@@ -1,6 +1,12 @@
 """Membership of the federations: application, admission check, status changes, and the exit
 procedure opened by an expert's quality challenge."""
 
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,7 +27,7 @@ from boards.kernel.calendar import SHANGHAI
 from boards.kernel.deadlines import open_deadline
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import DayBasis, Role
+from boards.kernel.models import Board, DayBasis, Institution, Role
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 
@@ -32,7 +38,8 @@ CONTACT_FIELDS = ("executive_lead", "executive_title", "liaison_name", "liaison_
 
 
 @transaction.atomic
-def apply_for_membership(board, *, institution, body, actor, **contacts):
+def apply_for_membership(board: Board, *, institution: Institution, body: str, actor: User,
+                         **contacts: str) -> Membership:
     """An institution applies to ``body``; it names an executive lead and a liaison."""
     if board.setting(f"alliance.bodies.{body}") is None:
         raise DomainError(f"本专板未设立「{Body(body).label if body in Body.values else body}」。",
@@ -55,7 +62,7 @@ def apply_for_membership(board, *, institution, body, actor, **contacts):
 
 
 @transaction.atomic
-def check_membership(membership, *, actor, on=None):
+def check_membership(membership: Membership, *, actor: User, on: dt.date | None = None) -> Membership:
     """Evaluate the board's admission rules against the data on file and keep the result."""
     membership = locked(membership, "institution")
     fire(membership, "verify")
@@ -68,7 +75,7 @@ def check_membership(membership, *, actor, on=None):
 
 
 @transaction.atomic
-def admit_membership(membership, *, actor, on=None):
+def admit_membership(membership: Membership, *, actor: User, on: dt.date | None = None) -> Membership:
     """Admit after re-checking the rules on the data as it is now; unmet rules are a 409 naming them."""
     membership = locked(membership, "institution")
     if membership.state == MembershipState.CHECKED:
@@ -99,7 +106,7 @@ MEMBERSHIP_STEPS = {
 
 
 @transaction.atomic
-def change_membership(membership, step, *, actor, reason=""):
+def change_membership(membership: Membership, step: str, *, actor: User, reason: str = "") -> Membership:
     """Refuse (with reasons), suspend, reinstate, revoke or withdraw a membership."""
     action, ends, needs_reason = MEMBERSHIP_STEPS[step]
     membership = locked(membership, "institution")
@@ -123,7 +130,8 @@ def change_membership(membership, step, *, actor, reason=""):
 # --- Exit on poor quality ----------------------------------------------------------------------
 
 
-def on_quality_challenge(sender, *, board_id, institution_id, source, grounds, **kwargs):
+def on_quality_challenge(sender: object, *, board_id: int, institution_id: int, source: str, grounds: str,
+                         **kwargs: Any) -> None:
     """Receiver of the kernel's ``quality_challenge_raised``: open the exit procedure."""
     from boards.kernel.models import Board, Institution
     from boards.kernel.scoping import board_scope
@@ -134,7 +142,8 @@ def on_quality_challenge(sender, *, board_id, institution_id, source, grounds, *
 
 
 @transaction.atomic
-def open_exit_cases(board, *, institution, source, grounds, actor=None):
+def open_exit_cases(board: Board, *, institution: Institution, source: str, grounds: str,
+                    actor: User | None = None) -> list[ExitCase]:
     """One exit case per standing membership of ``institution`` in the board's exit bodies;
     repeated calls with the same ``source`` open nothing new."""
     memberships = Membership.objects.select_for_update().filter(
@@ -157,7 +166,7 @@ def open_exit_cases(board, *, institution, source, grounds, actor=None):
 
 
 @transaction.atomic
-def notify_exit_case(case, *, notice, actor):
+def notify_exit_case(case: ExitCase, *, notice: str, actor: User) -> ExitCase:
     """Send the notice; the institution has ``exit_answer_workdays`` working days to answer."""
     case = locked(case, "membership__institution")
     notice = required(notice, "请填写通知内容。", "notice_required")
@@ -179,7 +188,7 @@ def notify_exit_case(case, *, notice, actor):
 
 
 @transaction.atomic
-def answer_exit_case(case, *, answer, actor):
+def answer_exit_case(case: ExitCase, *, answer: str, actor: User) -> ExitCase:
     case = locked(case, "membership__institution", "answer_deadline")
     answer = required(answer, "请填写答复内容。", "answer_required")
     fire(case, "reply")
@@ -194,12 +203,13 @@ def answer_exit_case(case, *, answer, actor):
 
 
 @transaction.atomic
-def decide_exit_case(case, *, revoke, reason, actor):
+def decide_exit_case(case: ExitCase, *, revoke: bool, reason: str, actor: User) -> ExitCase:
     """Revoke the membership or dismiss the case. Revoking an unanswered case waits for the
     end of the answer period."""
     case = locked(case, "membership__institution", "answer_deadline")
     reason = required(reason, "请说明决定理由。", "reason_required")
-    if revoke and case.state == ExitState.NOTIFIED and case.answer_deadline.due_at > timezone.now():
+    if (revoke and case.state == ExitState.NOTIFIED and case.answer_deadline is not None
+            and case.answer_deadline.due_at > timezone.now()):
         due = timezone.localtime(case.answer_deadline.due_at, SHANGHAI)
         raise Conflict(f"机构尚未答复，答复期限 {due:%Y-%m-%d %H:%M} 届满前不能作出除名决定。",
                        code="answer_period_running", details={"answer_due": due.isoformat()})
@@ -217,7 +227,7 @@ def decide_exit_case(case, *, revoke, reason, actor):
     return case
 
 
-def _require_admitted(board, institution):
+def _require_admitted(board: Board, institution: Institution) -> None:
     if not selectors.is_member(board, institution, states=[MembershipState.ADMITTED]):
         raise Conflict(f"「{institution}」不是本专板在册（未暂停）的联盟成员，不能发布产品。",
                        code="not_admitted")

@@ -1,6 +1,12 @@
 """The product catalogue (金融超市): members publish, edit and withdraw their products."""
 
-from django.db import transaction
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import models, transaction
 
 from alliance.actions import AllianceAction
 from alliance.models import (
@@ -13,6 +19,7 @@ from boards.enterprises.tiers import tier_names
 from boards.kernel import evidence
 from boards.kernel.errors import DomainError
 from boards.kernel.locking import locked
+from boards.kernel.models import Board, Institution
 
 # --- Products ------------------------------------------------------------------------------------
 
@@ -21,8 +28,8 @@ PRODUCT_FIELDS = ("name", "product_type", "description", "amount_min", "amount_m
                   "required_qualifications", "for_tech_enterprises", "board_preference", "is_published")
 
 
-def _product_errors(board, values):
-    errors = {}
+def _product_errors(board: Board, values: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
     if values["amount_min"] > values["amount_max"]:
         errors["amount_max"] = "最高额度不能低于最低额度。"
     if values["term_min_months"] > values["term_max_months"]:
@@ -43,7 +50,8 @@ def _product_errors(board, values):
     return errors
 
 
-def _save_product(product, values, action: AllianceAction, actor):
+def _save_product(product: Product, values: Mapping[str, Any], action: AllianceAction,
+                  actor: User) -> Product:
     errors = _product_errors(product.board, values)
     if errors:
         raise DomainError("产品信息有误，请按提示修改。", code="invalid", details=errors)
@@ -55,17 +63,24 @@ def _save_product(product, values, action: AllianceAction, actor):
     return product
 
 
+def _default(name: str) -> Any:
+    field = Product._meta.get_field(name)
+    assert isinstance(field, models.Field), name  # PRODUCT_FIELDS are the product's own columns
+    return field.get_default()
+
+
 @transaction.atomic
-def create_product(board, *, institution, data, actor):
+def create_product(board: Board, *, institution: Institution, data: Mapping[str, Any],
+                   actor: User) -> Product:
     _require_admitted(board, institution)
-    values = {name: data.get(name, Product._meta.get_field(name).get_default()) for name in PRODUCT_FIELDS}
+    values = {name: data.get(name, _default(name)) for name in PRODUCT_FIELDS}
     return _save_product(Product(board=board, institution=institution), values,
                          AllianceAction.PRODUCT_CREATED,
                          actor)
 
 
 @transaction.atomic
-def update_product(product, *, data, actor):
+def update_product(product: Product, *, data: Mapping[str, Any], actor: User) -> Product:
     product = locked(product)
     _require_admitted(product.board, product.institution)
     values = {name: data.get(name, getattr(product, name)) for name in PRODUCT_FIELDS}
@@ -73,7 +88,7 @@ def update_product(product, *, data, actor):
 
 
 @transaction.atomic
-def delete_product(product, *, actor):
+def delete_product(product: Product, *, actor: User) -> None:
     product = locked(product)
     evidence.record(product.board, AllianceAction.PRODUCT_DELETED, actor=actor, subject=product,
                     payload={"institution": product.institution_id, "name": product.name})
