@@ -1,5 +1,9 @@
 """Opening a case, its materials, their delivery to the panel, and supplements."""
 
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +18,7 @@ from boards.kernel.deadlines import (
 from boards.kernel.errors import Conflict, DomainError, NotFound
 from boards.kernel.files import store_upload
 from boards.kernel.locking import locked
-from boards.kernel.models import DayBasis
+from boards.kernel.models import Board, DayBasis, Institution
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 from reviews.actions import ReviewAction
@@ -38,7 +42,9 @@ from reviews.services.panels import _send_seat
 
 
 @transaction.atomic
-def open_case(board, *, kind, enterprise, actor, opened_by_institution=None, panel_size=None, reason=""):
+def open_case(board: Board, *, kind: str, enterprise: Enterprise, actor: User,
+              opened_by_institution: Institution | None = None, panel_size: int | None = None,
+              reason: str = "") -> ReviewCase:
     """Open a review of ``enterprise``. An institution may open one only where the type allows
     it and only if it invested in the enterprise (an equity FinancingEvent on file)."""
     rules = review_type(board, kind)
@@ -81,7 +87,8 @@ def open_case(board, *, kind, enterprise, actor, opened_by_institution=None, pan
 
 
 @transaction.atomic
-def add_material(case, *, title, uploaded_file, actor, supplement=None):
+def add_material(case: ReviewCase, *, title: str, uploaded_file: UploadedFile, actor: User,
+                 supplement: SupplementRequest | None = None) -> CaseMaterial:
     case = locked(case, "enterprise")
     if case.state not in (CaseState.CREATED, CaseState.PANEL_DRAWN, CaseState.MATERIAL_SENT,
                           CaseState.MEETING_SCHEDULED):
@@ -104,7 +111,7 @@ def add_material(case, *, title, uploaded_file, actor, supplement=None):
 
 
 @transaction.atomic
-def send_material(case, *, actor):
+def send_material(case: ReviewCase, *, actor: User) -> ReviewCase:
     case = locked(case, "enterprise")
     now = timezone.now()
     fire(case, "send_material", now)
@@ -121,7 +128,7 @@ def send_material(case, *, actor):
     return case
 
 
-def record_download(seat, material, *, actor):
+def record_download(seat: PanelSeat, material: CaseMaterial, *, actor: User) -> None:
     """Log an expert's download of a case material."""
     evidence.record(seat.board, ReviewAction.MATERIAL_DOWNLOADED, actor=actor, subject=material.case,
                     payload={"seat": seat.pk, "material": material.pk, "sha256": material.file.sha256})
@@ -131,7 +138,7 @@ def record_download(seat, material, *, actor):
 
 
 @transaction.atomic
-def confirm_receipt(seat, *, actor):
+def confirm_receipt(seat: PanelSeat, *, actor: User) -> PanelSeat:
     """The expert confirms receipt: the receipt clock is met and their review clock starts."""
     case = locked(seat.case, "enterprise")
     seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
@@ -149,7 +156,7 @@ def confirm_receipt(seat, *, actor):
 
 
 @transaction.atomic
-def request_supplement(seat, *, text, actor):
+def request_supplement(seat: PanelSeat, *, text: str, actor: User) -> SupplementRequest:
     """The expert asks for material; their clock pauses and the exchange asks the enterprise."""
     case = locked(seat.case, "enterprise")
     seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
@@ -170,7 +177,8 @@ def request_supplement(seat, *, text, actor):
 
 
 @transaction.atomic
-def provide_supplement(supplement, *, actor, title="", uploaded_file=None):
+def provide_supplement(supplement: SupplementRequest, *, actor: User, title: str = "",
+                       uploaded_file: UploadedFile | None = None) -> SupplementRequest:
     """Staff pass on what the enterprise supplied; the expert's clock resumes."""
     case = locked(supplement.seat.case, "enterprise")
     seat = locked(supplement.seat, "expert__user", "receipt_deadline", "review_deadline")

@@ -1,6 +1,13 @@
 """The meeting, the decision by majority, the written feedback and the filing."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -16,10 +23,12 @@ from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.files import store_upload
 from boards.kernel.filings import create_filing
 from boards.kernel.locking import locked
+from boards.kernel.models import Filing, StoredFile
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.workflow import fire
 from reviews.actions import ReviewAction
 from reviews.models import (
+    PanelSeat,
     ReviewCase,
     ReviewKind,
     SeatState,
@@ -35,7 +44,7 @@ from reviews.services.base import _local
 
 
 @transaction.atomic
-def schedule_meeting(case, *, at, place, actor):
+def schedule_meeting(case: ReviewCase, *, at: dt.datetime, place: str, actor: User) -> ReviewCase:
     """Schedule the on-site meeting: every expert has confirmed receipt, and ``at`` is no
     earlier than the end of the last review clock (last receipt + review_days, paused time
     not counted). The review clocks are then met: the meeting is the next date."""
@@ -67,7 +76,8 @@ def schedule_meeting(case, *, at, place, actor):
 
 
 @transaction.atomic
-def hold_meeting(case, *, attended, observers, answers, actor):
+def hold_meeting(case: ReviewCase, *, attended: Iterable[int | str], observers: Iterable[str], answers: str,
+                 actor: User) -> ReviewCase:
     """Record the meeting: which seats attended, the observers, the enterprise's answers."""
     case = locked(case, "enterprise")
     observers = [name.strip() for name in observers if name.strip()]
@@ -93,7 +103,7 @@ def hold_meeting(case, *, attended, observers, answers, actor):
     return case
 
 
-def _apply_effects(case, actor):
+def _apply_effects(case: ReviewCase, actor: User | None) -> list[str]:
     """What a passed review changes on the enterprise, through the boards services."""
     source, enterprise, effects = f"reviews.case:{case.pk}", case.enterprise, []
     if case.kind == ReviewKind.INNOVATION:
@@ -110,7 +120,7 @@ def _apply_effects(case, actor):
     return effects
 
 
-def tally(case):
+def tally(case: ReviewCase) -> tuple[list[PanelSeat], dict[str, int], Conflict | None]:
     """The panel's votes so far and what still stands in the way of a decision (a Conflict
     or None): an opinion owed by a seated (remote) or attending (meeting) expert, a vacancy."""
     seats = list(active_seats(case).select_related("opinion", "expert").order_by("pk"))
@@ -129,7 +139,7 @@ def tally(case):
     return seats, votes, blocker
 
 
-def _decide(case, *, actor):
+def _decide(case: ReviewCase, *, actor: User | None) -> ReviewCase:
     _, votes, blocker = tally(case)
     fire(case, "decide", votes, timezone.now(), actor)
     if blocker is not None:
@@ -146,13 +156,13 @@ def _decide(case, *, actor):
 
 
 @transaction.atomic
-def decide_case(case, *, actor):
+def decide_case(case: ReviewCase, *, actor: User) -> ReviewCase:
     """Staff record the decision: a majority of the whole panel passes (see models.passes)."""
     return _decide(locked(case, "enterprise"), actor=actor)
 
 
 @transaction.atomic
-def send_feedback(case, *, text, actor):
+def send_feedback(case: ReviewCase, *, text: str, actor: User) -> ReviewCase:
     """Written feedback to the enterprise; its PDF letter is rendered after commit."""
     from reviews.tasks import render_feedback_letter
 
@@ -170,7 +180,7 @@ def send_feedback(case, *, text, actor):
     return case
 
 
-def filing_context(case):
+def filing_context(case: ReviewCase) -> dict[str, Any]:
     """What the feedback letter and the regulators' filing show (JSON-able)."""
     seats = active_seats(case).select_related("expert", "opinion").order_by("pk")
     votes = case.votes or {}
@@ -198,7 +208,7 @@ def filing_context(case):
     }
 
 
-def render_feedback_letter(case):
+def render_feedback_letter(case: ReviewCase) -> StoredFile | None:
     """Render and attach the feedback letter PDF (the task's body); a second run keeps the first."""
     case = ReviewCase.objects.select_related("board", "enterprise").get(pk=case.pk)
     if case.feedback_letter_id:
@@ -225,7 +235,7 @@ def render_feedback_letter(case):
 
 
 @transaction.atomic
-def file_case(case, *, actor):
+def file_case(case: ReviewCase, *, actor: User) -> list[Filing]:
     """File the result with every regulator the review type names (one numbered filing each)."""
     case = locked(case, "enterprise")
     fire(case, "file_with_regulators")
@@ -244,7 +254,7 @@ def file_case(case, *, actor):
 
 
 @transaction.atomic
-def archive_case(case, *, actor):
+def archive_case(case: ReviewCase, *, actor: User) -> ReviewCase:
     case = locked(case, "enterprise")
     fire(case, "archive", timezone.now())
     case.save()

@@ -1,5 +1,10 @@
 """The panel: a fair draw without conflicts, vacancies refilled, silent experts replaced."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,6 +24,7 @@ from reviews.models import (
     Expert,
     PanelDraw,
     PanelSeat,
+    ReviewCase,
     SeatState,
 )
 from reviews.selectors import (
@@ -29,7 +35,8 @@ from reviews.selectors import (
 from reviews.services.base import OPEN_CLOCK, _close_clocks, _local
 
 
-def _draw(case, *, needed, actor, seed=None, replacing=None):
+def _draw(case: ReviewCase, *, needed: int, actor: User | None, seed: int | None = None,
+          replacing: PanelSeat | None = None) -> list[PanelSeat]:
     """Draw ``needed`` experts onto the case; records the PanelDraw and its evidence."""
     pool = panel_draw.build_pool(case)
     kept = [{"id": seat.expert_id, "field": seat.expert.field}
@@ -53,7 +60,7 @@ def _draw(case, *, needed, actor, seed=None, replacing=None):
 
 
 @transaction.atomic
-def draw_panel(case, *, actor, seed=None):
+def draw_panel(case: ReviewCase, *, actor: User, seed: int | None = None) -> list[PanelSeat]:
     """Draw the whole panel (``seed`` only to reproduce a draw; normally a fresh one)."""
     case = locked(case, "enterprise")
     fire(case, "draw_panel")
@@ -62,7 +69,7 @@ def draw_panel(case, *, actor, seed=None):
     return seats
 
 
-def _send_seat(case, seat, now):
+def _send_seat(case: ReviewCase, seat: PanelSeat, now: dt.datetime) -> None:
     fire(seat, "send", now)
     url = portal_seat_url(seat)
     seat.receipt_deadline = open_deadline(
@@ -74,7 +81,7 @@ def _send_seat(case, seat, now):
            "请登录专家评审平台下载材料并确认收悉；确认后开始计算评审期限。", url)
 
 
-def _refill(case, *, actor, replacing=None):
+def _refill(case: ReviewCase, *, actor: User | None, replacing: PanelSeat | None = None) -> list[PanelSeat]:
     """Draw replacements for every vacant seat; send them the material if it went out."""
     vacancies = case.panel_size - active_seats(case).count()
     if vacancies <= 0:
@@ -87,7 +94,7 @@ def _refill(case, *, actor, replacing=None):
     return seats
 
 
-def _try_refill(case, *, actor, replacing):
+def _try_refill(case: ReviewCase, *, actor: User | None, replacing: PanelSeat) -> list[PanelSeat]:
     """Replace a seat that just closed; a failed draw leaves the vacancy and tells staff."""
     try:
         with transaction.atomic():
@@ -100,7 +107,7 @@ def _try_refill(case, *, actor, replacing):
 
 
 @transaction.atomic
-def fill_vacancies(case, *, actor):
+def fill_vacancies(case: ReviewCase, *, actor: User) -> list[PanelSeat]:
     """Staff draw replacements for vacant seats (after a replacement draw had failed)."""
     case = locked(case, "enterprise")
     if case.state not in (CaseState.PANEL_DRAWN, CaseState.MATERIAL_SENT, CaseState.MEETING_SCHEDULED):
@@ -109,7 +116,7 @@ def fill_vacancies(case, *, actor):
 
 
 @transaction.atomic
-def decline_seat(seat, *, reason, actor):
+def decline_seat(seat: PanelSeat, *, reason: str, actor: User) -> PanelSeat:
     """The expert declines (or staff record that they did); a replacement is drawn."""
     case = locked(seat.case, "enterprise")
     seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
@@ -128,7 +135,7 @@ def decline_seat(seat, *, reason, actor):
 
 
 @transaction.atomic
-def replace_silent_seats(case, *, actor=None):
+def replace_silent_seats(case: ReviewCase, *, actor: User | None = None) -> list[PanelSeat]:
     """Replace every expert whose receipt clock ran out without a confirmation."""
     case = locked(case, "enterprise")
     now = timezone.now()
@@ -145,7 +152,7 @@ def replace_silent_seats(case, *, actor=None):
     return silent
 
 
-def _owes(case, seat):
+def _owes(case: ReviewCase, seat: PanelSeat) -> str | None:
     if seat.state == SeatState.SENT:
         return "确认收悉评审材料"
     if seat.state == SeatState.RECEIVED and opinions_open(case, seat):
@@ -154,10 +161,10 @@ def _owes(case, seat):
 
 
 @transaction.atomic
-def remind_late_experts(case, *, actor):
+def remind_late_experts(case: ReviewCase, *, actor: User) -> int:
     """Remind every expert who still owes a receipt or an opinion. Returns how many."""
     case = locked(case, "enterprise")
-    reminded = []
+    reminded: list[int] = []
     for seat in active_seats(case).select_related("expert__user", "board", "receipt_deadline",
                                                   "review_deadline"):
         what = _owes(case, seat)
