@@ -15,8 +15,12 @@ Invariants:
   claim is a conditional UPDATE, so a repeated or retried sweep sends nothing twice.
 """
 
-import datetime as dt
+from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,11 +31,11 @@ from boards.kernel import calendar, evidence
 from boards.kernel.access import role_users
 from boards.kernel.errors import DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import Role
+from boards.kernel.models import Board, Role
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 from roadshows.actions import RoadshowAction
-from roadshows.models import InvitationState, Roadshow, RoadshowState, SignupState, Venue
+from roadshows.models import Invitation, InvitationState, Roadshow, RoadshowState, Signup, SignupState, Venue
 
 CREATED, CLOSED = RoadshowAction.ROADSHOW_CREATED, RoadshowAction.ROADSHOW_CLOSED
 HELD = RoadshowAction.ROADSHOW_HELD
@@ -46,13 +50,13 @@ def workdays_before(day: dt.date, n: int) -> dt.date:
     return day
 
 
-def signup_closes_on(board, starts_at) -> dt.date:
+def signup_closes_on(board: Board, starts_at: dt.datetime) -> dt.date:
     return workdays_before(
         calendar.local_date(starts_at), board.setting("roadshows.signup_close_workdays", 3)
     )
 
 
-def close_refusal(roadshow) -> str | None:
+def close_refusal(roadshow: Roadshow) -> str | None:
     """Why the list cannot be closed yet, in Chinese; None when it can."""
     states = [s.state for s in roadshow.signups.all()]
     if SignupState.APPLIED in states:
@@ -62,7 +66,7 @@ def close_refusal(roadshow) -> str | None:
     return None
 
 
-def hold_refusal(roadshow) -> str | None:
+def hold_refusal(roadshow: Roadshow) -> str | None:
     if timezone.now() < roadshow.starts_at:
         return (
             f"路演定于 {timezone.localtime(roadshow.starts_at):%Y-%m-%d %H:%M} 举行，开始后方可登记举办情况。"
@@ -70,7 +74,7 @@ def hold_refusal(roadshow) -> str | None:
     return None
 
 
-def _users(roadshow):
+def _users(roadshow: Roadshow) -> list[User]:
     """The presenting enterprises' users and the invited investors' users who did not decline."""
     users = {
         u
@@ -88,7 +92,8 @@ def _users(roadshow):
 
 
 @transaction.atomic
-def plan_roadshow(board, *, title, venue, location, starts_at, actor, description="", now=None):
+def plan_roadshow(board: Board, *, title: str, venue: str, location: str, starts_at: dt.datetime, actor: User,
+                  description: str = "", now: dt.datetime | None = None) -> Roadshow:
     """Plan a roadshow; its sign-up closes ``roadshows.signup_close_workdays`` working days before.
     ``now``: when it was planned (the present by default; the demo seeds past roadshows)."""
     now = now or timezone.now()
@@ -142,7 +147,7 @@ def plan_roadshow(board, *, title, venue, location, starts_at, actor, descriptio
 
 
 @transaction.atomic
-def close_signup(roadshow, *, actor):
+def close_signup(roadshow: Roadshow, *, actor: User) -> Roadshow:
     roadshow = locked(roadshow)
     refusal = close_refusal(roadshow)
     if refusal:
@@ -156,7 +161,7 @@ def close_signup(roadshow, *, actor):
     return roadshow
 
 
-def _summary(roadshow, investors: int) -> str:
+def _summary(roadshow: Roadshow, investors: int) -> str:
     return (
         f"【路演】参加{roadshow.get_venue_display()}「{roadshow.title}」"
         f"（{timezone.localtime(roadshow.starts_at):%Y-%m-%d}），出席投资机构 {investors} 家。"
@@ -164,7 +169,8 @@ def _summary(roadshow, investors: int) -> str:
 
 
 @transaction.atomic
-def hold_roadshow(roadshow, *, actor, summary, signups=(), invitations=()):
+def hold_roadshow(roadshow: Roadshow, *, actor: User, summary: str, signups: Iterable[Signup] = (),
+                  invitations: Iterable[Invitation] = ()) -> Roadshow:
     """Record the roadshow held: ``signups`` and ``invitations`` attended, the others did not."""
     roadshow = locked(roadshow)
     refusal = hold_refusal(roadshow)
@@ -217,7 +223,7 @@ def hold_roadshow(roadshow, *, actor, summary, signups=(), invitations=()):
 
 
 @transaction.atomic
-def cancel_roadshow(roadshow, *, actor, reason):
+def cancel_roadshow(roadshow: Roadshow, *, actor: User, reason: str) -> Roadshow:
     roadshow = locked(roadshow)
     reason = (reason or "").strip()
     if not reason:
@@ -235,7 +241,7 @@ def cancel_roadshow(roadshow, *, actor, reason):
     return roadshow
 
 
-def due_for_reminder(board, today: dt.date):
+def due_for_reminder(board: Board, today: dt.date) -> list[Roadshow]:
     """Roadshows still to come whose reminder is due today and not yet sent."""
     days = board.setting("roadshows.remind_workdays", 2)
     upcoming = Roadshow.objects.filter(
@@ -248,7 +254,7 @@ def due_for_reminder(board, today: dt.date):
 
 
 @transaction.atomic
-def remind(roadshow, *, today: dt.date) -> bool:
+def remind(roadshow: Roadshow, *, today: dt.date) -> bool:
     """Send the reminder of ``roadshow`` once; False when another run claimed it first."""
     if not Roadshow.objects.filter(pk=roadshow.pk, reminded_at__isnull=True).update(
         reminded_at=timezone.now()

@@ -16,20 +16,29 @@ Invariants:
   matchmaking it opens is the alliance's (through the same provider), in the same transaction.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from decimal import Decimal
+
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.enterprises.models import Enterprise
 from boards.kernel import evidence
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import Role
+from boards.kernel.models import Board, Institution, Role
 from boards.kernel.notifications import notify, notify_staff
 from boards.kernel.participation import institutions_on
 from boards.kernel.providers import InvestorDirectory, provider
 from boards.kernel.workflow import fire
 from roadshows.actions import RoadshowAction
-from roadshows.models import Invitation, Outcome, RoadshowState, Signup, SignupState
+from roadshows.models import Invitation, Outcome, Roadshow, RoadshowState, Signup, SignupState
 from roadshows.selectors import signup_statuses
 
 SUBMITTED, ACCEPTED = RoadshowAction.SIGNUP_SUBMITTED, RoadshowAction.SIGNUP_ACCEPTED
@@ -39,7 +48,7 @@ OUTCOME = RoadshowAction.OUTCOME_RECORDED
 STAFF_INVITED = "工作人员邀请"
 
 
-def signup_refusal(roadshow, today=None) -> str | None:
+def signup_refusal(roadshow: Roadshow, today: dt.date | None = None) -> str | None:
     today = today or timezone.localdate()
     if roadshow.state != RoadshowState.OPEN:
         return f"该路演{roadshow.get_state_display()}，不再接受报名。"
@@ -48,12 +57,13 @@ def signup_refusal(roadshow, today=None) -> str | None:
     return None
 
 
-def _enterprise_users(enterprise):
+def _enterprise_users(enterprise: Enterprise) -> list[User]:
     return list(enterprise.users.filter(is_active=True))
 
 
 @transaction.atomic
-def sign_up(roadshow, *, enterprise, pitch, actor, amount=None, today=None):
+def sign_up(roadshow: Roadshow, *, enterprise: Enterprise, pitch: str, actor: User,
+            amount: Decimal | None = None, today: dt.date | None = None) -> Signup:
     """``enterprise`` asks to present at ``roadshow``; staff are told. ``today``: the day it signs up
     (the present by default; the demo seeds past roadshows)."""
     roadshow = locked(roadshow)
@@ -103,7 +113,7 @@ def sign_up(roadshow, *, enterprise, pitch, actor, amount=None, today=None):
 
 
 @transaction.atomic
-def accept_signup(signup, *, actor):
+def accept_signup(signup: Signup, *, actor: User) -> Signup:
     signup = locked(signup, "roadshow", "enterprise")
     if signup.roadshow.state != RoadshowState.OPEN:
         raise DomainError(
@@ -131,7 +141,7 @@ def accept_signup(signup, *, actor):
 
 
 @transaction.atomic
-def decline_signup(signup, *, actor, reason):
+def decline_signup(signup: Signup, *, actor: User, reason: str) -> Signup:
     signup = locked(signup, "roadshow", "enterprise")
     reason = (reason or "").strip()
     if not reason:
@@ -159,14 +169,14 @@ def decline_signup(signup, *, actor, reason):
 # --- Investors ----------------------------------------------------------------------------------------
 
 
-def invitable(board):
+def invitable(board: Board) -> QuerySet[Institution]:
     """Institutions of the board that a roadshow may invite (``roadshows.investor_kinds``)."""
     return (
         institutions_on(board).filter(kind__in=board.setting("roadshows.investor_kinds", [])).order_by("name")
     )
 
 
-def suggestions(roadshow) -> dict:
+def suggestions(roadshow: Roadshow) -> dict[int, tuple[Institution, list[str]]]:
     """{institution pk: (institution, reasons)}: the alliance's investors whose stated interests fit
     the roadshow's accepted (or, before any is accepted, signed-up) enterprises."""
     signups = [s for s in roadshow.signups.all() if s.state != SignupState.DECLINED]
@@ -177,7 +187,7 @@ def suggestions(roadshow) -> dict:
 
 
 @transaction.atomic
-def invite(roadshow, *, institutions, actor):
+def invite(roadshow: Roadshow, *, institutions: Collection[Institution], actor: User) -> Roadshow:
     """Invite ``institutions`` (not yet invited) to ``roadshow``, each told with the reasons."""
     roadshow = locked(roadshow)
     if roadshow.state not in (RoadshowState.OPEN, RoadshowState.CLOSED):
@@ -192,7 +202,7 @@ def invite(roadshow, *, institutions, actor):
             details={"field": "institutions"},
         )
     done = set(roadshow.invitations.values_list("institution_id", flat=True))
-    created = []
+    created: list[Invitation] = []
     for institution in institutions:
         if institution.pk in done:
             continue
@@ -232,14 +242,14 @@ def invite(roadshow, *, institutions, actor):
     return roadshow
 
 
-def answer_refusal(invitation) -> str | None:
+def answer_refusal(invitation: Invitation) -> str | None:
     if invitation.roadshow.state not in (RoadshowState.OPEN, RoadshowState.CLOSED):
         return f"该路演{invitation.roadshow.get_state_display()}，不能再回复邀请。"
     return None
 
 
 @transaction.atomic
-def answer_invitation(invitation, *, actor, action, note=""):
+def answer_invitation(invitation: Invitation, *, actor: User, action: str, note: str = "") -> Invitation:
     """``action`` ``confirm`` (确认出席) or ``decline`` (谢绝, with a reason); staff are told."""
     invitation = locked(invitation, "roadshow", "institution")
     refusal = answer_refusal(invitation)
@@ -271,23 +281,25 @@ def answer_invitation(invitation, *, actor, action, note=""):
 
 
 @transaction.atomic
-def record_outcome(roadshow, *, signup, invitation, note, actor):
+def record_outcome(roadshow: Roadshow, *, signup: Signup, invitation: Invitation, note: str,
+                   actor: User) -> Outcome:
     """The investor of ``invitation`` showed interest in the enterprise of ``signup``: recorded, and
     a matchmaking opened by the alliance (or the reason none was)."""
     roadshow = locked(roadshow)
     if roadshow.state != RoadshowState.HELD:
         raise DomainError("路演举办后方可登记对接意向。", code="not_held")
     # As recorded now (the caller's rows may predate the attendance).
-    signup = roadshow.signups.filter(pk=signup.pk, attended=True).select_related("enterprise").first()
-    if signup is None:
+    presented = roadshow.signups.filter(pk=signup.pk, attended=True).select_related("enterprise").first()
+    if presented is None:
         raise DomainError("请选择出席本次路演的企业。", code="foreign_signup", details={"field": "signup"})
-    invitation = (
+    attended = (
         roadshow.invitations.filter(pk=invitation.pk, attended=True).select_related("institution").first()
     )
-    if invitation is None:
+    if attended is None:
         raise DomainError(
             "请选择出席本次路演的投资机构。", code="foreign_invitation", details={"field": "invitation"}
         )
+    signup, invitation = presented, attended
     note = (note or "").strip()
     if not note:
         raise DomainError("请填写意向说明。", code="note_required", details={"field": "note"})
