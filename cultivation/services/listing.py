@@ -13,16 +13,21 @@ Invariants:
   enterprise's users after commit (notify queues its mail on commit).
 """
 
+from __future__ import annotations
+
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from boards.enterprises.models import Enterprise
 from boards.kernel import evidence
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.locking import locked
+from boards.kernel.models import Board, Institution
 from boards.kernel.notifications import notify
 from boards.kernel.workflow import fire
 from cultivation import selectors
@@ -50,7 +55,7 @@ def date_refusal(path: ListingPath | None, on: dt.date) -> str | None:
     return None
 
 
-def _firm_users(board, firm):
+def _firm_users(board: Board, firm: Institution | None) -> list[User]:
     if firm is None:
         return []
     return list(get_user_model().objects.filter(
@@ -58,28 +63,30 @@ def _firm_users(board, firm):
         board_memberships__is_active=True).distinct())
 
 
-def _tell(path, title, body=""):
+def _tell(path: ListingPath, title: str, body: str = "") -> None:
     users = [*_firm_users(path.board, path.securities_firm), *path.enterprise.users.filter(is_active=True)]
     if users:
         notify(path.board, users, "cultivation.listing", title, body,
                reverse("cultivation-path", kwargs={"board": path.board.slug, "pk": path.pk}))
 
 
-def _check_firm(board, firm):
+def _check_firm(board: Board, firm: Institution | None) -> None:
     if firm is not None:
         refusal = selectors.firm_refusal(board, firm)
         if refusal:
             raise DomainError(refusal, code="firm_not_eligible", details={"field": "securities_firm"})
 
 
-def _milestone(path, stage, on, actor, reference="", note=""):
+def _milestone(path: ListingPath, stage: str, on: dt.date, actor: User, reference: str = "",
+               note: str = "") -> ListingMilestone:
     return ListingMilestone.objects.create(board=path.board, path=path, stage=stage, occurred_on=on,
                                            reference=reference, note=note, recorded_by=actor,
                                            securities_firm=path.securities_firm)
 
 
 @transaction.atomic
-def enrol(board, *, enterprise, target_market, enrolled_on, actor, securities_firm=None, note=""):
+def enrol(board: Board, *, enterprise: Enterprise, target_market: str, enrolled_on: dt.date, actor: User,
+          securities_firm: Institution | None = None, note: str = "") -> ListingPath:
     """Enter ``enterprise`` into listing cultivation (培育入库) on ``enrolled_on``."""
     if enterprise.board_id != board.pk:
         raise DomainError("该企业不在本专板。", code="foreign_enterprise")
@@ -105,7 +112,8 @@ def enrol(board, *, enterprise, target_market, enrolled_on, actor, securities_fi
 
 
 @transaction.atomic
-def advance(path, *, actor, action, occurred_on, reference="", note=""):
+def advance(path: ListingPath, *, actor: User, action: str, occurred_on: dt.date, reference: str = "",
+            note: str = "") -> ListingPath:
     """Record the next stage of ``path`` (transition ``action``) reached on ``occurred_on``."""
     path = locked(path, "enterprise", "securities_firm")
     refusal = date_refusal(path, occurred_on)
@@ -129,7 +137,8 @@ def advance(path, *, actor, action, occurred_on, reference="", note=""):
 
 
 @transaction.atomic
-def assign_firm(path, *, actor, securities_firm, note=""):
+def assign_firm(path: ListingPath, *, actor: User, securities_firm: Institution,
+                note: str = "") -> ListingPath:
     """Name (or change) the securities firm serving ``path``."""
     path = locked(path, "enterprise", "securities_firm")
     if path.stage in (Stage.LISTED, Stage.WITHDRAWN):
@@ -146,7 +155,7 @@ def assign_firm(path, *, actor, securities_firm, note=""):
 
 
 @transaction.atomic
-def withdraw(path, *, actor, occurred_on, reason):
+def withdraw(path: ListingPath, *, actor: User, occurred_on: dt.date, reason: str) -> ListingPath:
     """End cultivation of ``path`` before listing, with the reason."""
     path = locked(path, "enterprise", "securities_firm")
     reason = (reason or "").strip()

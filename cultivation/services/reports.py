@@ -16,10 +16,14 @@ Invariants:
   after commit, hashed into the evidence log); the report itself is evidenced.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,7 +61,7 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date]:
     return start, end
 
 
-def last_ended_period(board, today: dt.date) -> str:
+def last_ended_period(board: Board, today: dt.date) -> str:
     """The quarter (or half year, by configuration) that ended last before ``today``."""
     if board.setting("cultivation.report_period", "quarter") == "half":
         return f"{today.year}H1" if today.month > 6 else f"{today.year - 1}H2"
@@ -65,14 +69,14 @@ def last_ended_period(board, today: dt.date) -> str:
     return f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
 
 
-def _due(board, period):
+def _due(board: Board, period: str) -> QuerySet[Deadline]:
     board_type = ContentType.objects.get_for_model(Board)
     return Deadline.objects.filter(board=board, kind=f"{DUE_KIND}:{period}", content_type=board_type,
                                    object_id=str(board.pk))
 
 
 @transaction.atomic
-def open_report_deadline(board, today: dt.date | None = None):
+def open_report_deadline(board: Board, today: dt.date | None = None) -> Deadline | None:
     """Open the deadline to file the last ended period's report (idempotent); None when it is open
     already or the report is filed."""
     period = last_ended_period(board, today or timezone.localdate())
@@ -87,13 +91,13 @@ def open_report_deadline(board, today: dt.date | None = None):
         url=reverse("admin:cultivation_operationreport_add"))
 
 
-def addressees(board) -> list[str]:
+def addressees(board: Board) -> list[str]:
     configured = board.setting("cultivation.report_addressees", [])
     return list(configured) or [regulator["code"] for regulator in board.regulators]
 
 
 @transaction.atomic
-def file_operation_report(board, *, period, actor):
+def file_operation_report(board: Board, *, period: str, actor: User) -> OperationReport:
     """Compute the period's figures and file the report with each approving body."""
     start, end = period_bounds(period)
     today = timezone.localdate()

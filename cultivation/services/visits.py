@@ -12,17 +12,23 @@ Invariants:
 - completing an action meets its deadline; every write is evidenced.
 """
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from boards.enterprises.models import ServiceRecordKind
+from boards.enterprises.models import Enterprise, ServiceRecordKind
 from boards.enterprises.services.registry import record_service
 from boards.kernel import evidence
 from boards.kernel.deadlines import meet_deadline, open_deadline
 from boards.kernel.errors import DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import DayBasis, DeadlineState, Role
+from boards.kernel.models import Board, DayBasis, DeadlineState, Institution, Role
 from boards.kernel.notifications import notify
 from boards.kernel.participation import institutions_on
 from boards.kernel.workflow import fire
@@ -37,12 +43,13 @@ FOLLOWUP_KIND = "cultivation.visit_followup"
 DEFAULT_WORKDAYS = 10
 
 
-def followup_workdays(board) -> int:
+def followup_workdays(board: Board) -> int:
     return board.setting("cultivation.followup_workdays", DEFAULT_WORKDAYS)
 
 
 @transaction.atomic
-def schedule_visit(board, *, enterprise, scheduled_on, purpose, actor, lead=None, institution=None):
+def schedule_visit(board: Board, *, enterprise: Enterprise, scheduled_on: dt.date, purpose: str, actor: User,
+                   lead: User | None = None, institution: Institution | None = None) -> ResearchVisit:
     """Plan a visit to ``enterprise`` on ``scheduled_on``, led by ``lead`` (the actor by default)."""
     if enterprise.board_id != board.pk:
         raise DomainError("该企业不在本专板。", code="foreign_enterprise")
@@ -65,7 +72,7 @@ def schedule_visit(board, *, enterprise, scheduled_on, purpose, actor, lead=None
     return visit
 
 
-def _summary(visit) -> str:
+def _summary(visit: ResearchVisit) -> str:
     parts = [f"【调研走访】{visit.findings.rstrip('。；;')}"]
     if visit.problems:
         parts.append(f"问题和困难：{visit.problems.rstrip('。；;')}")
@@ -78,8 +85,9 @@ def _summary(visit) -> str:
 
 
 @transaction.atomic
-def record_visit(visit, *, actor, visited_on, findings, problems="", needs=(), needs_detail="",
-                 advice="", actions=(), at=None):
+def record_visit(visit: ResearchVisit, *, actor: User, visited_on: dt.date, findings: str, problems: str = "",
+                 needs: Collection[str] = (), needs_detail: str = "", advice: str = "",
+                 actions: Iterable[str] = (), at: dt.datetime | None = None) -> ResearchVisit:
     """Record what the visit found; write it into the enterprise database; open the follow-ups,
     their working days counted from ``at`` (the recording, now by default)."""
     visit = locked(visit, "enterprise", "lead")
@@ -105,11 +113,12 @@ def record_visit(visit, *, actor, visited_on, findings, problems="", needs=(), n
         "enterprise": visit.enterprise_id, "visited_on": visited_on, "findings": visit.findings,
         "problems": visit.problems, "needs": visit.needs, "advice": visit.advice,
         "service_record": visit.service_record_id,
-        "actions": [{"id": a.pk, "title": a.title, "due_at": a.deadline.due_at} for a in opened]})
+        "actions": [{"id": a.pk, "title": a.title, "due_at": a.deadline.due_at if a.deadline else None}
+                    for a in opened]})
     return visit
 
 
-def _open_action(visit, title, at):
+def _open_action(visit: ResearchVisit, title: str, at: dt.datetime) -> FollowUpAction:
     action = FollowUpAction.objects.create(board=visit.board, visit=visit, title=title.strip(),
                                            assignee=visit.lead)
     action.deadline = open_deadline(
@@ -122,7 +131,7 @@ def _open_action(visit, title, at):
 
 
 @transaction.atomic
-def cancel_visit(visit, *, actor, reason):
+def cancel_visit(visit: ResearchVisit, *, actor: User, reason: str) -> ResearchVisit:
     visit = locked(visit, "enterprise")
     reason = (reason or "").strip()
     if not reason:
@@ -135,7 +144,7 @@ def cancel_visit(visit, *, actor, reason):
 
 
 @transaction.atomic
-def complete_action(action, *, actor, result):
+def complete_action(action: FollowUpAction, *, actor: User, result: str) -> FollowUpAction:
     """The follow-up is done: its result, and its deadline met."""
     action = locked(action, "visit__enterprise", "deadline")
     result = (result or "").strip()
@@ -146,7 +155,8 @@ def complete_action(action, *, actor, result):
     if action.deadline is not None and action.deadline.state in (DeadlineState.OPEN,
                                                                  DeadlineState.PAUSED):
         meet_deadline(action.deadline, action.done_at)
-    late = action.deadline is not None and action.done_at > action.deadline.due_at
+    late = (action.deadline is not None and action.done_at is not None
+            and action.done_at > action.deadline.due_at)
     evidence.record(action.board, ACTION_DONE, actor=actor, subject=action, payload={
         "visit": action.visit_id, "title": action.title, "result": result, "late": late})
     return action
