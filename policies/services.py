@@ -12,11 +12,16 @@ Invariants:
   remainder and the cut is written down with its figures.
 """
 
+from __future__ import annotations
+
 import dataclasses
+import datetime as dt
 import logging
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +32,7 @@ from boards.kernel import evidence
 from boards.kernel.errors import Conflict, DomainError
 from boards.kernel.filings import create_filing
 from boards.kernel.locking import locked
-from boards.kernel.models import InstitutionKind
+from boards.kernel.models import Board, Filing, Institution, InstitutionKind
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
 from boards.kernel.workflow import fire
@@ -50,20 +55,20 @@ FEN = Decimal("0.01")
 GUARANTEE_KINDS = (InstitutionKind.GUARANTEE, InstitutionKind.REGUARANTEE)
 
 
-def fen(amount):
+def fen(amount: Decimal | int | str) -> Decimal:
     return Decimal(amount).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def yuan(amount):
+def yuan(amount: Decimal) -> str:
     return f"{amount:,.2f} 元"
 
 
-def percent(rate):
+def percent(rate: Decimal) -> str:
     return f"{(rate * 100).normalize():f}%"
 
 
 @transaction.atomic
-def save_policy(policy, *, actor):
+def save_policy(policy: Policy, *, actor: User) -> Policy:
     """Validate and save a catalogue entry (new or changed)."""
     policy.full_clean()
     policy.save()
@@ -77,10 +82,11 @@ def save_policy(policy, *, actor):
 # --- Awards ------------------------------------------------------------------------------------
 
 
-def _award_amount(policy, enterprise):
+def _award_amount(policy: Policy, enterprise: Enterprise) -> Decimal | None:
     """The award a policy gives the enterprise; None when the paying body sets it (staff enter
     it on verification)."""
     if policy.benefit_kind == BenefitKind.FIXED:
+        assert policy.amount is not None, "a fixed benefit states its amount (Policy.clean)"
         return fen(policy.amount)
     if policy.benefit_kind == BenefitKind.FORMULA:
         years = list(enterprise.financials.all())
@@ -92,12 +98,13 @@ def _award_amount(policy, enterprise):
     return None
 
 
-def _period(policy, on):
+def _period(policy: Policy, on: dt.date) -> str:
     return "" if policy.recurrence == Recurrence.ONE_TIME else str(on.year)
 
 
 @transaction.atomic
-def apply_for_award(enterprise, policy, *, actor=None, proposed=False, source=""):
+def apply_for_award(enterprise: Enterprise, policy: Policy, *, actor: User | None = None,
+                    proposed: bool = False, source: str = "") -> Award:
     """Open an award of ``policy`` for ``enterprise`` (state applied) with the condition checks
     as its reasons. ``proposed`` marks the system's own proposal (actor may be None)."""
     board, on = enterprise.board, timezone.localdate()
@@ -135,7 +142,8 @@ def apply_for_award(enterprise, policy, *, actor=None, proposed=False, source=""
     return award
 
 
-def _award_step(award, action, evidenced: PolicyAction, actor, *args, **payload):
+def _award_step(award: Award, action: str, evidenced: PolicyAction, actor: User | None, *args: object,
+                **payload: Any) -> Award:
     award = locked(award, "policy", "enterprise")
     fire(award, action, timezone.now(), *args)
     award.save()
@@ -145,7 +153,7 @@ def _award_step(award, action, evidenced: PolicyAction, actor, *args, **payload)
 
 
 @transaction.atomic
-def verify_award(award, *, actor, amount=None):
+def verify_award(award: Award, *, actor: User, amount: Decimal | None = None) -> Award:
     """Staff checked the application; where the paying body sets the amount it is given here."""
     unspecified = award.policy.benefit_kind == BenefitKind.UNSPECIFIED
     if unspecified and (amount is None or amount <= 0 or fen(amount) != amount):
@@ -159,12 +167,12 @@ def verify_award(award, *, actor, amount=None):
 
 
 @transaction.atomic
-def approve_award(award, *, actor):
+def approve_award(award: Award, *, actor: User) -> Award:
     return _award_step(award, "approve", PolicyAction.AWARD_APPROVED, actor, timezone.localdate().year)
 
 
 @transaction.atomic
-def disburse_award(award, *, actor, reference):
+def disburse_award(award: Award, *, actor: User, reference: str) -> Award:
     reference = (reference or "").strip()
     if not reference:
         raise DomainError("请填写拨付凭证号。", code="reference_required")
@@ -172,26 +180,27 @@ def disburse_award(award, *, actor, reference):
 
 
 @transaction.atomic
-def reject_award(award, *, actor, reason):
+def reject_award(award: Award, *, actor: User, reason: str) -> Award:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("驳回需要写明理由。", code="reason_required")
     return _award_step(award, "reject", PolicyAction.AWARD_REJECTED, actor, reason, reason=reason)
 
 
-def on_tier_changed(sender, *, board_id, enterprise_id, to_tier, actor_id=None, **kwargs):
+def on_tier_changed(sender: object, *, board_id: int, enterprise_id: int, to_tier: str,
+                    actor_id: int | None = None, **kwargs: Any) -> None:
     """boards.enterprises.signals.tier_changed receiver: runs after the move committed, so it opens the
     board's scope itself."""
     with board_scope(board_id):
         propose_tier_awards(enterprise_id, to_tier, actor_id)
 
 
-def propose_tier_awards(enterprise_id, to_tier, actor_id=None):
+def propose_tier_awards(enterprise_id: int, to_tier: str, actor_id: int | None = None) -> list[Award]:
     """Propose every auto-proposed policy whose tier-entry condition ``to_tier`` now meets, if
     this is the enterprise's first entry to that policy's tiers. Returns the awards opened."""
     enterprise = Enterprise.objects.select_related("board").get(pk=enterprise_id)
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    proposed = []
+    proposed: list[Award] = []
     for policy in Policy.objects.filter(board=enterprise.board, auto_propose=True, is_active=True):
         tiers = {tier for c in policy.conditions if c["type"] == "tier_entry" for tier in c["tiers"]}
         if to_tier not in tiers:
@@ -208,14 +217,14 @@ def propose_tier_awards(enterprise_id, to_tier, actor_id=None):
 
 
 @transaction.atomic
-def file_awards(board, *, year, actor):
+def file_awards(board: Board, *, year: int, actor: User) -> list[Filing]:
     """File the year's approved and disbursed awards with their paying bodies: one PDF per payer."""
     awards = list(Award.objects.filter(board=board, year=year, state__in=[AwardState.APPROVED,
                                                                           AwardState.DISBURSED])
                   .select_related("policy", "enterprise").order_by("policy__code", "enterprise__name"))
     if not awards:
         raise DomainError(f"{year}年度没有已批准或已拨付的奖补，无需报送。", code="nothing_to_file")
-    filings = []
+    filings: list[Filing] = []
     for payer in sorted({award.policy.payer for award in awards}):
         rows = [award for award in awards if award.policy.payer == payer]
         context = {"year": year, "count": len(rows), "total": sum((a.amount or 0 for a in rows), Decimal(0)),
@@ -237,7 +246,7 @@ def file_awards(board, *, year, actor):
 # --- Guarantee subsidies -----------------------------------------------------------------------
 
 
-def _explain(claim, scope_label, capped, remaining):
+def _explain(claim: GuaranteeClaim, scope_label: str, capped: Decimal, remaining: Decimal) -> str:
     amount = yuan(claim.guarantee_amount)
     head = (f"新增科技型小微企业融资担保额 {amount}：风险补偿 = {amount} × {percent(claim.risk_rate)} = "
             f"{yuan(claim.risk_compensation)}；保费补助 = {amount} × {percent(claim.premium_rate)} = "
@@ -253,8 +262,9 @@ def _explain(claim, scope_label, capped, remaining):
 
 
 @transaction.atomic
-def declare_guarantee_business(board, *, institution, year, period_label, guarantee_amount, enterprise_count,
-                               actor):
+def declare_guarantee_business(board: Board, *, institution: Institution, year: int, period_label: str,
+                               guarantee_amount: Decimal | int | str, enterprise_count: int,
+                               actor: User) -> GuaranteeClaim:
     """A guarantee firm declares new tech-SME guarantee business; the subsidy is computed and cut
     to what is left of the firm's yearly cap (the firm-year row is locked meanwhile)."""
     if institution.kind not in GUARANTEE_KINDS:
@@ -300,7 +310,8 @@ def declare_guarantee_business(board, *, institution, year, period_label, guaran
     return claim
 
 
-def _claim_step(claim, action, evidenced: PolicyAction, actor, *args, release=False, **payload):
+def _claim_step(claim: GuaranteeClaim, action: str, evidenced: PolicyAction, actor: User, *args: object,
+                release: bool = False, **payload: Any) -> GuaranteeClaim:
     # Lock order: the firm-year row, then the claim (as declarations do).
     row = GuaranteeYear.objects.select_for_update().get(
         board=claim.board_id, institution=claim.institution_id, year=claim.year)
@@ -318,17 +329,17 @@ def _claim_step(claim, action, evidenced: PolicyAction, actor, *args, release=Fa
 
 
 @transaction.atomic
-def approve_guarantee_claim(claim, *, actor):
+def approve_guarantee_claim(claim: GuaranteeClaim, *, actor: User) -> GuaranteeClaim:
     return _claim_step(claim, "approve", PolicyAction.GUARANTEE_CLAIM_APPROVED, actor)
 
 
 @transaction.atomic
-def disburse_guarantee_claim(claim, *, actor):
+def disburse_guarantee_claim(claim: GuaranteeClaim, *, actor: User) -> GuaranteeClaim:
     return _claim_step(claim, "disburse", PolicyAction.GUARANTEE_CLAIM_DISBURSED, actor)
 
 
 @transaction.atomic
-def reject_guarantee_claim(claim, *, actor, reason):
+def reject_guarantee_claim(claim: GuaranteeClaim, *, actor: User, reason: str) -> GuaranteeClaim:
     """Reject a declared claim; what it counted against the cap is released."""
     reason = (reason or "").strip()
     if not reason:
