@@ -144,6 +144,7 @@ def confirm_receipt(seat: PanelSeat, *, actor: User) -> PanelSeat:
     seat = locked(seat, "expert__user", "receipt_deadline", "review_deadline")
     now = timezone.now()
     fire(seat, "confirm_receipt", now)
+    assert seat.receipt_deadline is not None, "a seat sent the material has its receipt clock"
     meet_deadline(seat.receipt_deadline, now)
     what = "会前审阅评审材料" if case.is_meeting else "提交评审意见"
     seat.review_deadline = open_deadline(
@@ -167,6 +168,7 @@ def request_supplement(seat: PanelSeat, *, text: str, actor: User) -> Supplement
     if not text:
         raise DomainError("请写明需要企业补充的材料。", code="invalid")
     seat.save()
+    assert seat.review_deadline is not None, "a seat that received the material has its review clock"
     pause_deadline(seat.review_deadline)
     supplement = SupplementRequest.objects.create(board=case.board, seat=seat, text=text)
     notify_staff(case.board, case, "reviews.supplement_requested", f"专家申请补充材料：{case.enterprise}",
@@ -194,6 +196,7 @@ def provide_supplement(supplement: SupplementRequest, *, actor: User, title: str
     if seat.state == SeatState.SUPPLEMENT_REQUESTED:  # the expert may have declined meanwhile
         fire(seat, "receive_supplement")
         seat.save()
+        assert seat.review_deadline is not None, "a seat waiting for a supplement has its review clock"
         resume_deadline(seat.review_deadline, now)
         notify(case.board, [seat.expert.user], "reviews.supplement_provided", f"补充材料已送达：{case}",
                "您申请的补充材料已送达，评审期限恢复计时。", portal_seat_url(seat))

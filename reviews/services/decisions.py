@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -180,7 +180,48 @@ def send_feedback(case: ReviewCase, *, text: str, actor: User) -> ReviewCase:
     return case
 
 
-def filing_context(case: ReviewCase) -> dict[str, Any]:
+class FilingEnterprise(TypedDict):
+    name: str
+    credit_code: str
+    prefecture: str
+
+
+class FilingMeeting(TypedDict):
+    at: str
+    place: str
+    observers: list[str]
+    answers: str
+
+
+class FilingSeat(TypedDict):
+    name: str
+    field: str
+    vote: str
+    score: int | str  # '' while the expert has not voted
+
+
+# "pass" is a keyword: the functional form.
+FilingVotes = TypedDict("FilingVotes", {"pass": int, "fail": int, "abstain": int, "none": int, "panel": int})
+
+
+class FilingContext(TypedDict):
+    """What the feedback letter and the regulators' filing show."""
+
+    case_id: int
+    review_name: str
+    form_title: str
+    enterprise: FilingEnterprise
+    opened_at: str
+    opened_by_institution: str
+    meeting: FilingMeeting | None
+    panel: list[FilingSeat]
+    votes: FilingVotes
+    passed: bool | None
+    decided_at: str
+    feedback: str
+
+
+def filing_context(case: ReviewCase) -> FilingContext:
     """What the feedback letter and the regulators' filing show (JSON-able)."""
     seats = active_seats(case).select_related("expert", "opinion").order_by("pk")
     votes = case.votes or {}

@@ -282,7 +282,7 @@ def grant(plan: IncentivePlan, *, name: str, id_number: str, position: str, shar
             "share_changes": _change_ids(changes),
         },
     )
-    if participant.user_id:
+    if participant.user is not None:
         notify(
             plan.board,
             [participant.user],
