@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -87,7 +87,7 @@ def open_case(board: Board, *, kind: str, enterprise: Enterprise, actor: User,
 
 
 @transaction.atomic
-def add_material(case: ReviewCase, *, title: str, uploaded_file: UploadedFile, actor: User,
+def add_material(case: ReviewCase, *, title: str, uploaded_file: File, actor: User,
                  supplement: SupplementRequest | None = None) -> CaseMaterial:
     case = locked(case, "enterprise")
     if case.state not in (CaseState.CREATED, CaseState.PANEL_DRAWN, CaseState.MATERIAL_SENT,
@@ -180,7 +180,7 @@ def request_supplement(seat: PanelSeat, *, text: str, actor: User) -> Supplement
 
 @transaction.atomic
 def provide_supplement(supplement: SupplementRequest, *, actor: User, title: str = "",
-                       uploaded_file: UploadedFile | None = None) -> SupplementRequest:
+                       uploaded_file: File | None = None) -> SupplementRequest:
     """Staff pass on what the enterprise supplied; the expert's clock resumes."""
     case = locked(supplement.seat.case, "enterprise")
     seat = locked(supplement.seat, "expert__user", "receipt_deadline", "review_deadline")

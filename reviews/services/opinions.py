@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,7 +58,7 @@ def save_opinion(seat: PanelSeat, *, data: Mapping[str, Any], actor: Any) -> Opi
 
 
 @transaction.atomic
-def submit_opinion(seat: PanelSeat, *, data: Mapping[str, Any], signed_form: UploadedFile | None,
+def submit_opinion(seat: PanelSeat, *, data: Mapping[str, Any], signed_form: File | None,
                    actor: Any) -> Opinion:
     """Submit the form with the signed scan. An optional quality challenge is recorded and
     announced; a remote case is decided once the whole panel has submitted."""

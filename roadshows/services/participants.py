@@ -63,7 +63,7 @@ def _enterprise_users(enterprise: Enterprise) -> list[User]:
 
 @transaction.atomic
 def sign_up(roadshow: Roadshow, *, enterprise: Enterprise, pitch: str, actor: User,
-            amount: Decimal | None = None, today: dt.date | None = None) -> Signup:
+            amount: Decimal | int | None = None, today: dt.date | None = None) -> Signup:
     """``enterprise`` asks to present at ``roadshow``; staff are told. ``today``: the day it signs up
     (the present by default; the demo seeds past roadshows)."""
     roadshow = locked(roadshow)
