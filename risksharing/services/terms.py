@@ -60,7 +60,7 @@ _Checked = TypeVar("_Checked", ContractTerms, LossAllocation)
 
 
 def _check(model: type[_Checked], item: _Checked, actor: User | None, action: str,
-           *args: Any) -> tuple[FinancingCase, _Checked]:
+           *args: object) -> tuple[FinancingCase, _Checked]:
     """Lock the case, then the item, and fire ``action``: the checker must not be the maker."""
     case = locked(item.case, "enterprise", "contract")
     item = model.objects.select_for_update(of=("self",)).select_related("deadline").get(pk=item.pk)
