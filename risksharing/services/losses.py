@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import TypedDict
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -177,7 +177,20 @@ def deposit_to_fund(fund: CompensationFund, *, amount: Amount | None, actor: Use
     return fund
 
 
-def _bucket_rows(buckets: Iterable[selectors.Bucket]) -> list[dict[str, Any]]:
+class BucketRow(TypedDict):
+    """One group's figures in the quarterly report (selectors.Bucket as the filing shows it)."""
+
+    label: str
+    loans: int
+    volume: Decimal
+    outstanding: Decimal
+    defaults: int
+    losses: Decimal
+    unfunded: Decimal
+    fund_balance: Decimal | None
+
+
+def _bucket_rows(buckets: Iterable[selectors.Bucket]) -> list[BucketRow]:
     return [{"label": b.label, "loans": b.loans, "volume": b.volume, "outstanding": b.outstanding,
              "defaults": b.defaults, "losses": b.losses, "unfunded": b.unfunded,
              "fund_balance": b.fund_balance} for b in buckets]
