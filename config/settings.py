@@ -211,7 +211,7 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
 AUTH_LOG_RETENTION_DAYS = env_int("AUTH_LOG_RETENTION_DAYS", 183, minimum=183)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "boards.accounts.backends.RolesModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 # Password spraying (one password over many usernames): an address is locked after this many

@@ -4,7 +4,8 @@ so a caller cannot tell another tenant's object from one that does not exist."""
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db.models import Aggregate, CharField, OuterRef, QuerySet, Subquery, TextField, Value
+from django.db.models.functions import Cast, Concat
 from django.http import Http404
 
 from boards.kernel.models import Board, BoardMembership, Institution, Role
@@ -24,10 +25,52 @@ def active_memberships(user: Any) -> list[BoardMembership]:
     return user.__dict__["_zb_memberships"]
 
 
+class _Joined(Aggregate):
+    """The group's texts joined by commas: STRING_AGG on PostgreSQL, GROUP_CONCAT on SQLite."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def with_roles(users: QuerySet[Any]) -> QuerySet[Any]:
+    """``users`` with the roles each holds, read in the same query (``zb_held_roles``, "board:role"
+    joined by commas): the session's user is loaded this way (boards.accounts.backends), so a
+    request's role checks cost no query of their own."""
+    held = (BoardMembership.objects.filter(user=OuterRef("pk"), is_active=True).order_by().values("user")
+            .annotate(text=_Joined(Concat(Cast("board_id", CharField()), Value(":"), "role",
+                                          output_field=TextField())))
+            .values("text"))
+    return users.annotate(zb_held_roles=Subquery(held, output_field=TextField()))
+
+
+_UNLOADED = object()
+
+
+def _held_roles(user: Any) -> set[tuple[int, str]] | None:
+    """(board id, role) of every active membership, when ``user`` was loaded ``with_roles``."""
+    # getattr, not __dict__: request.user is a lazy proxy of the loaded user.
+    held = getattr(user, "_zb_held", None)
+    if held is None:
+        text: object = getattr(user, "zb_held_roles", _UNLOADED)
+        if text is _UNLOADED:
+            return None
+        held = {(int(board), role) for board, _, role in
+                (item.partition(":") for item in str(text or "").split(",") if item)}
+        user._zb_held = held
+    return held
+
+
 def user_roles(user: Any, board: Board | None) -> frozenset[str]:
     """The set of active roles ``user`` holds on ``board``."""
     if user is None or not user.is_authenticated or board is None:
         return frozenset()
+    held = _held_roles(user)
+    if held is not None:
+        return frozenset(role for board_id, role in held if board_id == board.pk)
     return frozenset(m.role for m in active_memberships(user) if m.board_id == board.pk)
 
 

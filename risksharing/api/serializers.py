@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from boards.enterprises.tiers import tier_names
-from boards.kernel.api.rows import Computed, compile_plan, grouped
+from boards.kernel.api.rows import Computed, compile_plan, grouped, url_per_row
 from risksharing import selectors
 from risksharing.models import EnhancerView, FinancingCase, FunderRequest, RequestState
 
@@ -89,7 +89,6 @@ class FinancingCaseSerializer(serializers.ModelSerializer):
 
 ENTERPRISE_COLUMNS = ("name", "credit_code", "prefecture", "industry", "main_business", "tier")
 LETTER_COLUMNS = ("_id", "__kind", "__number", "__subject", "__state")  # after the letter's FK name
-_CASE, _LETTER = 900000001, 900000002  # placeholders: the letter URL is reversed once per page
 
 
 def enterprise_row(row, tiers) -> dict:
@@ -110,13 +109,11 @@ def case_rows_context(board, institution, case_ids) -> dict:
     """What CaseList's computed fields need for a page: the board's mode names and tier names, the
     caller's request on each case (one query) and each case's letters (the 推荐函 from the row, the
     担保推荐函 of the enhancers with guarantee intent in one query)."""
-    template = reverse("api-financing-case-letter",
-                       kwargs={"board": board.slug, "pk": _CASE, "letter": _LETTER})
+    letter_url = url_per_row("api-financing-case-letter", ("pk", "letter"), board=board.slug)
 
     def letter(case_id, pk, kind, number, subject, state):
-        url = template.replace(str(_CASE), str(case_id)).replace(str(_LETTER), str(pk))
         return {"id": pk, "kind": kind, "number": number, "subject": subject, "state": state,
-                "download_url": url}
+                "download_url": letter_url(pk=case_id, letter=pk)}
 
     mine = FunderRequest.objects.filter(case__in=case_ids, funder=institution)
     requests = grouped(_request_plan(), mine, "case")

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import connections
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
@@ -208,6 +209,22 @@ def steps_field(model: type[Model], steps, *, shown: Callable[[dict], bool] | No
     return Computed(names, allowed)
 
 
+def url_per_row(name: str, per_row: tuple[str, ...], **fixed: Any) -> Callable[..., str]:
+    """``reverse(name)`` for every row of a page, reversed once: the URL is built with a placeholder
+    for each of the ``per_row`` integer arguments, then each row's ids are written into it.
+    ``url_per_row("api-filing-download", ("pk",), board=slug)(pk=7)`` is the download URL of 7."""
+    marks = {key: str(900_000_001 + index) for index, key in enumerate(per_row)}
+    template = reverse(name, kwargs={**fixed, **{key: int(mark) for key, mark in marks.items()}})
+
+    def url(**ids: int) -> str:
+        text = template
+        for key, value in ids.items():
+            text = text.replace(marks[key], str(value))
+        return text
+
+    return url
+
+
 def consented_name(id_path: str, name_path: str) -> Computed:
     """An enterprise's name only while it consents to the caller (context ``consents``: the ids)."""
     return Computed((id_path, name_path),
@@ -245,9 +262,10 @@ class RowListMixin(ViewMixinBase):
         paginator = self.paginator
         extra = paginator.ordering if isinstance(paginator, CursorPagination) else ()
         verify = getattr(settings, "API_ROWS_VERIFY", False)
-        queryset = plan.values(self.filter_queryset(self.get_queryset()),
-                               extra=[*(f.lstrip("-") for f in extra), *(["pk"] if verify else [])])
-        page = self.paginate_queryset(queryset)
+        base = self.filter_queryset(self.get_queryset())
+        queryset = plan.values(base, extra=[*(f.lstrip("-") for f in extra), *(["pk"] if verify else [])])
+        page = self.paginate_queryset(queryset if extra or not _single_valued(queryset)
+                                      else _CountedOn(queryset, base))
         values = list(queryset if page is None else page)
         rows = self.finish_rows(plan.render(values, self.row_context(values)), values)
         if verify:
@@ -271,3 +289,37 @@ class RowListMixin(ViewMixinBase):
 
 
 _PLANS: dict[type, RowPlan] = {}
+
+
+class _CountedOn:
+    """The values rows of a page, counted on the queryset they come from: the page's COUNT then
+    joins no table the rows read (a value of a forward relation never adds or drops a row)."""
+
+    def __init__(self, rows: QuerySet, base: QuerySet) -> None:
+        self.rows, self.base = rows, base
+
+    @property
+    def ordered(self) -> bool:
+        return self.rows.ordered
+
+    def count(self) -> int:
+        return self.base.count()
+
+    def __getitem__(self, index: slice) -> QuerySet:
+        return self.rows[index]
+
+
+def _single_valued(queryset: QuerySet) -> bool:
+    """Whether every column of the values ``queryset`` follows only forward relations (a column
+    through a many relation repeats a row, so its COUNT must join)."""
+    for path in queryset.query.values_select:
+        model = queryset.model
+        for name in path.split("__"):
+            try:
+                field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+            except (FieldDoesNotExist, AttributeError):  # a transform, a key of a JSON column
+                return False
+            if field.many_to_many or field.one_to_many:
+                return False
+            model = field.related_model
+    return True

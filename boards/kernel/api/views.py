@@ -1,4 +1,3 @@
-from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
@@ -8,7 +7,7 @@ from rest_framework.response import Response
 from boards.kernel import notifications
 from boards.kernel.access import membership_institution
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
-from boards.kernel.api.rows import Computed, RowListMixin
+from boards.kernel.api.rows import Computed, RowListMixin, url_per_row
 from boards.kernel.api.serializers import (
     BoardSerializer,
     ErrorSerializer,
@@ -88,13 +87,13 @@ class FilingList(RowListMixin, FilingViewMixin, generics.ListAPIView):
     row_fields = {
         "addressee_name": Computed(("addressee",), lambda row, context: context["board"].regulator_name(
             row["addressee"])),
-        "download_url": Computed(("id", "state"), lambda row, context: reverse(
-            "api-filing-download", kwargs={"board": context["board"].slug, "pk": row["id"]})
-            if row["state"] == FilingState.RENDERED else None),
+        "download_url": Computed(("id", "state"), lambda row, context: context["download_url"](pk=row["id"])
+                                 if row["state"] == FilingState.RENDERED else None),
     }
 
     def row_context(self, values):
-        return {"board": self.request.board}
+        board = self.request.board
+        return {"board": board, "download_url": url_per_row("api-filing-download", ("pk",), board=board.slug)}
 
     filterset_fields = ["year", "state", "addressee", "kind"]
     ordering_fields = ["year", "sequence", "created_at"]
