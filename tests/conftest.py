@@ -195,6 +195,15 @@ def in_board(board):
 
 
 @pytest.fixture
+def own_counters(settings):
+    """Rate counters (API throttles, anonymous throttles) of this test only: the cache under a key
+    prefix of its own. Redis is shared by runs and workers, and user ids repeat between test
+    databases, so a counter could otherwise start at another test's count."""
+    settings.CACHES = {name: {**conf, "KEY_PREFIX": f"{conf.get('KEY_PREFIX', '')}-{uuid.uuid4().hex}"}
+                       for name, conf in settings.CACHES.items()}
+
+
+@pytest.fixture
 def committed_db(transactional_db):
     """transactional_db for tests that commit evidence entries. SQLite's flush DELETEs every
     row, which the append-only trigger refuses: drop it first (the flush's post_migrate

@@ -48,9 +48,11 @@ def _address_key(group: str, request: HttpRequest) -> str:
     return client_ip(request)
 
 
-def over_limit(request: HttpRequest, group: str, rate: str) -> int | None:
-    """Count this request against ``rate`` for its address; the seconds to wait when over it."""
-    usage = get_usage(request, group=group, key=_address_key, rate=rate, increment=True)
+def over_limit(request: HttpRequest, group: str, rate: str, key: str | None = None) -> int | None:
+    """Count this request against ``rate`` for its address (or for ``key``, e.g. an API key); the
+    seconds to wait when over it. One counter increment per request, whatever the rate."""
+    usage = get_usage(request, group=group, key=_address_key if key is None else lambda group, request: key,
+                      rate=rate, increment=True)
     if usage is None or not usage["should_limit"]:
         return None
     return max(1, int(usage["time_left"]))

@@ -8,14 +8,12 @@ from io import StringIO
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from boards.kernel.api.authentication import hash_secret
-from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.models import ApiKey, BoardMembership
 from tests.factories import InstitutionFactory, MembershipFactory, UserFactory
 
@@ -23,12 +21,8 @@ KEY_LINE = re.compile(r"^([0-9a-f]{8})\.(\S+)$", re.M)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_cache(db):
-    """Throttle counters live in the shared cache (Redis on PG runs): drop this test's."""
-    yield
-    idents = [f"key:{p}" for p in ApiKey.objects.values_list("prefix", flat=True)]
-    idents += [f"user:{pk}" for pk in get_user_model().objects.values_list("pk", flat=True)]
-    cache.delete_many([ApiKeyThrottle.cache_format % {"scope": "api_key", "ident": i} for i in idents])
+def _counters(own_counters):
+    """Rate counters of this test only (tests/conftest.py)."""
 
 
 @pytest.fixture

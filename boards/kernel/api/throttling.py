@@ -1,30 +1,34 @@
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from rest_framework.settings import api_settings
-from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
 from boards.kernel.models import ApiKey
 from boards.kernel.ratelimits import ANONYMOUS_GROUP, over_limit
 
+API_KEY_GROUP = "zb-api-key"
 
-class ApiKeyThrottle(SimpleRateThrottle):
-    """Rate ``api_key`` per API key (by prefix), per user for session callers.
-    Anonymous calls (the public endpoints) are not counted here."""
 
-    scope = "api_key"
+class ApiKeyThrottle(BaseThrottle):
+    """Rate ``api_key`` per API key (by prefix), per user for session callers. Anonymous calls
+    (the public endpoints) are not counted here. Counted like the anonymous throttles, in
+    django-ratelimit's fixed-window counter (boards.kernel.ratelimits): one increment per request,
+    where DRF's sliding log reads and rewrites every timestamp of the window on each request."""
 
-    def get_rate(self):
-        # DRF binds THROTTLE_RATES at import; reading the live settings honours overrides.
-        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
-
-    def get_cache_key(self, request, view):
+    def allow_request(self, request, view):
         if isinstance(request.auth, ApiKey):
             ident = f"key:{request.auth.prefix}"
         elif request.user and request.user.is_authenticated:
             ident = f"user:{request.user.pk}"
         else:
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            return True
+        # DRF binds THROTTLE_RATES at import; reading the live settings honours overrides.
+        rate = api_settings.DEFAULT_THROTTLE_RATES["api_key"]
+        self._wait = over_limit(request._request, API_KEY_GROUP, rate, key=ident)
+        return self._wait is None
+
+    def wait(self):
+        return self._wait
 
 
 class AnonymousThrottle(BaseThrottle):
