@@ -390,6 +390,18 @@ def conditions():
             "python": platform.python_version()}
 
 
+def wait_for_quiet(load, longest):
+    """Generating the data needs no quiet machine, measuring does: wait (at most ``longest`` s) until
+    the 1-minute load average is at most ``load``. The table reports the load measuring began at."""
+    if load <= 0:
+        return
+    started = time.monotonic()
+    while os.getloadavg()[0] > load and time.monotonic() - started < longest:
+        time.sleep(10)
+    log(f"[bench] waited {time.monotonic() - started:.0f} s for load ≤ {load}; "
+        f"load {open('/proc/loadavg').read().strip()}")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -408,6 +420,11 @@ def main():
     parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
     parser.add_argument("--evidence-leaves", type=int,
                         default=int(os.environ.get("BENCH_EVIDENCE_LEAVES", 1_000_000)))
+    parser.add_argument("--quiet-load", type=float, default=float(os.environ.get("BENCH_QUIET_LOAD", 0)),
+                        help="after generating, wait until the 1-minute load average is at most this "
+                             "(0: don't wait)")
+    parser.add_argument("--quiet-wait", type=int, default=int(os.environ.get("BENCH_QUIET_WAIT", 3600)),
+                        help="the longest wait for --quiet-load, in seconds; then measure anyway")
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
                         help="evidence or lists: that phase only")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "latest.md"))
@@ -421,6 +438,8 @@ def main():
                            deadline_due=args.due, neighbours=args.neighbours, log=log)
     generated = time.perf_counter() - t
     vacuum()
+    wait_for_quiet(args.quiet_load, args.quiet_wait)
+    before = conditions()  # the machine as the measuring starts, not as the data was generated
     if args.only == "lists":
         log(f"[bench] lists only; load {open('/proc/loadavg').read().strip()}")
         counts = query_counts(world)
