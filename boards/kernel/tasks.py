@@ -55,11 +55,12 @@ def sweep_orphan_files():
 
 @shared_task
 def purge_idempotency_keys():
-    """Forget API idempotency keys older than settings.API_IDEMPOTENCY_HOURS, board by board."""
+    """Forget API idempotency keys older than settings.API_IDEMPOTENCY_HOURS, board by board, a
+    deactivated board's too: its stored answers are kept no longer than any other's."""
     from boards.kernel.api.idempotency import purge_keys  # imports DRF: only this task needs it
 
     purged = 0
-    for board in Board.objects.filter(is_active=True):
+    for board in Board.objects.all():
         with board_scope(board):
             purged += purge_keys(board)
     return purged

@@ -119,3 +119,14 @@ def test_old_keys_are_forgotten_by_the_daily_task(client, board, bank, url):
     with board_scope(board):
         assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["today"]
     assert _post(client, url, PRODUCT_BODY, "yesterday", headers).status_code == 201  # a new request again
+
+
+def test_a_deactivated_boards_old_keys_are_forgotten_too(client, board, bank, url):
+    headers = api_key(board, bank.institution, bank.user)
+    with time_machine.travel(timezone.now() - dt.timedelta(hours=25)):
+        _post(client, url, PRODUCT_BODY, "before-closing", headers)
+    board.is_active = False
+    board.save()
+    assert tasks.purge_idempotency_keys() == 1
+    with board_scope(board):
+        assert not IdempotencyKey.objects.exists()
