@@ -10,6 +10,7 @@ import pytest
 import time_machine
 
 from boards.enterprises.models import Shareholding, ShareRegister
+from boards.enterprises.models.incentives import share_count
 from boards.enterprises.services import incentives
 from boards.kernel.errors import DomainError
 from boards.kernel.models import EvidenceEntry, Notification
@@ -220,3 +221,8 @@ def test_another_boards_account_cannot_be_attached_and_answers_like_a_missing_on
         granted = give(w, option, "李明", "1", D(2024, 7, 1), username="zhangwei")
         assert granted.participant.user == w.colleague
         assert option.grants.count() == 1
+
+
+def test_share_counts_are_written_unrounded():
+    assert [share_count(Decimal(v)) for v in ("1000", "1000.00", "1234.56", "1234.50", "0.5", "0")] == [
+        "1,000", "1,000", "1,234.56", "1,234.5", "0.5", "0"]

@@ -11,6 +11,8 @@ stock and ESOP shares move to the participant at grant and unlock as they vest. 
 share is a ShareChange of the register (custody's journal), linked from the incentive event.
 """
 
+from decimal import Decimal
+
 import django_fsm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,11 @@ from boards.kernel.models.tenant import TenantModel, user_reference
 
 _user = user_reference
 
+
+def share_count(shares: Decimal) -> str:
+    """A number of shares as people write it: thousands separated, the fraction only when there is
+    one (1,000 股; 1,234.5 股), never rounded."""
+    return f"{shares:,.2f}".rstrip("0").rstrip(".")
 
 class PlanKind(models.TextChoices):
     OPTION = "option", _("股票期权")
@@ -139,7 +146,7 @@ class Grant(TenantModel):
         ordering = ["plan", "granted_on", "pk"]
 
     def __str__(self):
-        return f"{self.participant.name}获授{self.shares:,.0f}股（{self.plan.name}）"
+        return f"{self.participant.name}获授{share_count(self.shares)}股（{self.plan.name}）"
 
 
 class EventKind(models.TextChoices):
@@ -177,4 +184,4 @@ class IncentiveEvent(TenantModel):
         ordering = ["grant", "occurred_on", "pk"]
 
     def __str__(self):
-        return f"{self.grant.participant.name}{self.get_kind_display()}{self.shares:,.0f}股"
+        return f"{self.grant.participant.name}{self.get_kind_display()}{share_count(self.shares)}股"
