@@ -23,8 +23,10 @@ def my_enterprises(user, board) -> QuerySet:
     )
 
 
-def enterprise_roadshows(user, board) -> tuple[list, list]:
-    """(roadshows taking sign-ups, the sign-ups of the caller's enterprises with their roadshows)."""
+def enterprise_roadshows(user, board) -> tuple[list, list, set[int]]:
+    """(roadshows taking sign-ups, the sign-ups of the caller's enterprises with their roadshows, the
+    ids of the open roadshows every one of the caller's enterprises has signed up for: a 集团 account
+    acting for several may still sign up another)."""
     enterprises = my_enterprises(user, board)
     open_ones = list(Roadshow.objects.filter(board=board, state=RoadshowState.OPEN).order_by("starts_at"))
     signups = list(
@@ -32,7 +34,16 @@ def enterprise_roadshows(user, board) -> tuple[list, list]:
         .select_related("roadshow", "enterprise")
         .order_by("-roadshow__starts_at", "pk")
     )
-    return open_ones, signups
+    mine = set(enterprises.values_list("pk", flat=True))
+    signed: dict[int, set[int]] = {}
+    for signup in signups:
+        signed.setdefault(signup.roadshow_id, set()).add(signup.enterprise_id)
+    return open_ones, signups, {pk for pk, ids in signed.items() if mine <= ids}
+
+
+def enterprises_to_sign_up(user, board, roadshow: Roadshow) -> QuerySet:
+    """The caller's enterprises not yet signed up for ``roadshow`` (404 without the enterprise role)."""
+    return my_enterprises(user, board).exclude(roadshow_signups__roadshow=roadshow)
 
 
 def access_open_roadshow(user, board, pk) -> Roadshow:

@@ -43,8 +43,7 @@ class SignupForm(forms.Form):
 
 @login_required
 def enterprise_roadshows(request, board):
-    open_ones, signups = selectors.enterprise_roadshows(request.user, request.board)
-    taken = {s.roadshow_id for s in signups}
+    open_ones, signups, taken = selectors.enterprise_roadshows(request.user, request.board)
     return render(
         request,
         "roadshows/enterprise.html",
@@ -58,13 +57,16 @@ def enterprise_roadshows(request, board):
 @login_required
 def signup(request, board, pk):
     roadshow = selectors.access_open_roadshow(request.user, request.board, pk)
-    enterprises = selectors.my_enterprises(request.user, request.board)
+    enterprises = selectors.enterprises_to_sign_up(request.user, request.board, roadshow)
     form = SignupForm(request.POST or None, enterprises=enterprises)
     done = reverse("roadshows-enterprise", kwargs={"board": board})
     refusal = participants.signup_refusal(roadshow)
     status, error = None, None
     if refusal:  # no form: what stands against signing up, and the way back
         form, status, error = None, 409, DomainError(refusal, code="signup_closed")
+    elif not enterprises.exists():
+        form, status, error = None, 409, DomainError(
+            "你代表的企业均已报名该路演，请在「我的报名」中查看审核进度。", code="signed_up")
     elif request.method == "POST" and form.is_valid():
         try:
             participants.sign_up(roadshow, actor=request.user, **form.cleaned_data)

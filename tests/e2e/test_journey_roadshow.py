@@ -1,6 +1,7 @@
 """Journey (headless Chromium, from the login forms, by clicking): staff plan a roadshow in the admin
 (a date in the past is refused next to the field first); an enterprise signs up from its workbench
-(a negative amount refused next to the field, the input kept); staff accept it and invite the
+(a negative amount refused next to the field, the input kept; the group account's second
+enterprise may still sign up); staff accept it and invite the
 alliance's investors suggested by their stated interests; the fund confirms on its invitations page;
 staff close the list, record the roadshow held and the fund's interest, which opens a matchmaking."""
 
@@ -31,6 +32,9 @@ def scene(committed_db):
         enterprise = EnterpriseFactory(board=board, name="包头瑞达稀土功能材料股份有限公司",
                                        prefecture="包头市", industry="稀土功能材料", status="admitted")
         enterprise.users.add(owner)
+        # The same account also acts for a second enterprise of the group (集团账户).
+        EnterpriseFactory(board=board, name="包头瑞达磁材科技有限公司", prefecture="包头市",
+                          industry="稀土功能材料", status="admitted").users.add(owner)
     return board, staff, enterprise, fund
 
 
@@ -61,6 +65,7 @@ def test_roadshow_journey(live_server, new_page, scene):
     ent.get_by_role("list").get_by_role("link", name="路演活动").click()
     expect(ent.locator("#open-roadshows")).to_contain_text("稀土新材料专场路演")
     ent.get_by_role("link", name="我要报名").click()
+    ent.select_option("#id_enterprise", label=enterprise.name)
     ent.fill("#id_pitch", "稀土永磁材料扩产项目，拟融资用于第二条生产线。")
     ent.fill("#id_amount", "-5")
     ent.locator(f'input[type=submit][value="确认：报名「稀土新材料专场路演（{day:%Y-%m-%d}）」"]').click()
@@ -71,6 +76,11 @@ def test_roadshow_journey(live_server, new_page, scene):
     ent.locator("input[type=submit]").click()
     expect(ent.locator("#my-signups")).to_contain_text("待审核")
     shot(ent, "roadshow_enterprise_page")
+    # Its second enterprise may still sign up: the form offers only that one.
+    ent.get_by_role("link", name="我要报名").click()
+    expect(ent.locator("#id_enterprise option")).to_have_text(["包头瑞达磁材科技有限公司"])
+    shot(ent, "roadshow_signup_second_enterprise")
+    ent.go_back()
 
     # Staff accept the sign-up and invite the investors whose interests fit.
     page.get_by_role("link", name="路演报名").first.click()

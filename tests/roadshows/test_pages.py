@@ -77,6 +77,22 @@ def test_the_enterprise_signs_up_and_a_wrong_amount_stays_next_to_its_field(
         assert _get(client, outsider, url).status_code == 404
 
 
+def test_a_group_account_signs_up_each_of_its_enterprises(client, scene):
+    """A 集团 account acting for two enterprises: after one signs up, the other still may; the form
+    offers only the one not yet signed up, and once both are in the roadshow reads 已报名."""
+    w = scene
+    w.enterprise.users.add(w.second_user)  # second_user already signed up 赤峰草原乳业
+    client.force_login(w.second_user)
+    listing = f"/{w.board.slug}/roadshows/"
+    url = f"/{w.board.slug}/roadshows/{w.roadshow.pk}/signup/"
+    assert "我要报名" in client.get(listing).content.decode()
+    form = client.get(url).content.decode()
+    assert "包头瑞达稀土功能材料股份有限公司" in form and "赤峰草原乳业科技有限公司" not in form
+    assert client.post(url, {"enterprise": w.enterprise.pk, "pitch": "稀土永磁扩产项目"}).status_code == 302
+    text = client.get(listing).content.decode()
+    assert "我要报名" not in text and "已报名" in text
+
+
 def test_after_the_closing_day_the_form_says_so(client, scene):
     w = scene
     url = f"/{w.board.slug}/roadshows/{w.roadshow.pk}/signup/"
