@@ -41,6 +41,18 @@ def _enterprises(board):
     )
 
 
+def _speaker(board, staff, *, enterprise=None, institution=None):
+    """Who acts for ``enterprise`` or ``institution`` on ``board`` in the story: its own account
+    (an enterprise's, or a user of the institution's membership), staff only where it has none."""
+    users = get_user_model().objects.filter(is_active=True).order_by("pk")
+    if enterprise is not None:
+        users = users.filter(enterprises=enterprise)
+    else:
+        users = users.filter(board_memberships__board=board, board_memberships__institution=institution,
+                             board_memberships__is_active=True)
+    return users.first() or staff
+
+
 @demo_seeder(order=75)
 def seed_roadshows(board, stdout):
     if "roadshows" not in board.setting("modules", []) or Roadshow.objects.filter(board=board).exists():
@@ -64,7 +76,8 @@ def seed_roadshows(board, stdout):
     )
     signups = [
         participants.sign_up(
-            past, enterprise=e, pitch=p, actor=staff, today=planned.date(), amount=(i + 1) * 5_000_000
+            past, enterprise=e, pitch=p, actor=_speaker(board, staff, enterprise=e), today=planned.date(),
+            amount=(i + 1) * 5_000_000
         )
         for i, (e, p) in enumerate(zip(enterprises[:3], PITCHES, strict=True))
     ]
@@ -79,9 +92,11 @@ def seed_roadshows(board, stdout):
     events.close_signup(past, actor=staff)
     invitations = list(past.invitations.order_by("pk"))
     if invitations:
-        participants.answer_invitation(invitations[0], actor=staff, action="confirm", note="投资总监出席")
+        participants.answer_invitation(invitations[0], action="confirm", note="投资总监出席",
+                                       actor=_speaker(board, staff, institution=invitations[0].institution))
     for invitation in invitations[1:]:
-        participants.answer_invitation(invitation, actor=staff, action="decline", note="当日另有投决会")
+        participants.answer_invitation(invitation, action="decline", note="当日另有投决会",
+                                       actor=_speaker(board, staff, institution=invitation.institution))
     past = events.hold_roadshow(
         past,
         actor=staff,
@@ -107,10 +122,12 @@ def seed_roadshows(board, stdout):
         description="线上路演，全国投资机构可在线观看并预约交流。",
     )
     first = participants.sign_up(
-        upcoming, enterprise=enterprises[3], pitch=PITCHES[1], actor=staff, amount=8_000_000
+        upcoming, enterprise=enterprises[3], pitch=PITCHES[1], amount=8_000_000,
+        actor=_speaker(board, staff, enterprise=enterprises[3])
     )
     participants.accept_signup(first, actor=staff)
-    participants.sign_up(upcoming, enterprise=enterprises[4], pitch=PITCHES[2], actor=staff)
+    participants.sign_up(upcoming, enterprise=enterprises[4], pitch=PITCHES[2],
+                         actor=_speaker(board, staff, enterprise=enterprises[4]))
     bank = (
         participants.invitable(board)
         .filter(

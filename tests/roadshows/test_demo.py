@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from alliance.models import Matchmaking
 from boards.kernel import demo
-from boards.kernel.models import Board
+from boards.kernel.models import Board, BoardMembership
 from boards.kernel.scoping import board_scope
-from roadshows.models import Outcome, Roadshow
+from roadshows.models import Invitation, Outcome, Roadshow, Signup
 
 MODULES = ("boards.enterprises.demo.registry", "alliance.demo", "roadshows.demo")
 
@@ -51,3 +51,22 @@ def test_roadshows_where_the_seeds_call_for_them_and_a_second_run_adds_nothing(s
         assert outcome.matchmaking_id is None and "未启用科创服务联盟" in outcome.matchmaking_text
     call_command("seed_demo")
     assert _rows(seeded) == rows
+
+
+def test_enterprises_sign_up_and_institutions_answer_for_themselves(seeded):
+    """The story's sign-ups come from the enterprise's own account and each answer from the
+    invited institution's user (staff never answer for an institution), wherever one exists."""
+    checked = 0
+    for board in (seeded["ordos"], seeded["xj-zjtx"]):
+        with board_scope(board):
+            for signup in Signup.objects.filter(board=board).select_related("enterprise", "submitted_by"):
+                if signup.enterprise.users.exists():
+                    assert signup.enterprise.users.filter(pk=signup.submitted_by_id).exists(), signup
+                    checked += 1
+            for invitation in Invitation.objects.filter(board=board).exclude(answered_by=None):
+                speakers = BoardMembership.objects.filter(board=board, institution=invitation.institution,
+                                                          is_active=True)
+                if speakers.exists():
+                    assert speakers.filter(user=invitation.answered_by_id).exists(), invitation
+                    checked += 1
+    assert checked
