@@ -339,7 +339,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "boards.kernel.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["boards.kernel.api.throttling.ApiKeyThrottle",
                                  "boards.kernel.api.throttling.AnonymousThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_key": env_str("API_THROTTLE_RATE", "600/min")},
+    "DEFAULT_THROTTLE_RATES": {"api_key": env_rate("API_THROTTLE_RATE", "600/m")},
 }
 # How long an API POST's Idempotency-Key is remembered (boards.kernel.api.idempotency).
 API_IDEMPOTENCY_HOURS = env_int("API_IDEMPOTENCY_HOURS", 24, minimum=1)

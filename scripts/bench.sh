@@ -31,7 +31,7 @@ export DJANGO_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 DB_CO
 export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend LOG_LEVEL=WARNING
 export EVIDENCE_SIGNING_KEY_GENERATE=1  # a throwaway checkpoint key under ZHUANBAN_VAR_DIR
 # The throttle still runs (its Redis round trip is part of the cost), but never refuses.
-export API_THROTTLE_RATE=100000000/min ANON_THROTTLE_RATE=100000000/m
+export API_THROTTLE_RATE=100000000/m ANON_THROTTLE_RATE=100000000/m
 export CELERY_QUEUE="zhuanban-bench-$$" CACHE_KEY_PREFIX="zhuanban-bench-$$"
 export ZHUANBAN_VAR_DIR="$(pwd)/var/bench/run"
 mkdir -p "$ZHUANBAN_VAR_DIR/static"  # WhiteNoise warns about a missing STATIC_ROOT otherwise
