@@ -20,21 +20,28 @@ import json
 import logging
 import os
 from pathlib import Path
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
 from boards.kernel import evidence_tree
-from boards.kernel.models import EvidenceAnchor, EvidenceCheckpoint
+from boards.kernel.models import Board, EvidenceAnchor, EvidenceCheckpoint
 from boards.kernel.scoping import board_scope
 
 log = logging.getLogger(__name__)
 
 
+class Publisher(Protocol):
+    name: str
+
+    def publish(self, document: dict[str, Any]) -> object: ...
+
+
 class FilePublisher:
     name = "file"
 
-    def publish(self, document):
+    def publish(self, document: dict[str, Any]) -> str:
         path = Path(settings.EVIDENCE_ANCHOR_FILE)
         path.parent.mkdir(parents=True, exist_ok=True)
         line = (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
@@ -46,11 +53,11 @@ class FilePublisher:
         return f"{path}@{offset}"
 
 
-def publishers():
+def publishers() -> list[Publisher]:
     return [import_string(path)() for path in settings.EVIDENCE_ANCHOR_PUBLISHERS]
 
 
-def anchor_pending(board, limit=500):
+def anchor_pending(board: Board, limit: int = 500) -> int:
     """Hand ``board``'s unpublished checkpoints to every publisher; returns how many were published."""
     done = 0
     with board_scope(board):
@@ -70,7 +77,7 @@ def anchor_pending(board, limit=500):
     return done
 
 
-def sequence_and_anchor(board):
+def sequence_and_anchor(board: Board) -> int:
     """What beat runs per board, and the SQLite demo after each recording transaction."""
     sequenced = evidence_tree.sequence_all(board)
     anchor_pending(board)

@@ -3,7 +3,12 @@ their own page; staff revoke any key of their board in the admin; ``manage.py is
 issues one from the command line. The full key is shown once, when it is created; only the
 SHA-256 of its secret is stored (boards.kernel.api.authentication)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,12 +19,15 @@ from boards.kernel.actions import KernelAction
 from boards.kernel.api.authentication import KEYWORD, generate_key, hash_secret
 from boards.kernel.errors import DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import ApiKey
+from boards.kernel.models import ApiKey, Board, Institution
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 MAX_ACTIVE_KEYS = 10  # per institution and board: a leaked-key clean-up stays small
 
 
-def key_institution(user, board):
+def key_institution(user: User | AnonymousUser, board: Board) -> Institution:
     """The institution ``user`` represents on ``board`` (institution user or credit enhancer);
     anyone else gets the same 404 as for a board that does not exist."""
     institution = membership_institution(user, board, *INSTITUTION_ROLES)
@@ -28,13 +36,14 @@ def key_institution(user, board):
     return institution
 
 
-def keys_of(board, institution):
+def keys_of(board: Board, institution: Institution) -> QuerySet[ApiKey]:
     """The institution's keys on the board, newest first (active ones before revoked ones)."""
     return (ApiKey.objects.filter(board=board, institution=institution).select_related("user")
             .order_by("revoked_at", "-created_at"))
 
 
-def issue_key(board, institution, user, *, label: str = "", actor=None) -> tuple[ApiKey, str]:
+def issue_key(board: Board, institution: Institution, user: User, *, label: str = "",
+              actor: User | None = None) -> tuple[ApiKey, str]:
     """Create a key for ``user`` acting for ``institution`` on ``board``; returns the key and the
     full key text, which is never stored and cannot be shown again."""
     with transaction.atomic():
@@ -51,7 +60,7 @@ def issue_key(board, institution, user, *, label: str = "", actor=None) -> tuple
     return key, full_key
 
 
-def revoke_key(key: ApiKey, *, actor) -> ApiKey:
+def revoke_key(key: ApiKey, *, actor: User | None) -> ApiKey:
     """Revoke ``key`` now (a revoked key stays listed, with when it was revoked)."""
     with transaction.atomic():
         key = locked(key, "institution")
@@ -65,7 +74,7 @@ def revoke_key(key: ApiKey, *, actor) -> ApiKey:
     return key
 
 
-def access_key(user, board, pk) -> ApiKey:
+def access_key(user: User | AnonymousUser, board: Board, pk: int) -> ApiKey:
     """One key of the institution ``user`` represents on ``board``; any other answers 404."""
     return get_object_or_404(keys_of(board, key_institution(user, board)), pk=pk)
 

@@ -16,8 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {}
     boards = workbench.memberships(user)
     board = getattr(request, "board", None)
-    roles = boards.get(board, [])
+    roles = boards.get(board, []) if board is not None else []
     return {
         "nav_boards": [(b, workbench.workbench_url(b)) for b in boards],
-        "nav_entries": workbench.entries_for(user, board, roles) if roles else [],
+        "nav_entries": workbench.entries_for(user, board, roles) if board is not None and roles else [],
     }

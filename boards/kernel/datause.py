@@ -15,17 +15,19 @@ Invariants:
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from weasyprint import HTML, Attachment
 
 from boards.kernel import evidence_tree, merkle, witness
-from boards.kernel.models import EvidenceCheckpoint, EvidenceDataUse, EvidenceEntry
+from boards.kernel.models import Board, EvidenceCheckpoint, EvidenceDataUse, EvidenceEntry
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def _sequenced(entry: EvidenceEntry) -> int:
     return entry.seq
 
 
-def index_sequenced(board, entries: Sequence[EvidenceEntry]) -> int:
+def index_sequenced(board: Board, entries: Sequence[EvidenceEntry]) -> int:
     """Index the data uses of ``entries`` (just sequenced, ``seq`` set) in one INSERT; returns the count.
 
     On PostgreSQL the rows go in as unnested arrays: a read of a 50-row page is 50 rows here, and
@@ -99,7 +101,7 @@ def index_sequenced(board, entries: Sequence[EvidenceEntry]) -> int:
     return len(rows)
 
 
-def uses_of(board, subject_id: int):
+def uses_of(board: Board, subject_id: int) -> QuerySet[EvidenceDataUse]:
     """The uses of ``subject_id``'s data on ``board``, newest first, with entry and institution."""
     return (EvidenceDataUse.objects.filter(board=board, subject_id=subject_id)
             .select_related("entry", "institution").order_by("-seq"))
@@ -110,12 +112,12 @@ class Proven:
     """A use's entry with its inclusion proof in ``checkpoint``'s tree, checked against its root."""
 
     use: EvidenceDataUse
-    proof: dict | None
+    proof: dict[str, Any] | None
     verified: bool
     pending: bool = False  # the entry came after the latest checkpoint: proven at the next one
 
 
-def prove(board, uses: Sequence[EvidenceDataUse],
+def prove(board: Board, uses: Sequence[EvidenceDataUse],
           checkpoint: EvidenceCheckpoint | None) -> list[Proven]:
     """Inclusion proofs of ``uses`` in ``checkpoint``'s tree, all nodes fetched in one query, each
     proof checked against the signed root here (what the receipt's reader can redo offline)."""
@@ -152,8 +154,8 @@ RECEIPT_FILENAME = "data-use-receipt.json"
 RECEIPT_LIMIT = 2000  # newest uses in one receipt; older ones stay on the pages
 
 
-def receipt_document(board, subject_id: int, subject_label: str, proven: Sequence[Proven],
-                     checkpoint: EvidenceCheckpoint) -> dict:
+def receipt_document(board: Board, subject_id: int, subject_label: str, proven: Sequence[Proven],
+                     checkpoint: EvidenceCheckpoint) -> witness.Document:
     """What the receipt embeds, enough to check it offline (scripts/verify_filing.py --receipt):
     the signed checkpoint and each proven use's entry (canonical JSON) with its inclusion proof."""
     key = evidence_tree.signer()
@@ -169,7 +171,7 @@ def receipt_document(board, subject_id: int, subject_label: str, proven: Sequenc
     }
 
 
-def receipt_pdf(board, *, subject_id: int, subject_label: str, rows: Sequence[dict],
+def receipt_pdf(board: Board, *, subject_id: int, subject_label: str, rows: Sequence[dict[str, Any]],
                 proven: Sequence[Proven], checkpoint: EvidenceCheckpoint | None, truncated: bool) -> bytes:
     """The receipt as a PDF: ``rows`` (the app's table, one per use, same order as ``proven``) printed,
     the checkpoint printed with its QR code, and the receipt document attached as JSON."""

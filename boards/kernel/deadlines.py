@@ -19,23 +19,30 @@ people, so neither is skipped); only a reminder overtaken by the due time is dro
 ``next_action_at`` is the earliest stage still to come, NULL when none or when not open.
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from boards.kernel import calendar
 from boards.kernel.access import role_users
 from boards.kernel.errors import DomainError
 from boards.kernel.locking import locked
-from boards.kernel.models import DayBasis, Deadline, DeadlineStage, DeadlineState, Role
+from boards.kernel.models import Board, DayBasis, Deadline, DeadlineStage, DeadlineState, Role
 from boards.kernel.notifications import notify
 from boards.kernel.scoping import board_scope
 from boards.kernel.workflow import fire
 
-STAGE_MESSAGES = {
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+STAGE_MESSAGES: dict[int, tuple[str, str, str]] = {
     DeadlineStage.REMINDED: ("deadline.reminder", "即将到期：{title}", "请在 {due} 前办理。"),
     DeadlineStage.DUE: ("deadline.due", "已到期：{title}", "截止时间 {due} 已到，请尽快办理。"),
     DeadlineStage.ESCALATED: ("deadline.escalated", "逾期未办：{title}", "截止时间 {due} 已过，仍未办结。"),
@@ -43,25 +50,26 @@ STAGE_MESSAGES = {
 PROVISIONAL_NOTE = "（暂定：该年度节假日安排尚未录入，仅按周末计算）"
 
 
-def _escalate_after(board):
+def _escalate_after(board: Board) -> dt.timedelta:
     return dt.timedelta(hours=board.setting("deadlines.escalate_after_hours", 0))
 
 
-def _stage_times(deadline, escalate_after):
-    times = {DeadlineStage.DUE: deadline.due_at, DeadlineStage.ESCALATED: deadline.due_at + escalate_after}
+def _stage_times(deadline: Deadline, escalate_after: dt.timedelta) -> dict[int, dt.datetime]:
+    times: dict[int, dt.datetime] = {DeadlineStage.DUE: deadline.due_at,
+                                     DeadlineStage.ESCALATED: deadline.due_at + escalate_after}
     if deadline.remind_before:
         times[DeadlineStage.REMINDED] = deadline.due_at - deadline.remind_before
     return times
 
 
-def _next_action_at(deadline, escalate_after, stage):
+def _next_action_at(deadline: Deadline, escalate_after: dt.timedelta, stage: int) -> dt.datetime | None:
     """When the first stage after ``stage`` is due; None when none is left or not open."""
     if deadline.state != DeadlineState.OPEN:
         return None
     return min((at for s, at in _stage_times(deadline, escalate_after).items() if s > stage), default=None)
 
 
-def _default_remind_before(board, due):
+def _default_remind_before(board: Board, due: dt.datetime) -> dt.timedelta | None:
     """From ``deadlines.reminder_before_workdays`` = n: remind at 00:00 of the day from which
     n working days remain, the due day included."""
     remaining = board.setting("deadlines.reminder_before_workdays", 1)
@@ -76,13 +84,15 @@ def _default_remind_before(board, due):
         day -= calendar.ONE_DAY
 
 
-def _working_due(deadline):
+def _working_due(deadline: Deadline) -> tuple[dt.datetime, bool]:
     return calendar.due_at(deadline.starts_at, deadline.amount + deadline.paused_workdays, DayBasis.WORKING)
 
 
 @transaction.atomic
-def open_deadline(board, subject, kind, title, amount, basis, starts_at=None, assignee=None,
-                  assignee_role="", remind_before=None, url=""):
+def open_deadline(board: Board, subject: Model, kind: str, title: str, amount: int, basis: str,
+                  starts_at: dt.datetime | None = None, assignee: User | None = None,
+                  assignee_role: str = "", remind_before: dt.timedelta | None = None,
+                  url: str = "") -> Deadline:
     """Start a clock of ``amount`` working or calendar days on ``subject``.
 
     With no assignee the members holding ``assignee_role`` are reminded, failing those the
@@ -108,7 +118,7 @@ def open_deadline(board, subject, kind, title, amount, basis, starts_at=None, as
 
 
 @transaction.atomic
-def pause_deadline(deadline, at=None):
+def pause_deadline(deadline: Deadline, at: dt.datetime | None = None) -> Deadline:
     deadline = locked(deadline)
     fire(deadline, "pause", at or timezone.now())
     deadline.save()
@@ -116,7 +126,7 @@ def pause_deadline(deadline, at=None):
 
 
 @transaction.atomic
-def resume_deadline(deadline, at=None):
+def resume_deadline(deadline: Deadline, at: dt.datetime | None = None) -> Deadline:
     """Restart the clock; the pause moves ``due_at`` as the module docstring says."""
     deadline = locked(deadline)
     at = at or timezone.now()
@@ -124,6 +134,7 @@ def resume_deadline(deadline, at=None):
     if paused_at is not None and at < paused_at:
         raise DomainError("恢复计时的时间不能早于暂停时间。", code="invalid_resume_time")
     fire(deadline, "resume")
+    assert paused_at is not None  # the transition left PAUSED, which always has its pause time
     paused = at - paused_at
     deadline.paused_seconds += round(paused.total_seconds())
     if deadline.basis == DayBasis.CALENDAR:
@@ -139,7 +150,7 @@ def resume_deadline(deadline, at=None):
 
 
 @transaction.atomic
-def meet_deadline(deadline, at=None):
+def meet_deadline(deadline: Deadline, at: dt.datetime | None = None) -> Deadline:
     deadline = locked(deadline)
     fire(deadline, "meet", at or timezone.now())
     deadline.save()
@@ -147,7 +158,7 @@ def meet_deadline(deadline, at=None):
 
 
 @transaction.atomic
-def cancel_deadline(deadline):
+def cancel_deadline(deadline: Deadline) -> Deadline:
     deadline = locked(deadline)
     fire(deadline, "cancel")
     deadline.save()
@@ -155,7 +166,7 @@ def cancel_deadline(deadline):
 
 
 @transaction.atomic
-def recompute_provisional(board):
+def recompute_provisional(board: Board) -> int:
     """Recompute the board's open or paused provisional deadlines with the calendar as it is
     now (staff may have entered a year since). Returns how many changed."""
     escalate_after = _escalate_after(board)
@@ -174,7 +185,7 @@ def recompute_provisional(board):
     return changed
 
 
-def pending_actions(board_id, now, batch_size):
+def pending_actions(board_id: int, now: dt.datetime, batch_size: int) -> Iterator[tuple[int, int]]:
     """Yield ``(deadline_id, stage)`` of the board's deadlines whose next action is due.
 
     Keyset batches over (next_action_at, id) on the partial index deadline_pending_idx, so
@@ -197,17 +208,17 @@ def pending_actions(board_id, now, batch_size):
         after = Q(next_action_at__gt=last_at) | Q(next_action_at=last_at, pk__gt=last_pk)
 
 
-def _recipients(deadline, stage):
+def _recipients(deadline: Deadline, stage: int) -> Sequence[User]:
     staff = role_users(deadline.board, Role.EXCHANGE_STAFF)
     if stage == DeadlineStage.ESCALATED:
         return staff
-    if deadline.assignee_id:
+    if deadline.assignee_id and deadline.assignee is not None:
         return [deadline.assignee]
     return (role_users(deadline.board, deadline.assignee_role) if deadline.assignee_role else []) or staff
 
 
 @transaction.atomic
-def advance_deadline(deadline_id, expected_stage, now=None):
+def advance_deadline(deadline_id: int, expected_stage: int, now: dt.datetime | None = None) -> int | None:
     """Send the stage that is due, once: the row is claimed by a conditional UPDATE on the
     stage and schedule the caller saw, so a repeated sweep or a retried task finds nothing
     to claim. Returns the stage sent, or None."""

@@ -11,15 +11,19 @@ Invariants:
 - a proof is read from at most O(log² n) stored nodes, never by rehashing the log.
 """
 
+from __future__ import annotations
+
 import functools
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from boards.kernel import datause, evidence, merkle, signing, witness
@@ -29,12 +33,12 @@ from boards.kernel.scoping import board_scope
 CHECKPOINT_FORMAT = "zhuanban-checkpoint/1"
 
 
-def tree_hash():
+def tree_hash() -> merkle.Hash:
     return merkle.hash_function(settings.EVIDENCE_HASH)
 
 
 @functools.cache
-def _signer(algorithm, key, path, generate):
+def _signer(algorithm: str, key: str, path: str, generate: bool) -> signing.Signer:
     if not key:
         file = Path(path)
         if generate and not file.exists():
@@ -54,23 +58,23 @@ def _signer(algorithm, key, path, generate):
     return signing.Signer(algorithm, key)
 
 
-def signer():
+def signer() -> signing.Signer:
     """The deployment's checkpoint signer (settings EVIDENCE_SIGNATURE and EVIDENCE_SIGNING_KEY*)."""
     return _signer(settings.EVIDENCE_SIGNATURE, settings.EVIDENCE_SIGNING_KEY,
                    settings.EVIDENCE_SIGNING_KEY_FILE, settings.EVIDENCE_SIGNING_KEY_GENERATE)
 
 
-def leaf_data(entry):
+def leaf_data(entry: EvidenceEntry) -> bytes:
     return evidence.canonical_json(evidence.entry_content(entry)).encode()
 
 
-def _edge(board, size):
+def _edge(board: Board, size: int) -> dict[int, bytes]:
     keys = merkle.Frontier.edge_nodes(size)
     found = fetch_nodes(board, keys)
     return {level: found[(level, index)] for level, index in keys}
 
 
-def fetch_nodes(board, keys):
+def fetch_nodes(board: Board | int, keys: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
     """{(level, index): hash} of the stored perfect subtrees ``keys`` (one query)."""
     keys = set(keys)
     if not keys:
@@ -88,7 +92,7 @@ def fetch_nodes(board, keys):
     return found
 
 
-def sequence_board(board, batch=None):
+def sequence_board(board: Board | int, batch: int | None = None) -> int:
     """Sequence ``board``'s queued entries (one batch) and sign the new tree head. Returns the number
     of entries sequenced. Any number of sequencers may run: they serialise on the board's head."""
     board = board if isinstance(board, Board) else Board.objects.get(pk=board)
@@ -103,7 +107,9 @@ def sequence_board(board, batch=None):
                 sign_checkpoint(board, size, merkle.Frontier(h, size, _edge(board, size)).root())
             return 0
         frontier = merkle.Frontier(h, head.last_seq, _edge(board, head.last_seq))
-        nodes, rows, prev = [], [], head.last_hash
+        nodes: list[tuple[int, int, bytes]] = []
+        rows: list[tuple[int, int, str, str]] = []
+        prev = head.last_hash
         for entry in queued:
             entry.seq, entry.prev_hash = frontier.size + 1, prev
             data = leaf_data(entry)  # the canonical JSON: its SHA-256 is the chain hash, as before
@@ -118,7 +124,8 @@ def sequence_board(board, batch=None):
     return len(queued)
 
 
-def _write(board, rows, nodes):
+def _write(board: Board, rows: Sequence[tuple[int, int, str, str]],
+           nodes: Sequence[tuple[int, int, bytes]]) -> None:
     """Sequence ``rows`` (id, seq, prev_hash, hash) and insert ``nodes`` (level, index, hash): one
     statement each on PostgreSQL (arrays unnested), row by row on SQLite."""
     entries, table = EvidenceEntry._meta.db_table, EvidenceNode._meta.db_table
@@ -139,7 +146,7 @@ def _write(board, rows, nodes):
                            [(board.pk, *node) for node in nodes])
 
 
-def sequence_all(board):
+def sequence_all(board: Board | int) -> int:
     """Sequence until ``board``'s queue is empty (before a filing is built, before verifying)."""
     total = 0
     while True:
@@ -149,7 +156,7 @@ def sequence_all(board):
             return total
 
 
-def sign_checkpoint(board, size, root):
+def sign_checkpoint(board: Board, size: int, root: bytes) -> EvidenceCheckpoint:
     key, now = signer(), timezone.now().replace(microsecond=0)
     body = evidence.canonical_json({
         "format": CHECKPOINT_FORMAT, "board": board.slug, "size": size, "root": root.hex(),
@@ -161,16 +168,16 @@ def sign_checkpoint(board, size, root):
         body=body, signature=key.sign(body.encode()))
 
 
-def checkpoint_document(checkpoint):
+def checkpoint_document(checkpoint: EvidenceCheckpoint) -> dict[str, str]:
     """What a witness keeps: the signed body, the signature and the signer's public key id."""
     return {"checkpoint": checkpoint.body, "signature": checkpoint.signature}
 
 
-def latest_checkpoint(board):
+def latest_checkpoint(board: Board) -> EvidenceCheckpoint | None:
     return EvidenceCheckpoint.objects.filter(board=board).order_by("-size").first()
 
 
-def inclusion_proof(board, index, size):
+def inclusion_proof(board: Board, index: int, size: int) -> dict[str, Any]:
     """The RFC 9162 inclusion proof (hex hashes) of leaf ``index`` in the tree of ``size`` leaves."""
     ranges = merkle.inclusion_ranges(index, size)
     found = fetch_nodes(board, [*merkle.nodes_needed(ranges), (0, index)])
@@ -179,14 +186,14 @@ def inclusion_proof(board, index, size):
             "path": [value.hex() for value in path]}
 
 
-def consistency_proof(board, first, second):
+def consistency_proof(board: Board, first: int, second: int) -> dict[str, Any]:
     ranges = merkle.consistency_ranges(first, second)
     found = fetch_nodes(board, merkle.nodes_needed(ranges))
     path = merkle.proof_hashes(tree_hash(), ranges, lambda *key: found[key])
     return {"first": first, "second": second, "path": [value.hex() for value in path]}
 
 
-def root_at(board, size):
+def root_at(board: Board, size: int) -> bytes:
     """The root of the first ``size`` leaves, from stored nodes."""
     if not size:
         return tree_hash()(b"")
@@ -198,7 +205,7 @@ def root_at(board, size):
 WITNESS_FILENAME = "evidence-witness.json"
 
 
-def witness_for(board, subject, action):
+def witness_for(board: Board, subject: models.Model, action: str) -> witness.Document | None:
     """What a document about ``subject`` carries so that whoever keeps it witnesses the log: the
     latest signed checkpoint, the entry ``action`` of ``subject`` (its canonical JSON) and that
     entry's inclusion proof in the checkpoint's tree. None while the entry is not sequenced."""
@@ -206,7 +213,7 @@ def witness_for(board, subject, action):
                                           subject_id=str(subject.pk), seq__isnull=False)
              .order_by("seq").first())
     checkpoint = latest_checkpoint(board)
-    if entry is None or checkpoint is None or checkpoint.size < entry.seq:
+    if entry is None or entry.seq is None or checkpoint is None or checkpoint.size < entry.seq:
         return None
     return {
         "format": witness.WITNESS_FORMAT,
@@ -218,7 +225,7 @@ def witness_for(board, subject, action):
     }
 
 
-def witness_qr_svg(document):
+def witness_qr_svg(document: witness.Document) -> str:
     """A QR code (inline SVG) of the checkpoint the document was built under: board, size, root,
     key id and the entry's index, enough to ask the log for a consistency proof later."""
     import qrcode

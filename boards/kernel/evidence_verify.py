@@ -9,45 +9,52 @@
   when every hash, node, head and checkpoint was recomputed.
 """
 
+from __future__ import annotations
+
 import json
+from collections.abc import Iterable
+from pathlib import Path
 
 from boards.kernel import evidence, evidence_tree, merkle, witness
-from boards.kernel.models import EvidenceCheckpoint, EvidenceEntry
+from boards.kernel.models import Board, EvidenceCheckpoint, EvidenceEntry
 from boards.kernel.scoping import board_scope
 
 
-def load_witness(path):
+def load_witness(path: str | Path) -> witness.Document:
     """A checkpoint document from a file: a filing PDF or the JSON of ``evidence_checkpoint``."""
     with open(path, "rb") as file:
         data = file.read()
     if data.startswith(b"%PDF"):
         return witness.witness_from_pdf(data)
-    return json.loads(data)
+    document: witness.Document = json.loads(data)
+    return document
 
 
-def verify_board(board, witnesses=()):
+def verify_board(board: Board, witnesses: Iterable[witness.Document] = ()) -> tuple[list[str], str]:
     """Returns ``(problems, summary)``; ``problems`` is empty when the log holds."""
     public_key = evidence_tree.signer().public_key()
-    problems = []
+    problems: list[str] = []
     ok, _, message = evidence.verify_chain(board)
     if not ok:
         problems.append(message)
     with board_scope(board):
         stored = {c.size: c for c in EvidenceCheckpoint.objects.filter(board=board)}
         entries = EvidenceEntry.objects.filter(board=board, seq__isnull=False).order_by("seq")
-        bodies = []
+        bodies: list[tuple[witness.Document, witness.Document]] = []
         for document in witnesses:
             try:
                 bodies.append((witness.checked_checkpoint(document, public_key), document))
             except witness.Failed as exc:
                 problems.append(f"见证检查点：{exc}")
         wanted = set(stored) | {body["size"] for body, _ in bodies}
-        h, roots, at_seq = evidence_tree.tree_hash(), {}, {}
+        h = evidence_tree.tree_hash()
+        roots: dict[int, bytes] = {}
+        at_seq: dict[int, str] = {}
         frontier = merkle.Frontier(h)
         witnessed_seqs = {json.loads(d["entry"])["seq"] for _, d in bodies if "entry" in d}
         for entry in entries.iterator(chunk_size=2000):
             frontier.append(merkle.leaf_hash(h, evidence_tree.leaf_data(entry)))
-            if entry.seq in witnessed_seqs:
+            if entry.seq is not None and entry.seq in witnessed_seqs:
                 at_seq[entry.seq] = evidence_tree.leaf_data(entry).decode()
             if frontier.size in wanted:
                 roots[frontier.size] = frontier.root()
@@ -76,7 +83,8 @@ def verify_board(board, witnesses=()):
     return problems, summary
 
 
-def _against_witness(board, body, document, roots, at_seq, size):
+def _against_witness(board: Board, body: witness.Document, document: witness.Document,
+                     roots: dict[int, bytes], at_seq: dict[int, str], size: int) -> list[str]:
     where = f"见证检查点（树大小 {body['size']}，树根 {body['root'][:16]}…）"
     if body["board"] != board.slug:
         return [f"{where}属于专板 {body['board']}"]

@@ -8,25 +8,35 @@ rolls back after ``store_upload`` returned, the file stays in storage with no ro
 it (unreachable, never served), so call it after the caller's own checks.
 """
 
+from __future__ import annotations
+
 import hashlib
 import re
 import unicodedata
 import zipfile
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import filetype
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage
 from django.db import transaction
-from django.http import FileResponse, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from pypdf import PdfReader
 
 from boards.kernel.errors import DomainError
-from boards.kernel.models import StoredFile
+from boards.kernel.models import Board, StoredFile
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Files younger than this may still be waiting for their row's commit.
 ORPHAN_GRACE = timedelta(hours=6)
@@ -51,7 +61,7 @@ PURPOSE_RE = re.compile(r"^[a-z][a-z0-9_.-]{0,59}$")
 UNSAFE_NAME_CHARS = re.compile(r"[^\w\-.()（）【】\[\] ]")
 
 
-def _office_kind(upload):
+def _office_kind(upload: File[bytes]) -> str | None:
     try:
         with zipfile.ZipFile(upload) as archive:
             info = archive.getinfo("[Content_Types].xml")
@@ -63,14 +73,14 @@ def _office_kind(upload):
     return next((kind for kind, part in OFFICE_MAIN_PARTS.items() if part in content_types), None)
 
 
-def _pdf_readable(upload):
+def _pdf_readable(upload: File[bytes]) -> bool:
     try:
         return len(PdfReader(upload).pages) > 0
     except Exception:  # pypdf raises many kinds of errors on damaged files; all mean "refuse"
         return False
 
 
-def detect_kind(upload):
+def detect_kind(upload: File[bytes]) -> str | None:
     """The file's type from its content, as an extension ("pdf", "docx", "exe" ...), or None."""
     upload.seek(0)
     guess = filetype.guess(upload.read(8192))
@@ -81,7 +91,7 @@ def detect_kind(upload):
     return kind
 
 
-def sanitize_name(name, kind):
+def sanitize_name(name: object, kind: str) -> str:
     """A display and download name: no path, no control characters, a sane length,
     Chinese kept, the extension of the real type."""
     name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
@@ -91,11 +101,11 @@ def sanitize_name(name, kind):
     return f"{stem}.{kind}"
 
 
-def _allowed_text(allowed):
+def _allowed_text(allowed: Iterable[str]) -> str:
     return "、".join(LABELS[kind] for kind in allowed)
 
 
-def _check(upload, allowed):
+def _check(upload: File[bytes], allowed: Collection[str]) -> str:
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size > limit:
         raise DomainError(
@@ -105,7 +115,7 @@ def _check(upload, allowed):
     if upload.size == 0:
         raise DomainError(f"文件「{upload.name}」是空文件，请重新选择。", code="file_empty")
     kind = detect_kind(upload)
-    if kind not in allowed:
+    if kind is None or kind not in allowed:
         found = (f"实际内容是 {LABELS.get(kind) or kind.upper() + ' 文件'}" if kind
                  else "无法从内容识别文件类型（可能是改了后缀名的其他文件）")
         raise DomainError(f"文件「{upload.name}」{found}，不能上传。允许的类型：{_allowed_text(allowed)}。",
@@ -118,7 +128,7 @@ def _check(upload, allowed):
     return kind
 
 
-def _check_inflation(upload):
+def _check_inflation(upload: File[bytes]) -> None:
     """An Office file (a zip archive) is refused when its parts inflate past the limit or are too
     many. The sizes are the archive's declared ones: Python's zipfile, which every reader here
     uses, never inflates a part past its declared size."""
@@ -142,7 +152,7 @@ def _check_inflation(upload):
                      "max_entries": settings.OOXML_MAX_ENTRIES})
 
 
-def _digest(upload):
+def _digest(upload: File[bytes]) -> tuple[str, int]:
     sha, size = hashlib.sha256(), 0
     upload.seek(0)
     for chunk in upload.chunks():
@@ -152,13 +162,15 @@ def _digest(upload):
     return sha.hexdigest(), size
 
 
-def check_upload(uploaded_file, allowed=("pdf", "jpg", "png", "docx", "xlsx")) -> str:
+def check_upload(uploaded_file: File[bytes], allowed: Collection[str] = ("pdf", "jpg", "png", "docx", "xlsx")
+                 ) -> str:
     """The checks of ``store_upload`` without storing (for a form's field validation): the kind
     found, or DomainError saying what is wrong and what is allowed."""
     return _check(uploaded_file, allowed)
 
 
-def store_upload(board, uploaded_file, *, purpose, user, allowed=("pdf", "jpg", "png", "docx", "xlsx")):
+def store_upload(board: Board, uploaded_file: File[bytes], *, purpose: str, user: User | None,
+                 allowed: Collection[str] = ("pdf", "jpg", "png", "docx", "xlsx")) -> StoredFile:
     """Check ``uploaded_file`` and store it for ``board`` (inside its scope). Raises DomainError
     with what is wrong and what is allowed; a refused or failed upload leaves no file and no row."""
     if not PURPOSE_RE.match(purpose):
@@ -178,7 +190,7 @@ def store_upload(board, uploaded_file, *, purpose, user, allowed=("pdf", "jpg", 
 
 
 @contextmanager
-def removed_on_error(field_file):
+def removed_on_error(field_file: FieldFile) -> Iterator[None]:
     """Delete ``field_file`` from storage when the block raises: a failed write leaves no orphan."""
     try:
         yield
@@ -187,26 +199,31 @@ def removed_on_error(field_file):
         raise
 
 
-def serve_field_file(field_file, *, filename, content_type, as_attachment=True):
+def serve_field_file(field_file: FieldFile, *, filename: str, content_type: str,
+                     as_attachment: bool = True) -> HttpResponse | FileResponse:
     """Answer with a stored file: through nginx (X-Accel-Redirect) when
     PROTECTED_FILES_ACCEL_PREFIX is set, else streamed by Django. Callers check rights first."""
     prefix = settings.PROTECTED_FILES_ACCEL_PREFIX
     if prefix:
+        assert field_file.name, "a stored file has a name"
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{quote(field_file.name)}"
-        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+        disposition = content_disposition_header(as_attachment, filename)
+        if disposition:  # None only for an inline file without a name: no header, not "None"
+            response["Content-Disposition"] = disposition
         return response
     return FileResponse(field_file.open("rb"), as_attachment=as_attachment, filename=filename,
                         content_type=content_type)
 
 
-def serve_file(request, stored_file, *, as_attachment=True):
+def serve_file(request: HttpRequest, stored_file: StoredFile, *,
+               as_attachment: bool = True) -> HttpResponse | FileResponse:
     """Serve a StoredFile; the calling view has already checked ``request.user``'s rights."""
     return serve_field_file(stored_file.file, filename=stored_file.original_name,
                             content_type=stored_file.content_type, as_attachment=as_attachment)
 
 
-def _walk(storage, top):
+def _walk(storage: Storage, top: str) -> Iterator[str]:
     dirs, files = storage.listdir(top)
     for name in files:
         yield f"{top}/{name}"
@@ -214,7 +231,7 @@ def _walk(storage, top):
         yield from _walk(storage, f"{top}/{sub}")
 
 
-def sweep_orphan_files(board, *, older_than=ORPHAN_GRACE):
+def sweep_orphan_files(board: Board, *, older_than: timedelta = ORPHAN_GRACE) -> list[str]:
     """Delete files under ``board``'s upload folder that no StoredFile row names. A file is
     written before its row commits, so an outer transaction that rolls back later leaves one
     behind; the grace period keeps files whose row is still being written. Runs inside the
@@ -226,7 +243,7 @@ def sweep_orphan_files(board, *, older_than=ORPHAN_GRACE):
         return []
     known = set(StoredFile.objects.filter(board=board).values_list("file", flat=True))
     cutoff = timezone.now() - older_than
-    deleted = []
+    deleted: list[str] = []
     for name in _walk(default_storage, top):
         if name not in known and default_storage.get_modified_time(name) < cutoff:
             default_storage.delete(name)

@@ -8,12 +8,17 @@ Invariants:
   ``boards.filing.rendered`` carrying number and hash.
 """
 
+from __future__ import annotations
+
 import hashlib
 import json
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -25,12 +30,17 @@ from boards.kernel.access import STAFF_ROLES, require_role
 from boards.kernel.actions import KernelAction
 from boards.kernel.errors import DomainError
 from boards.kernel.files import removed_on_error, serve_field_file
-from boards.kernel.models import Filing, FilingCounter, FilingState, Role
+from boards.kernel.models import Board, Filing, FilingCounter, FilingState, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 READER_ROLES = (*STAFF_ROLES, Role.REGULATOR)
 
 
-def create_filing(board, *, kind, addressee, subject, template_name, context, actor, subject_obj=None):
+def create_filing(board: Board, *, kind: str, addressee: str, subject: str, template_name: str,
+                  context: dict[str, Any], actor: User | None,
+                  subject_obj: models.Model | None = None) -> Filing:
     """Number a new filing and queue its rendering after commit (inside ``board``'s scope).
     ``addressee`` is a regulator code of ``board.regulators``; ``context`` is JSON-able in the
     sense of ``evidence.jsonable`` (Decimal and dates allowed) and reaches the template."""
@@ -57,19 +67,19 @@ def create_filing(board, *, kind, addressee, subject, template_name, context, ac
     return filing
 
 
-def render_pdf(filing):
+def render_pdf(filing: Filing) -> bytes:
     """The filing's PDF, a witness of the evidence log: it prints the checkpoint it was built under,
     a QR code of it, and embeds the signed checkpoint with the inclusion proof of the filing's own
     ``boards.filing.created`` entry (evidence_tree.witness_for; scripts/verify_filing.py checks it)."""
     witness = evidence_tree.witness_for(filing.board, filing, "boards.filing.created")
-    checkpoint = json.loads(witness["checkpoint"]) if witness else None
+    shown = witness and {**json.loads(witness["checkpoint"]), "entry": witness["inclusion"]["index"] + 1,
+                         "qr_svg": mark_safe(evidence_tree.witness_qr_svg(witness))}  # noqa: S308
     html = render_to_string(filing.template_name, {
         **filing.context,
         "filing": filing,
         "board": filing.board,
         "font_family": settings.FILING_FONT_FAMILY,
-        "witness": witness and {**checkpoint, "entry": witness["inclusion"]["index"] + 1,
-                                "qr_svg": mark_safe(evidence_tree.witness_qr_svg(witness))},  # noqa: S308
+        "witness": shown,
     })
     attachments = [Attachment(string=json.dumps(witness, ensure_ascii=False, indent=1).encode(),
                               name=evidence_tree.WITNESS_FILENAME,
@@ -77,7 +87,7 @@ def render_pdf(filing):
     return HTML(string=html).write_pdf(attachments=attachments)
 
 
-def render_filing_now(filing_id):
+def render_filing_now(filing_id: int) -> Filing:
     """Render a queued filing (the Celery task's body, inside the board's scope). The row is
     locked and a rendered filing left alone, so a retried task does not render twice. The board's
     queued evidence is sequenced first (in its own transaction), so the filing's own entry is in
@@ -106,19 +116,19 @@ def render_filing_now(filing_id):
     return filing
 
 
-def filings_for(user, board):
+def filings_for(user: User | AnonymousUser, board: Board) -> QuerySet[Filing]:
     """The filings ``user`` may read on ``board``: staff and regulators; anyone else gets 404."""
     require_role(user, board, *READER_ROLES)
     return Filing.objects.filter(board=board).select_related("board")
 
 
-def access_filing(user, board, pk, *, rendered=False):
+def access_filing(user: User | AnonymousUser, board: Board, pk: int, *, rendered: bool = False) -> Filing:
     filings = filings_for(user, board)
     if rendered:
         filings = filings.filter(state=FilingState.RENDERED)
     return get_object_or_404(filings, pk=pk)
 
 
-def pdf_response(filing):
+def pdf_response(filing: Filing) -> HttpResponse | FileResponse:
     """The rendered PDF as a download named after the filing's number (rights checked by the caller)."""
     return serve_field_file(filing.file, filename=f"{filing.number}.pdf", content_type="application/pdf")

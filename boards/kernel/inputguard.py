@@ -5,7 +5,10 @@ any view runs, with a 400 in Chinese that names the field:
 - a page number or a date part beyond any list or calendar (``?p=`` of the admin, ``?page=`` of
   the pages, the admin's ``?<field>__year=``/``__month``/``__day``): they overflow a C integer."""
 
-from django.http import JsonResponse
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 MESSAGE = "提交的内容含有不允许的空字符（NUL），请删除后重试。"
@@ -16,7 +19,7 @@ MAX_COUNT_CHARS = 9
 JSON_TYPES = ("application/json", "application/merge-patch+json")
 
 
-def _nul_fields(request):
+def _nul_fields(request: HttpRequest) -> list[str]:
     """Names of the query or form fields (or "body" for JSON) that carry a NUL."""
     fields = [key for key, values in request.GET.lists() if "\x00" in key or any("\x00" in v for v in values)]
     if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -25,7 +28,8 @@ def _nul_fields(request):
     if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += [key for key, values in request.POST.lists()
                    if "\x00" in key or any("\x00" in v for v in values)]
-        fields += [key for key, upload in request.FILES.items() if "\x00" in (upload.name or "")]
+        fields += [key for key, upload in request.FILES.items()  # (a list only for a key with no file)
+                   if not isinstance(upload, list) and "\x00" in (upload.name or "")]
     elif content_type in JSON_TYPES:
         body = request.body
         if b"\\u0000" in body or b"\x00" in body:
@@ -34,21 +38,22 @@ def _nul_fields(request):
 
 
 class RejectNulMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         fields = _nul_fields(request)
         if fields:
             return _refuse(request, MESSAGE, [name.replace("\x00", "\ufffd") for name in fields])
-        pages = [name for name, value in request.GET.items() if len(value.strip()) > MAX_COUNT_CHARS
+        pages = [name for name, value in request.GET.items()  # (a list only for a key with no value)
+                 if isinstance(value, str) and len(value.strip()) > MAX_COUNT_CHARS
                  and (name in PAGE_PARAMS or name.endswith(DATE_PARTS))]
         if pages:
             return _refuse(request, PAGE_MESSAGE, pages)
         return self.get_response(request)
 
 
-def _refuse(request, message, names):
+def _refuse(request: HttpRequest, message: str, names: Iterable[str]) -> HttpResponse:
     if request.path_info.startswith("/api/"):
         details = {name: [message] for name in names}
         return JsonResponse({"error": {"code": "invalid", "message": message, "details": details}},
@@ -56,7 +61,7 @@ def _refuse(request, message, names):
     return render(request, "400.html", {"message": message, "fields": names}, status=400)
 
 
-def plausible_datetime(value, *, years=5):
+def plausible_datetime(value: dt.datetime | None, *, years: int = 5) -> None:
     """A date and time a person means: within ``years`` of now. A year 1 or 9999 value parses,
     then overflows the first time a deadline or a local time is computed from it."""
     from django.core.exceptions import ValidationError

@@ -6,20 +6,29 @@ accepts or declines. Inviting never reveals whether the username exists. Every s
 as evidence on the inviting board; acceptance creates (or reactivates) exactly one membership.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from boards.kernel import evidence
 from boards.kernel.actions import KernelAction
 from boards.kernel.errors import Conflict, DomainError, NotFound
-from boards.kernel.models import BoardInvitation, BoardMembership, InvitationState, Role
+from boards.kernel.models import Board, BoardInvitation, BoardMembership, InvitationState, Role
 from boards.kernel.scoping import board_scope
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # Roles that act for an institution: the invitee brings the institution they act for elsewhere.
 INSTITUTION_BOUND = (Role.INSTITUTION_USER, Role.CREDIT_ENHANCER)
 
 
-def invite(board, *, username, role, actor, prefecture="", note=""):
+def invite(board: Board, *, username: str, role: str, actor: User, prefecture: str = "",
+           note: str = "") -> BoardInvitation:
     """Offer ``role`` on ``board`` to the account named ``username``."""
     if role == Role.PLATFORM_ADMIN:
         raise DomainError("平台管理员角色不能通过邀请授予。", code="role")
@@ -32,19 +41,19 @@ def invite(board, *, username, role, actor, prefecture="", note=""):
     return invitation
 
 
-def pending_for(user):
+def pending_for(user: User) -> QuerySet[BoardInvitation]:
     return BoardInvitation.objects.filter(username=user.get_username(), state=InvitationState.PENDING) \
         .select_related("board", "invited_by")
 
 
-def _locked(user, invitation_id):
+def _locked(user: User, invitation_id: int) -> BoardInvitation:
     invitation = pending_for(user).select_for_update(of=("self",)).filter(pk=invitation_id).first()
     if invitation is None:
         raise NotFound("没有这份待答复的邀请。")
     return invitation
 
 
-def accept(invitation_id, *, user):
+def accept(invitation_id: int, *, user: User) -> BoardInvitation:
     """The invitee accepts: the role is granted on the inviting board."""
     with transaction.atomic():
         invitation = _locked(user, invitation_id)
@@ -68,7 +77,7 @@ def accept(invitation_id, *, user):
     return invitation
 
 
-def decline(invitation_id, *, user):
+def decline(invitation_id: int, *, user: User) -> BoardInvitation:
     with transaction.atomic():
         invitation = _locked(user, invitation_id)
         invitation.state, invitation.decided_at = InvitationState.DECLINED, timezone.now()

@@ -15,8 +15,10 @@ statement. Inner ``transaction.atomic`` blocks become savepoints; ``on_commit`` 
 the request's commit, outside the scope (each callback opens the scope it needs).
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
 from boards.kernel.access import staff_boards
@@ -27,7 +29,7 @@ from boards.kernel.scoping import board_scope, rls_annotation
 ADMIN_BOARD_SESSION_KEY = "admin_board_id"
 
 
-def admin_board(request):
+def admin_board(request: HttpRequest) -> Board | None:
     """The admin's current board for this user, or None if they have no board."""
     boards = staff_boards(request.user)
     chosen = request.session.get(ADMIN_BOARD_SESSION_KEY)
@@ -36,11 +38,11 @@ def admin_board(request):
 
 
 class BoardScopeMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        request.board = None
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.board = None  # type: ignore[attr-defined]  # the attribute this middleware adds
         try:
             match = resolve(request.path_info)
         except Resolver404:
@@ -61,7 +63,7 @@ class BoardScopeMiddleware:
             else:
                 if board is None:
                     return self.get_response(request)
-                request.board = board
+                request.board = board  # type: ignore[attr-defined]  # as above
                 with board_scope(board, rls_set=rls_set):
                     response = self.get_response(request)
                 if outermost and response.status_code >= 500:
@@ -69,7 +71,7 @@ class BoardScopeMiddleware:
                 return response
         raise refused
 
-    def _board_for(self, request, slug):
+    def _board_for(self, request: HttpRequest, slug: str | None) -> tuple[Board | None, bool]:
         """(board, whether the RLS setting is already set to it in this transaction)."""
         if slug:
             boards = Board.objects.filter(slug=slug, is_active=True)

@@ -6,16 +6,23 @@ models by their ModelAdmin's ``module`` attribute (which also hides them from th
 Untagged URLs belong to the kernel and exist on every board.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import URLResolver
+from django.urls import ResolverMatch, URLPattern, URLResolver
 
 from boards.kernel.config import module_enabled
+
+if TYPE_CHECKING:
+    from boards.kernel.models import Board
 
 ATTR = "zb_module"
 
 
-def module_urls(name: str, patterns: list) -> list:
+def module_urls(name: str, patterns: list[URLPattern | URLResolver]) -> list[URLPattern | URLResolver]:
     """Tag every view of ``patterns`` (and of the resolvers they include) as part of module ``name``."""
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
@@ -28,15 +35,15 @@ def module_urls(name: str, patterns: list) -> list:
     return patterns
 
 
-def admin_module(model_admin) -> str | None:
+def admin_module(model_admin: object) -> str | None:
     return getattr(model_admin, "module", None)
 
 
-def _admin_by_path() -> dict:
+def _admin_by_path() -> dict[tuple[str, str | None], admin.ModelAdmin[Any]]:
     return {(m._meta.app_label, m._meta.model_name): a for m, a in admin.site._registry.items()}
 
 
-def module_of(match) -> str | None:
+def module_of(match: ResolverMatch) -> str | None:
     """The module a resolved URL belongs to, or None for the kernel's."""
     name = getattr(match.func, ATTR, None)
     if name is None and match.namespace == "admin":
@@ -47,6 +54,6 @@ def module_of(match) -> str | None:
     return name
 
 
-def module_closed(board, match) -> bool:
+def module_closed(board: Board, match: ResolverMatch) -> bool:
     name = module_of(match)
     return name is not None and not module_enabled(board, name)

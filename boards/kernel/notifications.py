@@ -5,16 +5,26 @@ Invariants: at most one notification per (deadline, stage, user), kept by the da
 mail goes out and ``email_sent_at`` commits after the hand-off (see send_email).
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
 from boards.kernel.access import role_users
-from boards.kernel.models import Notification, Role
+from boards.kernel.models import Board, Deadline, Notification, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
-def notify(board, users, verb, title, body="", url="", deadline=None, stage=None):
+def notify(board: Board, users: Iterable[User], verb: str, title: str, body: str = "", url: str = "",
+           deadline: Deadline | None = None, stage: int | None = None) -> list[Notification]:
     """Create a notification per user and queue its email once the transaction commits.
 
     ``deadline`` and ``stage`` go together: a user already notified of that stage is not
@@ -39,25 +49,26 @@ def notify(board, users, verb, title, body="", url="", deadline=None, stage=None
     return rows
 
 
-def admin_change_url(obj) -> str:
+def admin_change_url(obj: Model) -> str:
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-def notify_staff(board, subject, verb: str, title: str, body: str = "", url: str | None = None) -> list:
+def notify_staff(board: Board, subject: Model, verb: str, title: str, body: str = "",
+                 url: str | None = None) -> list[Notification]:
     """Tell the board's exchange staff about ``subject``; the link opens its admin page unless
     ``url`` says otherwise."""
     return notify(board, role_users(board, Role.EXCHANGE_STAFF), verb, title, body,
                   admin_change_url(subject) if url is None else url)
 
 
-def _queue_email(board_id, notification_id):
+def _queue_email(board_id: int, notification_id: int) -> None:
     from boards.kernel.tasks import send_notification_email  # tasks import this module
 
     # robust: the action is committed; an email that cannot be queued or sent is logged, not raised.
     transaction.on_commit(lambda: send_notification_email.delay(board_id, notification_id), robust=True)
 
 
-def send_email(notification_id):
+def send_email(notification_id: int) -> bool:
     """Send the notification's email unless it was sent already or the user has no address.
     Returns whether it sent.
 
@@ -79,7 +90,7 @@ def send_email(notification_id):
     return True
 
 
-def mark_read(notification):
+def mark_read(notification: Notification) -> Notification:
     """Mark ``notification`` read. A conditional UPDATE: of two concurrent marks the first time
     stays, and marking it again changes nothing. Returns the notification with its ``read_at``."""
     if notification.read_at is None:

@@ -7,10 +7,12 @@ lost or refused database connection, and this middleware (first in MIDDLEWARE) r
 """
 
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 RETRY_AFTER_SECONDS = 5
 MESSAGE = "数据库暂时不可用，请稍后重试。"
@@ -18,22 +20,23 @@ PAGE = ("<!doctype html><html lang=\"zh-hans\"><meta charset=\"utf-8\"><title>�
         f"<h1>服务暂时不可用</h1><p>{MESSAGE}如果持续出现，请联系交易中心。</p></html>")
 
 
-def _mark(sender, request=None, **kwargs):
+def _mark(sender: object, request: HttpRequest | None = None, **kwargs: Any) -> None:
     if request is not None and isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
-        request.database_unavailable = True
+        request.database_unavailable = True  # type: ignore[attr-defined]  # read back by the middleware
 
 
 got_request_exception.connect(_mark, dispatch_uid="boards.outage")
 
 
 class DatabaseOutageMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if not getattr(request, "database_unavailable", False):
             return response
+        unavailable: HttpResponse
         if request.path_info.startswith("/api/") or request.path_info.startswith("/healthz/"):
             unavailable = JsonResponse(
                 {"error": {"code": "database_unavailable", "message": MESSAGE, "details": {}}}, status=503,

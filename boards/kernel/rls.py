@@ -12,10 +12,20 @@ tenant-owned table of every app, including tables added later:
   tables; the role owns nothing, so it cannot undo any of the above).
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from django.apps import AppConfig
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from boards.kernel.dbroles import grant_runtime_sql, runtime_role
 from boards.kernel.scoping import RLS_SETTING
+
+if TYPE_CHECKING:
+    from boards.kernel.models import TenantModel
 
 POLICY = "tenant_isolation"
 
@@ -43,7 +53,7 @@ SEQUENCED_ONCE = {
 }
 
 
-def _sequenced_once_sql(vendor, table):
+def _sequenced_once_sql(vendor: str, table: str) -> str:
     marker, _, content = SEQUENCED_ONCE[table]
     if vendor == "postgresql":
         same = " AND ".join(f"NEW.{c} IS NOT DISTINCT FROM OLD.{c}" for c in content)
@@ -72,7 +82,7 @@ CREATE TRIGGER {table}_no_delete BEFORE DELETE ON "{table}"
 """
 
 
-def _sequencer_grants_sql(connection, existing):
+def _sequencer_grants_sql(connection: BaseDatabaseWrapper, existing: Iterable[str]) -> str:
     role = runtime_role(connection)
     if role is None:
         return ""
@@ -80,7 +90,7 @@ def _sequencer_grants_sql(connection, existing):
                      for table, (_, columns, _) in SEQUENCED_ONCE.items() if table in existing)
 
 
-def tenant_models(app_config=None):
+def tenant_models(app_config: AppConfig | None = None) -> list[type[TenantModel]]:
     from django.apps import apps
 
     from boards.kernel.models import TenantModel
@@ -91,7 +101,7 @@ def tenant_models(app_config=None):
 
 # The function sits in a scalar subquery so that PostgreSQL evaluates it once per query (an
 # InitPlan) instead of parsing the setting again for every row it filters.
-def _pg_table_sql(table):
+def _pg_table_sql(table: str) -> str:
     return f"""
 ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY;
 ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY;
@@ -102,7 +112,7 @@ CREATE POLICY {POLICY} ON "{table}"
 """
 
 
-def _append_only_sql(vendor, table):
+def _append_only_sql(vendor: str, table: str) -> str:
     if vendor == "postgresql":
         return f"""
 DROP TRIGGER IF EXISTS {table}_append_only ON "{table}";
@@ -119,7 +129,7 @@ CREATE TRIGGER {table}_no_delete BEFORE DELETE ON "{table}"
 """
 
 
-def install_database_guards(sender, using="default", **kwargs):
+def install_database_guards(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     conn = connections[using]
     existing = set(conn.introspection.table_names())
     sql = []

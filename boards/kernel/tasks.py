@@ -13,7 +13,7 @@ SWEEP_BATCH = 500
 
 
 @shared_task
-def sweep_deadlines(batch_size=SWEEP_BATCH):
+def sweep_deadlines(batch_size: int = SWEEP_BATCH) -> int:
     """Queue one ``process_deadline`` per deadline whose next action is due. Running it twice
     queues duplicates; the claim in ``advance_deadline`` makes them harmless."""
     now, queued = timezone.now(), 0
@@ -25,17 +25,17 @@ def sweep_deadlines(batch_size=SWEEP_BATCH):
 
 
 @shared_task(base=BoardTask)
-def process_deadline(board_id, deadline_id, stage):
+def process_deadline(board_id: int, deadline_id: int, stage: int) -> int | None:
     return deadlines.advance_deadline(deadline_id, stage)
 
 
 @shared_task(base=BoardTask, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_notification_email(board_id, notification_id):
+def send_notification_email(board_id: int, notification_id: int) -> bool:
     return notifications.send_email(notification_id)
 
 
 @shared_task
-def recompute_provisional_deadlines():
+def recompute_provisional_deadlines() -> int:
     changed = 0
     for board in Board.objects.filter(is_active=True):
         with board_scope(board):
@@ -44,7 +44,7 @@ def recompute_provisional_deadlines():
 
 
 @shared_task
-def sweep_orphan_files():
+def sweep_orphan_files() -> int:
     """Delete uploads whose row never committed, board by board (see files.sweep_orphan_files)."""
     deleted = 0
     for board in Board.objects.filter(is_active=True):
@@ -54,7 +54,7 @@ def sweep_orphan_files():
 
 
 @shared_task
-def purge_idempotency_keys():
+def purge_idempotency_keys() -> int:
     """Forget API idempotency keys older than settings.API_IDEMPOTENCY_HOURS, board by board, a
     deactivated board's too: its stored answers are kept no longer than any other's."""
     from boards.kernel.api.idempotency import purge_keys  # imports DRF: only this task needs it
@@ -67,7 +67,7 @@ def purge_idempotency_keys():
 
 
 @shared_task
-def sequence_evidence():
+def sequence_evidence() -> int:
     """Sequence every board's queued evidence, sign its new checkpoints and hand them to the anchoring
     publishers (every few seconds)."""
     return sum(anchoring.sequence_and_anchor(board) for board in Board.objects.order_by("id"))

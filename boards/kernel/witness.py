@@ -5,8 +5,12 @@ own entry and its inclusion proof, and a later checkpoint's consistency with it 
 import json
 import re
 import zlib
+from collections.abc import Mapping
+from typing import Any
 
 from boards.kernel import merkle, signing
+
+Document = dict[str, Any]  # a JSON document as parsed: a checkpoint, a witness, a receipt, a proof
 
 WITNESS_FORMAT = "zhuanban-witness/1"
 RECEIPT_FORMAT = "zhuanban-data-use-receipt/1"
@@ -17,7 +21,7 @@ class Failed(Exception):
     """What does not hold, in Chinese."""
 
 
-def embedded_json(data, document_format):
+def embedded_json(data: bytes, document_format: str) -> Document | None:
     """The embedded JSON document of ``document_format``, or None: the PDF's streams are scanned
     (embedded files are plain or Flate streams, never inside object streams)."""
     for match in STREAM.finditer(data):
@@ -33,35 +37,36 @@ def embedded_json(data, document_format):
     return None
 
 
-def witness_from_pdf(data):
+def witness_from_pdf(data: bytes) -> Document:
     found = embedded_json(data, WITNESS_FORMAT)
     if found is None:
         raise Failed("PDF 中没有存证见证附件（evidence-witness.json）")
     return found
 
 
-def _inflate(raw):
+def _inflate(raw: bytes) -> bytes | None:
     try:
         return zlib.decompressobj().decompress(raw)
     except zlib.error:
         return None
 
 
-def checked_checkpoint(document, public_key):
+def checked_checkpoint(document: Mapping[str, Any], public_key: signing.PublicKey) -> Document:
     """The body of a signed checkpoint ``{"checkpoint": body, "signature": hex}`` once its signature holds."""
     try:
         signing.verify(public_key, document["checkpoint"].encode(), document["signature"])
     except signing.SignatureError as exc:
         raise Failed(f"检查点签名不成立：{exc}") from exc
-    body = json.loads(document["checkpoint"])
+    body: Document = json.loads(document["checkpoint"])
     if body.get("key_id") != public_key.get("key_id", body.get("key_id")):
         raise Failed("检查点的密钥标识与给出的公钥不符")
     return body
 
 
-def _check_inclusion(h, checkpoint, entry_json, proof):
+def _check_inclusion(h: merkle.Hash, checkpoint: Document, entry_json: str,
+                     proof: Mapping[str, Any]) -> Document:
     """The entry (its canonical JSON) is leaf ``proof["index"]`` of the checkpoint's tree."""
-    entry = json.loads(entry_json)
+    entry: Document = json.loads(entry_json)
     leaf = merkle.leaf_hash(h, entry_json.encode())
     if leaf.hex() != proof["leaf_hash"] or proof["tree_size"] != checkpoint["size"]:
         raise Failed("包含证明与附件中的存证记录或检查点不符")
@@ -75,7 +80,7 @@ def _check_inclusion(h, checkpoint, entry_json, proof):
     return entry
 
 
-def verify_receipt(pdf_bytes, public_key):
+def verify_receipt(pdf_bytes: bytes, public_key: signing.PublicKey) -> list[str]:
     """A data-use receipt (boards.kernel.datause.receipt_pdf): the signed checkpoint, then every
     listed use's entry and inclusion proof. Returns the lines checked; raises Failed."""
     receipt = embedded_json(pdf_bytes, RECEIPT_FORMAT)
@@ -93,12 +98,13 @@ def verify_receipt(pdf_bytes, public_key):
             f"（树大小 {checkpoint['size']}，树根 {checkpoint['root']}，签名 {checkpoint['key_id']}）"]
 
 
-def verify(pdf_bytes, public_key, later=None, consistency=None):
+def verify(pdf_bytes: bytes, public_key: signing.PublicKey, later: Mapping[str, Any] | None = None,
+           consistency: Mapping[str, Any] | None = None) -> list[str]:
     """Returns a list of lines describing what was checked; raises Failed."""
     witness = witness_from_pdf(pdf_bytes)
     checkpoint = checked_checkpoint(witness, public_key)
     h = merkle.hash_function(checkpoint["hash"])
-    entry = json.loads(witness["entry"])
+    entry: Document = json.loads(witness["entry"])
     if entry.get("action") != "boards.filing.created" or entry.get("subject_type") != "boards.filing":
         raise Failed("附件中的存证记录不是报备文件的创建记录")
     _check_inclusion(h, checkpoint, witness["entry"], witness["inclusion"])

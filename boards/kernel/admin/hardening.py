@@ -6,14 +6,21 @@
   for an invalid crontab.
 """
 
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django_celery_beat.admin import CrontabScheduleAdmin
 from django_celery_beat.models import CrontabSchedule
 
+F = TypeVar("F", bound=forms.BaseForm)
+Groups = list[tuple[str | None, list[dict[str, Any]], int | None]]  # what a widget's optgroups gives
 
-def _valid_ids(widget, values):
+
+def _valid_ids(widget: AutocompleteMixin, values: Iterable[Any]) -> list[Any]:
     target = widget.field.target_field
     kept = []
     for value in values:
@@ -25,17 +32,22 @@ def _valid_ids(widget, values):
     return kept
 
 
-def safe_autocomplete(form):
+def safe_autocomplete(form: F) -> F:
     """Every autocomplete widget of ``form`` redraws only values that can be ids."""
     for field in form.fields.values():
         widget = getattr(field.widget, "widget", field.widget)  # inside RelatedFieldWidgetWrapper
         if isinstance(widget, AutocompleteMixin) and not getattr(widget, "_zb_safe", False):
-            original = widget.optgroups
+            auto: AutocompleteMixin = widget
+            original = auto.optgroups
 
-            def optgroups(name, value, attr=None, _widget=widget, _original=original):
+            def optgroups(name: str, value: Sequence[str], attr: dict[str, Any] | None = None,
+                          _widget: AutocompleteMixin = auto,
+                          _original: Callable[[str, Sequence[str], dict[str, Any] | None], Groups] = original
+                          ) -> Groups:
                 return _original(name, _valid_ids(_widget, value), attr)
 
-            widget.optgroups, widget._zb_safe = optgroups, True
+            auto.optgroups = optgroups  # type: ignore[method-assign]  # patched on this widget only
+            auto._zb_safe = True  # type: ignore[attr-defined]  # marks the patch
     return form
 
 
@@ -45,7 +57,7 @@ admin.site.unregister(CrontabSchedule)
 @admin.register(CrontabSchedule)
 class SafeCrontabScheduleAdmin(CrontabScheduleAdmin):
     @admin.display(description="可读形式")
-    def human_readable(self, obj):
+    def human_readable(self, obj: CrontabSchedule) -> str:
         try:
             return obj.human_readable
         except Exception:  # celery's cron parser raises its own ParseException, KeyError, ValueError...

@@ -1,37 +1,44 @@
 """API keys: ``Authorization: Api-Key <prefix>.<secret>``. Only SHA-256 of the secret is stored."""
 
+from __future__ import annotations
+
 import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from rest_framework import authentication, exceptions
+from rest_framework.request import Request
 
 from boards.kernel.access import INSTITUTION_ROLES
 from boards.kernel.models import ApiKey, BoardMembership
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 KEYWORD = "Api-Key"
 # last_used_at is refreshed at most this often: no database write on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
-def hash_secret(secret):
+def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def generate_key():
+def generate_key() -> tuple[str, str, str]:
     prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     return prefix, secret, f"{prefix}.{secret}"
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    def authenticate_header(self, request):
+    def authenticate_header(self, request: Request) -> str:
         return KEYWORD
 
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[User, ApiKey] | None:
         header = authentication.get_authorization_header(request).decode("latin-1")
         keyword, _, token = header.partition(" ")
         if keyword != KEYWORD:
@@ -59,7 +66,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         return key.user, key
 
     @staticmethod
-    def _touch(key):
+    def _touch(key: ApiKey) -> None:
         now = timezone.now()
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_RESOLUTION:
             ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)

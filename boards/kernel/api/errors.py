@@ -1,8 +1,10 @@
 """The single exception handler: every API error is ``{"error": {code, message, details}}``."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.defaults import page_not_found
 from django_scopes.exceptions import ScopeError
 from rest_framework import exceptions, status
@@ -12,11 +14,11 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from boards.kernel.errors import DomainError
 
 
-def error_body(code, message, details=None):
+def error_body(code: str, message: object, details: Any = None) -> dict[str, dict[str, Any]]:
     return {"error": {"code": code, "message": str(message), "details": details or {}}}
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, DjangoValidationError):
@@ -38,12 +40,13 @@ def exception_handler(exc, context):
             detail = detail.get("detail", detail)
         body = error_body(code, detail)
     response.data = body
-    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and getattr(exc, "wait", None):
-        response.data["error"]["details"] = {"retry_after_seconds": int(exc.wait)}
+    wait = getattr(exc, "wait", None)  # a Throttled's
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and wait:
+        response.data["error"]["details"] = {"retry_after_seconds": int(wait)}
     return response
 
 
-def not_found(request, exception):
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """handler404. Under /api/ (a path no route matches, an unknown board) the JSON error of
     every other API answer; elsewhere Django's page."""
     if request.path_info.startswith("/api/"):

@@ -9,6 +9,9 @@ new class per request.
 Invariant: the answer is the one ``DjangoFilterBackend`` gives, including 400 for an invalid value.
 """
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from rest_framework.request import Request
@@ -16,7 +19,7 @@ from rest_framework.request import Request
 _GENERATED: dict[tuple[type, type], type] = {}
 
 
-def names_a_filter(params, filterset_class) -> bool:
+def names_a_filter(params: Iterable[str], filterset_class: type[filters.FilterSet]) -> bool:
     """Whether the query names one of the FilterSet's filters (a range filter's parameters carry a
     suffix, e.g. ``amount_min``)."""
     names = filterset_class.base_filters.keys()
@@ -24,7 +27,8 @@ def names_a_filter(params, filterset_class) -> bool:
 
 
 class FilterBackend(filters.DjangoFilterBackend):
-    def get_filterset_class(self, view, queryset=None):
+    def get_filterset_class(self, view: Any, queryset: QuerySet[Any] | None = None
+                            ) -> type[filters.FilterSet] | None:
         if getattr(view, "filterset_class", None) or queryset is None:
             return super().get_filterset_class(view, queryset)
         key = (type(view), queryset.model)
@@ -32,7 +36,7 @@ class FilterBackend(filters.DjangoFilterBackend):
             _GENERATED[key] = super().get_filterset_class(view, queryset)
         return _GENERATED[key]
 
-    def filter_queryset(self, request: Request, queryset: QuerySet, view) -> QuerySet:
+    def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: Any) -> QuerySet[Any]:
         filterset_class = self.get_filterset_class(view, queryset)
         if filterset_class is None or not names_a_filter(request.query_params, filterset_class):
             return queryset

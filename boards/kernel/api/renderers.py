@@ -4,6 +4,8 @@ datetimes, dates, decimals and lazy strings the way DRF's encoder writes them, U
 escaped. A pretty-printing request (``Accept: application/json; indent=4``) goes to DRF's renderer."""
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 import orjson
 from rest_framework.renderers import JSONRenderer
@@ -14,13 +16,13 @@ _ENCODER = JSONEncoder()
 _OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def _default(value):
+def _default(value: object) -> Any:
     if isinstance(value, datetime.time) and value.tzinfo is None:
         return value.isoformat()
     return _ENCODER.default(value)
 
 
-def dumps(data) -> bytes:
+def dumps(data: Any) -> bytes:
     """``data`` as the API's JSON bytes."""
     out = orjson.dumps(data, default=_default, option=_OPTIONS)
     if b"\xe2\x80\xa8" in out or b"\xe2\x80\xa9" in out:
@@ -29,9 +31,10 @@ def dumps(data) -> bytes:
 
 
 class FastJSONRenderer(JSONRenderer):
-    def render(self, data, accepted_media_type=None, renderer_context=None):
+    def render(self, data: Any, accepted_media_type: str | None = None,
+               renderer_context: Mapping[str, Any] | None = None) -> bytes:
         if data is None:
             return b""
-        if self.get_indent(accepted_media_type, renderer_context or {}) is not None:
+        if self.get_indent(accepted_media_type or "", renderer_context or {}) is not None:
             return super().render(data, accepted_media_type, renderer_context)
         return dumps(data)

@@ -11,10 +11,14 @@ Invariants:
 - the statements of a page do not depend on its size (values, no per-row access).
 """
 
+from __future__ import annotations
+
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
@@ -25,11 +29,17 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from boards.kernel.api.permissions import ViewMixinBase
 from boards.kernel.api.renderers import dumps
 from boards.kernel.api.serializers import ChoiceLabelField
+from boards.kernel.steps.declaration import Steps
+
+Row = dict[str, Any]  # a values row, or the dict a serializer answers for one object
+Rows = list[Row]  # (named: RowListMixin.list hides the builtin in its class)
+Convert = Callable[[Any], Any]
 
 
 @dataclass(frozen=True)
@@ -38,23 +48,23 @@ class Computed:
     row context: ``fn(row, context)``."""
 
     paths: tuple[str, ...]
-    fn: Callable[[dict, dict], Any]
+    fn: Callable[[Row, dict[str, Any]], Any]
 
 
-def _datetime(value):
+def _datetime(value: dt.datetime) -> str:
     # DRF's DateTimeField: the current time zone, ISO 8601, "Z" for UTC.
     text = timezone.localtime(value).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def _date(value):
+def _date(value: dt.date) -> str:
     return value.isoformat()
 
 
-def _decimal(drf_field):
+def _decimal(drf_field: serializers.DecimalField) -> Convert:
     places = drf_field.decimal_places
 
-    def convert(value):
+    def convert(value: Decimal) -> Any:
         # A column of the same scale prints as DRF prints it; anything else takes DRF's own path.
         if places is not None and value.as_tuple().exponent == -places:
             return str(value)
@@ -66,11 +76,11 @@ def _decimal(drf_field):
 class _Labels:
     """value -> label of a choice set, one dict per language (labels are lazy translations)."""
 
-    def __init__(self, choices):
+    def __init__(self, choices: Iterable[tuple[Any, Any]]) -> None:
         self.choices = list(choices)
-        self.by_language = {}
+        self.by_language: dict[str | None, dict[Any, str]] = {}
 
-    def __call__(self, value):
+    def __call__(self, value: Any) -> Any:
         language = get_language()
         labels = self.by_language.get(language)
         if labels is None:
@@ -84,10 +94,10 @@ IDENTITY = (serializers.CharField, serializers.IntegerField, serializers.Boolean
             serializers.FloatField, serializers.ModelField)
 
 
-def _model_field(model, attrs):
+def _model_field(model: type[Model], attrs: list[str]) -> Any:  # a model field or a relation
     """The model field at the end of ``attrs`` (relations followed)."""
     for name in attrs[:-1]:
-        model = model._meta.get_field(name).related_model
+        model = cast("type[Model]", model._meta.get_field(name).related_model)
     return model._meta.get_field(attrs[-1])
 
 
@@ -97,16 +107,16 @@ class RowPlan:
     nested plan, computed)."""
 
     paths: list[str] = field(default_factory=list)
-    columns: list[tuple] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
 
-    def values(self, queryset: QuerySet, extra: Iterable[str] = ()) -> QuerySet:
+    def values(self, queryset: QuerySet[Any], extra: Iterable[str] = ()) -> QuerySet[Any, Row]:
         wanted = list(dict.fromkeys([*self.paths, *extra]))
         return queryset.prefetch_related(None).values(*wanted)
 
-    def render(self, rows: Iterable[dict], context: dict) -> list[dict]:
+    def render(self, rows: Iterable[Row], context: dict[str, Any]) -> list[Row]:
         return [self.row(row, context) for row in rows]
 
-    def row(self, row: dict, context: dict) -> dict:
+    def row(self, row: Row, context: dict[str, Any]) -> Row:
         out = {}
         for key, path, convert, nested, computed in self.columns:
             if computed is not None:
@@ -119,7 +129,11 @@ class RowPlan:
         return out
 
 
-def _add(plan, path):
+# (key, path, convert, nested plan, computed)
+Column = tuple[str, str, Convert | None, RowPlan | None, Computed | None]  # path "": computed
+
+
+def _add(plan: RowPlan, path: str) -> None:
     if path not in plan.paths:
         plan.paths.append(path)
 
@@ -138,7 +152,7 @@ def compile_plan(serializer_class: type[serializers.Serializer], computed: dict[
         if key in computed:
             for path in computed[key].paths:
                 _add(plan, path)
-            plan.columns.append((key, None, None, None, computed[key]))
+            plan.columns.append((key, "", None, None, computed[key]))
             continue
         attrs = drf_field.source_attrs
         if isinstance(drf_field, (serializers.SerializerMethodField, serializers.ListSerializer,
@@ -183,7 +197,8 @@ def compile_plan(serializer_class: type[serializers.Serializer], computed: dict[
     return plan
 
 
-def grouped(plan: RowPlan, queryset: QuerySet, key: str, context: dict | None = None) -> dict:
+def grouped(plan: RowPlan, queryset: QuerySet[Any], key: str, context: dict[str, Any] | None = None
+            ) -> dict[Any, list[Row]]:
     """A nested list of many rows (e.g. each enterprise's financial years) in one query:
     ``{value of key: [rendered rows]}`` in the queryset's order."""
     result: dict[Any, list[dict[str, Any]]] = {}
@@ -193,7 +208,8 @@ def grouped(plan: RowPlan, queryset: QuerySet, key: str, context: dict | None = 
     return result
 
 
-def steps_field(model: type[Model], steps, *, shown: Callable[[dict], bool] | None = None) -> Computed:
+def steps_field(model: type[Model], steps: Steps, *, shown: Callable[[dict[str, Any]], bool] | None = None
+                ) -> Computed:
     """``allowed_steps`` of a row: the kernel steps (boards.kernel.steps) available on the object the
     row holds, sorted; an empty list where ``shown(context)`` is false. The object is built from
     all its columns, so a step's conditions see what they would see on the loaded object."""
@@ -201,7 +217,7 @@ def steps_field(model: type[Model], steps, *, shown: Callable[[dict], bool] | No
 
     names = tuple(f.attname for f in model._meta.concrete_fields)
 
-    def allowed(row, context):
+    def allowed(row: Row, context: dict[str, Any]) -> list[str]:
         if shown is not None and not shown(context):
             return []
         return sorted(available(steps, model(**{name: row[name] for name in names})))
@@ -249,15 +265,15 @@ class RowListMixin(ViewMixinBase):
             plan = _PLANS[cls] = compile_plan(serializer_class, cls.row_fields)
         return plan
 
-    def row_context(self, values: list[dict]) -> dict:
+    def row_context(self, values: Rows) -> dict[str, Any]:
         """What the computed fields need, given the page's values rows (e.g. the consents of the
         page's enterprises, one query)."""
         return {}
 
-    def finish_rows(self, rows: list[dict], values: list[dict]) -> list[dict]:
+    def finish_rows(self, rows: Rows, values: Rows) -> Rows:
         return rows
 
-    def list(self, request, *args, **kwargs):
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         plan = self.row_plan()
         paginator = self.paginator
         extra = paginator.ordering if isinstance(paginator, CursorPagination) else ()
@@ -272,7 +288,7 @@ class RowListMixin(ViewMixinBase):
             self._verify_rows(values, rows)
         return Response(rows) if page is None else self.get_paginated_response(rows)
 
-    def _verify_rows(self, values, rows):
+    def _verify_rows(self, values: Rows, rows: Rows) -> None:
         """Tests (settings.API_ROWS_VERIFY): the rows must be what the serializer answers for the same
         objects. The check's own queries are not logged, so statement counts stay the view's."""
         connection = connections[self.get_queryset().db]

@@ -1,6 +1,9 @@
 """OpenAPI schema: the API-key security scheme, and a generator that works without a board and
 documents the error envelope on every operation."""
 
+from typing import Any
+
+from django.http import HttpRequest
 from django_scopes import scopes_disabled
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
@@ -14,7 +17,7 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     target_class = "boards.kernel.api.authentication.ApiKeyAuthentication"
     name = "ApiKeyAuth"
 
-    def get_security_definition(self, auto_schema):
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
         return {
             "type": "apiKey",
             "in": "header",
@@ -29,7 +32,7 @@ class BoardlessSchemaGenerator(SchemaGenerator):
     board, hence no scope. It builds queries but reads no rows; RLS still fences the database.
     Every operation lists the error answers it can give (``document_errors``)."""
 
-    def get_schema(self, request=None, public=False):
+    def get_schema(self, request: HttpRequest | None = None, public: bool = False) -> dict[str, Any]:
         with scopes_disabled():
             return document_errors(super().get_schema(request=request, public=public))
 
@@ -42,7 +45,7 @@ class KernelAutoSchema(AutoSchema):
     the body is read (to be fingerprinted) before the view runs, so a body of a media type the view
     does not parse is refused first."""
 
-    def get_operation(self, *args, **kwargs):
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         operation = super().get_operation(*args, **kwargs)
         idempotent = isinstance(self.view, idempotency.IdempotentPostMixin)
         if operation is None or self.method != "POST" or not idempotent:
@@ -87,7 +90,7 @@ GENERIC_ERRORS = {
 WRITE_METHODS = {"post", "put", "patch", "delete"}
 
 
-def error_codes(method, operation):
+def error_codes(method: str, operation: dict[str, Any]) -> set[str]:
     """The error answers an operation can give, from what the exception handler and the
     kernel do for every view: 404 always (unknown board, object or page); 400 where the caller
     sends query or header parameters or a body; 401, 403 (CSRF of session writes) and 429
@@ -102,7 +105,7 @@ def error_codes(method, operation):
     return codes
 
 
-def document_errors(schema):
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Add the ``{"error": {code, message, details}}`` answers each operation can give, unless the
     view already documents that status with its own wording."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})

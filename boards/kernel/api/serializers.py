@@ -1,6 +1,7 @@
 import functools
 from typing import Any
 
+from django.db.models import Choices
 from django.urls import reverse
 from django.utils.translation import get_language
 from rest_framework import serializers
@@ -26,7 +27,7 @@ def code_field(*, allow_null: bool = False) -> serializers.SlugRelatedField[Any]
 
 
 @functools.cache
-def _choice_labels(choices, language):
+def _choice_labels(choices: type[Choices], language: str | None) -> dict[Any, str]:
     return {value: str(label) for value, label in choices.choices}
 
 
@@ -35,11 +36,11 @@ class ChoiceLabelField(serializers.CharField):
     class. ``get_FOO_display`` rebuilds the whole choice dict from lazy labels on every call; this
     maps through one dict per language (lists of hundreds of rows call it hundreds of times)."""
 
-    def __init__(self, choices, **kwargs):
+    def __init__(self, choices: type[Choices], **kwargs: Any) -> None:
         self.choice_class = choices
         super().__init__(read_only=True, **kwargs)
 
-    def to_representation(self, value):
+    def to_representation(self, value: Any) -> Any:
         return _choice_labels(self.choice_class, get_language()).get(value, value)
 
 
@@ -79,7 +80,7 @@ class FilingSerializer(serializers.ModelSerializer):
                   "subject_type", "subject_id", "state", "sha256", "created_at", "rendered_at",
                   "download_url"]
 
-    def get_download_url(self, filing) -> str | None:
+    def get_download_url(self, filing: Filing) -> str | None:
         if filing.state != FilingState.RENDERED:
             return None
         return reverse("api-filing-download", kwargs={"board": filing.board.slug, "pk": filing.pk})

@@ -1,5 +1,8 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
@@ -15,7 +18,7 @@ class ApiKeyThrottle(BaseThrottle):
     django-ratelimit's fixed-window counter (boards.kernel.ratelimits): one increment per request,
     where DRF's sliding log reads and rewrites every timestamp of the window on each request."""
 
-    def allow_request(self, request, view):
+    def allow_request(self, request: Request, view: Any) -> bool:
         if isinstance(request.auth, ApiKey):
             ident = f"key:{request.auth.prefix}"
         elif request.user and request.user.is_authenticated:
@@ -27,7 +30,7 @@ class ApiKeyThrottle(BaseThrottle):
         self._wait = over_limit(request._request, API_KEY_GROUP, rate, key=ident)
         return self._wait is None
 
-    def wait(self):
+    def wait(self) -> float | None:
         return self._wait
 
 
@@ -36,7 +39,7 @@ class AnonymousThrottle(BaseThrottle):
     every other endpoint before it refuses them): ``ANON_THROTTLE_RATE`` per client address, in
     the same counter as anonymous page requests (boards.kernel.ratelimits)."""
 
-    def allow_request(self, request, view):
+    def allow_request(self, request: Request, view: Any) -> bool:
         if isinstance(request.auth, ApiKey) or (request.user and request.user.is_authenticated):
             return True
         if SESSION_KEY in request._request.session:  # logged in, on a view that authenticates no one
@@ -44,5 +47,5 @@ class AnonymousThrottle(BaseThrottle):
         self._wait = over_limit(request._request, ANONYMOUS_GROUP, settings.ANON_THROTTLE_RATE)
         return self._wait is None
 
-    def wait(self):
+    def wait(self) -> float | None:
         return self._wait

@@ -1,13 +1,18 @@
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import FileResponse, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
 from rest_framework.response import Response
 
 from boards.kernel import notifications
 from boards.kernel.access import membership_institution
 from boards.kernel.api.permissions import BoardScopedViewMixin, board_role_permission, caller_roles
-from boards.kernel.api.rows import Computed, RowListMixin, url_per_row
+from boards.kernel.api.rows import Computed, RowListMixin, Rows, url_per_row
 from boards.kernel.api.serializers import (
     BoardSerializer,
     ErrorSerializer,
@@ -18,6 +23,7 @@ from boards.kernel.api.serializers import (
 from boards.kernel.errors import Conflict
 from boards.kernel.filings import READER_ROLES, pdf_response
 from boards.kernel.models import ApiKey, Board, Filing, FilingState, Notification
+from boards.kernel.requests import board_of
 
 
 class BoardList(generics.ListAPIView):
@@ -37,13 +43,13 @@ class MeView(generics.GenericAPIView):
     permission_classes = [board_role_permission()]
     serializer_class = MeSerializer
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         roles = caller_roles(request)
         api_key = request.auth if isinstance(request.auth, ApiKey) else None
         institution = (api_key.institution if api_key
-                       else membership_institution(request.user, request.board, *roles))
+                       else membership_institution(request.user, board_of(request), *roles))
         return Response(MeSerializer({
-            "board": request.board, "username": request.user.get_username(),
+            "board": board_of(request), "username": request.user.get_username(),
             "roles": sorted(roles), "institution": institution, "via_api_key": api_key is not None,
         }).data)
 
@@ -53,7 +59,7 @@ class OwnNotificationsMixin(BoardScopedViewMixin):
     permission_classes = [board_role_permission()]
     serializer_class = NotificationSerializer
 
-    def filter_for_caller(self, queryset):
+    def filter_for_caller(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.filter(user=self.request.user)
 
 
@@ -67,7 +73,7 @@ class NotificationRead(OwnNotificationsMixin, generics.GenericAPIView):
     """Mark one of the caller's notifications read; marking it again keeps the first time."""
 
     @extend_schema(request=None, responses=NotificationSerializer)
-    def post(self, request, *args, **kwargs):
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         notification = notifications.mark_read(self.get_object())
         return Response(self.get_serializer(notification).data)
 
@@ -77,7 +83,7 @@ class FilingViewMixin(BoardScopedViewMixin):
     permission_classes = [board_role_permission(*READER_ROLES)]
     serializer_class = FilingSerializer
 
-    def filter_for_caller(self, queryset):
+    def filter_for_caller(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
         return queryset.select_related("board")
 
 
@@ -91,8 +97,8 @@ class FilingList(RowListMixin, FilingViewMixin, generics.ListAPIView):
                                  if row["state"] == FilingState.RENDERED else None),
     }
 
-    def row_context(self, values):
-        board = self.request.board
+    def row_context(self, values: Rows) -> dict[str, Any]:
+        board = board_of(self.request)
         return {"board": board, "download_url": url_per_row("api-filing-download", ("pk",), board=board.slug)}
 
     filterset_fields = ["year", "state", "addressee", "kind"]
@@ -108,7 +114,7 @@ class FilingDownload(FilingViewMixin, generics.GenericAPIView):
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
                               409: OpenApiResponse(ErrorSerializer, description="报备文件尚未生成")})
-    def get(self, request, *args, **kwargs):
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse | FileResponse:
         filing = self.get_object()
         if filing.state != FilingState.RENDERED:
             state = filing.get_state_display()

@@ -60,7 +60,7 @@ class Institution(models.Model):
         constraints = [models.UniqueConstraint(Lower("code"), name="uniq_institution_code_ci",
                                                violation_error_message=_("已有相同代码的机构（不区分大小写）。"))]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -94,7 +94,7 @@ class BoardMembership(models.Model):
         ]
         indexes = [models.Index(fields=["user", "board", "is_active"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} @ {self.board.slug}: {self.get_role_display()}"
 
 
@@ -119,12 +119,15 @@ class ApiKey(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    # Not a column: the institution roles its user holds on its board, set on a key that has just
+    # authenticated a request (boards.kernel.api.authentication); absent on any other instance.
+    roles: frozenset[str]
 
     class Meta:
         verbose_name = _("API 密钥")
         verbose_name_plural = _("API 密钥")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.prefix}… ({self.institution})"
 
 
@@ -161,5 +164,5 @@ class BoardInvitation(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["username", "state"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.username} @ {self.board.slug}: {self.get_role_display()}"

@@ -1,5 +1,7 @@
 """Deadlines: every clock the apps open, in working or calendar days."""
 
+import datetime
+
 import django_fsm
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -89,27 +91,27 @@ class Deadline(ConcurrentTransitionMixin, TenantModel):
             models.Index(fields=["content_type", "object_id"], name="deadline_subject_idx"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @django_fsm.transition(field=state, source=DeadlineState.OPEN, target=DeadlineState.PAUSED)
-    def pause(self, at):
+    def pause(self, at: datetime.datetime) -> None:
         self.paused_at = at
         self.next_action_at = None
 
     @django_fsm.transition(field=state, source=DeadlineState.PAUSED, target=DeadlineState.OPEN)
-    def resume(self):
+    def resume(self) -> None:
         self.paused_at = None
 
     @django_fsm.transition(field=state, source=[DeadlineState.OPEN, DeadlineState.PAUSED],
                            target=DeadlineState.MET)
-    def meet(self, at):
+    def meet(self, at: datetime.datetime) -> None:
         self.met_at = at
         self.paused_at = None
         self.next_action_at = None
 
     @django_fsm.transition(field=state, source=[DeadlineState.OPEN, DeadlineState.PAUSED],
                            target=DeadlineState.CANCELLED)
-    def cancel(self):
+    def cancel(self) -> None:
         self.paused_at = None
         self.next_action_at = None

@@ -1,5 +1,7 @@
 """The evidence log (区块链存证): append-only entries per board and the board's head."""
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import IntegrityError, models
 from django.utils import timezone
@@ -43,17 +45,17 @@ class EvidenceEntry(TenantModel):
                          name="evidence_queued"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         from boards.kernel.labels import code_label  # labels are registered by the apps
 
         return f"存证 #{self.seq if self.seq is not None else '待排序'}：{code_label(self.action)}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise IntegrityError("存证记录只能追加，不能修改。")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise IntegrityError("存证记录只能追加，不能删除。")
 
 
@@ -68,7 +70,7 @@ class EvidenceHead(TenantModel):
         verbose_name_plural = _("存证链头")
         constraints = [models.UniqueConstraint(fields=["board"], name="uniq_evidence_head")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"存证链头：第 {self.last_seq} 条"
 
 
@@ -85,7 +87,7 @@ class EvidenceNode(TenantModel):
         verbose_name_plural = _("存证树节点")
         constraints = [models.UniqueConstraint(fields=["board", "level", "index"], name="uniq_evidence_node")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"存证树节点：第 {self.level} 层第 {self.index} 个"
 
 
@@ -106,7 +108,7 @@ class EvidenceCheckpoint(TenantModel):
         ordering = ["board", "-size"]
         constraints = [models.UniqueConstraint(fields=["board", "size"], name="uniq_evidence_checkpoint")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.size} {self.root[:16]}"
 
 
@@ -126,7 +128,7 @@ class EvidenceAnchor(TenantModel):
             models.UniqueConstraint(fields=["checkpoint", "publisher"], name="uniq_evidence_anchor")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.checkpoint} 的锚定（{self.publisher}）"
 
 class EvidenceDataUse(TenantModel):
@@ -151,5 +153,5 @@ class EvidenceDataUse(TenantModel):
         constraints = [models.UniqueConstraint(fields=["entry", "subject_id"], name="uniq_evidence_data_use")]
         indexes = [models.Index(fields=["board", "subject_id", "-seq"], name="evidence_data_use_subject")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"存证 #{self.seq} 企业 {self.subject_id}"

@@ -26,7 +26,7 @@ class FilingCounter(TenantModel):
             models.UniqueConstraint(fields=["board", "year"], name="uniq_filing_counter")
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.year} 年报送编号（已用至 {self.last_number}）"
 
 
@@ -63,9 +63,9 @@ class Filing(TenantModel):
             models.UniqueConstraint(fields=["board", "number"], name="uniq_filing_number"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.number} {self.subject}"
 
     @property
-    def addressee_name(self):
+    def addressee_name(self) -> str:
         return self.board.regulator_name(self.addressee)

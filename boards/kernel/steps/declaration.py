@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,7 @@ class Step:
 Steps = Mapping[str, Step]
 
 
-def available(steps: Steps, obj: Any, roles: set[str] | None = None) -> list[str]:
+def available(steps: Steps, obj: Any, roles: AbstractSet[str] | None = None) -> list[str]:
     """The names of the steps available on ``obj`` now, in declaration order (for ``roles``,
     when given, only the steps those roles may take)."""
     cache: dict[str, set[str]] = {}
@@ -114,14 +115,14 @@ class StepUnavailable(IllegalTransition):
                 self.details["reason"] = reason
 
 
-def refuse_unless_available(steps: Steps, name: str, obj: Any, roles: set[str] | None = None) -> None:
+def refuse_unless_available(steps: Steps, name: str, obj: Any, roles: AbstractSet[str] | None = None) -> None:
     allowed = available(steps, obj, roles)
     if name not in allowed:
         raise StepUnavailable(obj, name, steps, allowed)
 
 
 def run(steps: Steps, name: str, obj: Any, actor: Any, data: Mapping[str, Any],
-        roles: set[str] | None = None) -> Any:
+        roles: AbstractSet[str] | None = None) -> Any:
     """Run step ``name`` on ``obj``: availability is checked again on the locked row, then the
     service runs in the same transaction (it takes its own lock too; the first one holds)."""
     step = steps[name]

@@ -6,6 +6,7 @@ locked row, when it is submitted)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.contrib import messages
@@ -21,7 +22,7 @@ TEMPLATE = "kernel/step.html"
 
 def step_page(request: HttpRequest, *, steps: Steps, name: str, obj: Any, done_url: str,
               step_url: Callable[[str], str], context: dict[str, Any],
-              roles: set[str] | None = None) -> HttpResponse:
+              roles: AbstractSet[str] | None = None) -> HttpResponse:
     """Draw (GET) or run (POST) step ``name`` of ``obj``; ``context`` carries the base
     template (``base_template``) and what it needs."""
     step = steps[name]

@@ -2,21 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from boards.kernel import invitations
 from boards.kernel.errors import DomainError
+from boards.kernel.requests import AuthenticatedRequest
 
 
 @login_required
-def invitation_list(request):
+def invitation_list(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "boards/invitations.html", {"invitations": invitations.pending_for(request.user)})
 
 
 @login_required
 @require_POST
-def invitation_answer(request, pk, answer):  # answer: accept | decline (the URL allows no other)
+def invitation_answer(request: AuthenticatedRequest, pk: str, answer: str) -> HttpResponseRedirect:
+    # answer: accept | decline (the URL allows no other)
     step = {"accept": invitations.accept, "decline": invitations.decline}[answer]
     try:
         invitation = step(int(pk), user=request.user)
