@@ -5,9 +5,12 @@ Invariants: every write is an update_or_create on a natural key (slug, code, use
 membership triple), so running the seed again changes nothing. The demo password is set only here.
 """
 
+from __future__ import annotations
+
 import copy
 import random
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password, make_password
@@ -16,6 +19,18 @@ from django.utils.module_loading import autodiscover_modules
 from boards.kernel.models import Board, BoardMembership, Institution, InstitutionKind, Role
 from boards.kernel.scoping import board_scope
 from boards.kernel.uscc import make_uscc
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+class Output(Protocol):
+    """Where the seed reports (a management command's ``stdout``)."""
+
+    def write(self, msg: str, /) -> object: ...
+
+
+Seeder = Callable[[Board, Output], object]
 
 DEMO_PASSWORD = "zhuanban-demo-2026"
 EMAIL_DOMAIN = "example.com"
@@ -37,7 +52,7 @@ PLATFORM_ADMIN_USERNAME = "platform.admin"
 ENHANCER_KINDS = {InstitutionKind.GUARANTEE, InstitutionKind.REGUARANTEE, InstitutionKind.INSURANCE,
                   InstitutionKind.PRODUCTIVITY_CENTRE}
 
-BOARDS = [
+BOARDS: list[dict[str, Any]] = [  # each board's seed: its fields and its demo data
     {
         "slug": "nmg-kcb",
         "name_zh": "内蒙古科技创新专板",
@@ -169,24 +184,24 @@ BRAND_SECOND = "达科信盛德诚辉丰安越拓联宇合邦隆腾睿峰航"
 
 # --- Registry of per-board seeders ------------------------------------------------------------
 
-_SEEDERS = []
+_SEEDERS: list[tuple[int, Seeder]] = []
 
 
-def demo_seeder(order):
+def demo_seeder(order: int) -> Callable[[Seeder], Seeder]:
     """Register ``fn(board, stdout)`` to run for every demo board inside that board's scope,
     after the kernel data, lowest ``order`` first (ties: registration order); ``stdout`` is the
     command's output. Apps put their seeders in ``<app>/demo.py``; seed_demo imports those
     modules, so no command edit is needed. A seeder must be idempotent like the rest:
     update_or_create on natural keys."""
 
-    def register(fn):
+    def register(fn: Seeder) -> Seeder:
         _SEEDERS.append((order, fn))
         return fn
 
     return register
 
 
-def board_seeders():
+def board_seeders() -> list[Seeder]:
     autodiscover_modules("demo")
     return [fn for _, fn in sorted(_SEEDERS, key=lambda item: item[0])]
 
@@ -194,7 +209,7 @@ def board_seeders():
 # --- Generated enterprises -------------------------------------------------------------------
 
 
-def demo_enterprises(slug: str, count: int = 50, prefecture: str | None = None) -> list[dict]:
+def demo_enterprises(slug: str, count: int = 50, prefecture: str | None = None) -> list[dict[str, Any]]:
     """``count`` enterprises for demo board ``slug``: dicts with name, credit_code (a valid
     统一社会信用代码 of the place it registers in), prefecture and industry — the name's place, the
     code's division and the prefecture agree. Names and codes are distinct and the same on every
@@ -224,14 +239,14 @@ def demo_enterprises(slug: str, count: int = 50, prefecture: str | None = None) 
 # --- Kernel seed -----------------------------------------------------------------------------
 
 
-def institution_role(kind):
+def institution_role(kind: str) -> Role:
     """The role an institution's own users hold on the boards it serves."""
     if kind == InstitutionKind.EXCHANGE:
         return Role.EXCHANGE_STAFF
     return Role.CREDIT_ENHANCER if kind in ENHANCER_KINDS else Role.INSTITUTION_USER
 
 
-def demo_user(username, first_name, *, is_staff=False, is_superuser=False):
+def demo_user(username: str, first_name: str, *, is_staff: bool = False, is_superuser: bool = False) -> User:
     user, _ = get_user_model().objects.update_or_create(
         username=username,
         defaults={"first_name": first_name, "email": f"{username}@{EMAIL_DOMAIN}", "is_active": True,
@@ -240,17 +255,19 @@ def demo_user(username, first_name, *, is_staff=False, is_superuser=False):
     return user
 
 
-def grant_role(user, board, role, institution=None, prefecture=""):
+def grant_role(user: User, board: Board, role: str, institution: Institution | None = None,
+               prefecture: str = "") -> None:
     BoardMembership.objects.update_or_create(
         user=user, board=board, role=role,
         defaults={"institution": institution, "prefecture": prefecture, "is_active": True},
     )
 
 
-def set_demo_password(users):
+def set_demo_password(users: Iterable[User]) -> None:
     """Give every user the demo password unless their hash already verifies it. They share one
     hash (the password is public anyway): hashing ~60 users with argon2 would take ~12 s."""
-    verified, stale = {}, []
+    verified: dict[str, bool] = {}
+    stale: list[int] = []
     for user in users:
         if user.password not in verified:
             verified[user.password] = check_password(DEMO_PASSWORD, user.password)
@@ -260,14 +277,14 @@ def set_demo_password(users):
         get_user_model().objects.filter(pk__in=stale).update(password=make_password(DEMO_PASSWORD))
 
 
-def seed_demo(stdout):
+def seed_demo(stdout: Output) -> None:
     """Create or update all demo data, then run every registered seeder. Call inside a transaction."""
-    boards = {}
+    boards: dict[str, Board] = {}
     for data in BOARDS:
         boards[data["slug"]], _ = Board.objects.update_or_create(
             slug=data["slug"], defaults={field: copy.deepcopy(data[field]) for field in BOARD_FIELDS}
         )
-    institutions = {}
+    institutions: dict[str, Institution] = {}
     for code, name, kind, division, _slugs in INSTITUTIONS:
         institutions[code], _ = Institution.objects.update_or_create(
             code=code,
@@ -275,7 +292,7 @@ def seed_demo(stdout):
                       "credit_code": make_uscc(random.Random(f"institution:{code}"), division)},
         )
 
-    users = []
+    users: list[User] = []
     for data in BOARDS:
         board = boards[data["slug"]]
         for role, suffix in ROLE_USERNAMES.items():

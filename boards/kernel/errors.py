@@ -13,7 +13,8 @@ class DomainError(Exception):
     status = 400
     code = "invalid"
 
-    def __init__(self, message: object, *, code: str | None = None, details: dict[str, Any] | None = None):
+    def __init__(self, message: object, *, code: str | None = None,
+                 details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.message = str(message)
         if code:
@@ -28,7 +29,7 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
 
-    def __init__(self, message: object = "未找到该对象。", **kwargs: Any):
+    def __init__(self, message: object = "未找到该对象。", **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
 
 
@@ -41,7 +42,7 @@ class IllegalTransition(Conflict):
     code = "illegal_transition"
 
     def __init__(self, obj: object, action: str, allowed: Iterable[str], state: str,
-                 state_label: str | None = None):
+                 state_label: str | None = None) -> None:
         listed = sorted(allowed)
         shown = f"{state_label}（{state}）" if state_label and state_label != state else state
         message = (

@@ -69,7 +69,7 @@ class AnonymousThrottleMiddleware:
     """Throttles anonymous page requests before any other work (the API throttles its own, after
     authentication). Placed right after AuthenticationMiddleware."""
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

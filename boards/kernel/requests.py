@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from rest_framework.request import Request
 
@@ -18,6 +20,14 @@ if TYPE_CHECKING:
         user: User
 else:
     AuthenticatedRequest = HttpRequest
+
+
+def account_of(request: HttpRequest) -> User:
+    """``request.user`` where only an account gets in (the admin, a ``login_required`` view)."""
+    user = request.user
+    if isinstance(user, AnonymousUser):  # never: the view's guard let only an account in
+        raise PermissionDenied
+    return user
 
 
 def board_of(request: HttpRequest | Request) -> Board:

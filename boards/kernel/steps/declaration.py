@@ -92,7 +92,7 @@ def available(steps: Steps, obj: Any, roles: AbstractSet[str] | None = None) -> 
 class StepUnavailable(IllegalTransition):
     """409: the step is not available now; ``details.allowed`` names those that are."""
 
-    def __init__(self, obj: Any, name: str, steps: Steps, allowed: list[str]):
+    def __init__(self, obj: Any, name: str, steps: Steps, allowed: list[str]) -> None:
         state_field = next((s.field_name for s in steps.values()), "state")
         state = getattr(obj, state_field, "")
         label = None

@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 
 class StepForm(forms.Form):
-    def __init__(self, *args: Any, obj: Any = None, **kwargs: Any):
+    def __init__(self, *args: Any, obj: Any = None, **kwargs: Any) -> None:
         self.obj = obj
         super().__init__(*args, **kwargs)
 
@@ -32,7 +32,7 @@ def text_form(label: str, name: str = "text", initial: Any = None, max_length: i
                             widget=forms.Textarea(attrs={"rows": 5, "cols": 70}))
 
     class TextForm(StepForm):
-        def __init__(self, *args: Any, **kwargs: Any):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             if initial and self.obj is not None:
                 self.fields[name].initial = initial(self.obj)
