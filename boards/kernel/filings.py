@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -39,7 +40,7 @@ READER_ROLES = (*STAFF_ROLES, Role.REGULATOR)
 
 
 def create_filing(board: Board, *, kind: str, addressee: str, subject: str, template_name: str,
-                  context: dict[str, Any], actor: User | None,
+                  context: Mapping[str, Any], actor: User | None,
                   subject_obj: models.Model | None = None) -> Filing:
     """Number a new filing and queue its rendering after commit (inside ``board``'s scope).
     ``addressee`` is a regulator code of ``board.regulators``; ``context`` is JSON-able in the

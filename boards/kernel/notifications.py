@@ -53,12 +53,15 @@ def admin_change_url(obj: Model) -> str:
     return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
-def notify_staff(board: Board, subject: Model, verb: str, title: str, body: str = "",
+def notify_staff(board: Board, subject: Model | None, verb: str, title: str, body: str = "",
                  url: str | None = None) -> list[Notification]:
     """Tell the board's exchange staff about ``subject``; the link opens its admin page unless
-    ``url`` says otherwise."""
-    return notify(board, role_users(board, Role.EXCHANGE_STAFF), verb, title, body,
-                  admin_change_url(subject) if url is None else url)
+    ``url`` says otherwise (``url`` is required when there is no subject)."""
+    if url is None:
+        if subject is None:
+            raise ValueError("notify_staff needs a subject or a url")
+        url = admin_change_url(subject)
+    return notify(board, role_users(board, Role.EXCHANGE_STAFF), verb, title, body, url)
 
 
 def _queue_email(board_id: int, notification_id: int) -> None:

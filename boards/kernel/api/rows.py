@@ -280,8 +280,8 @@ class RowListMixin(ViewMixinBase):
         verify = getattr(settings, "API_ROWS_VERIFY", False)
         base = self.filter_queryset(self.get_queryset())
         queryset = plan.values(base, extra=[*(f.lstrip("-") for f in extra), *(["pk"] if verify else [])])
-        page = self.paginate_queryset(queryset if extra or not _single_valued(queryset)
-                                      else _CountedOn(queryset, base))
+        page = self.paginate_queryset(queryset if extra or not _single_valued(queryset)  # type: ignore[arg-type]
+                                      else _CountedOn(queryset, base))  # stands in: counted and sliced only
         values = list(queryset if page is None else page)
         rows = self.finish_rows(plan.render(values, self.row_context(values)), values)
         if verify:

@@ -26,7 +26,7 @@ class ApiKeyThrottle(BaseThrottle):
         else:
             return True
         # DRF binds THROTTLE_RATES at import; reading the live settings honours overrides.
-        rate = api_settings.DEFAULT_THROTTLE_RATES["api_key"]
+        rate: str = api_settings.DEFAULT_THROTTLE_RATES["api_key"]  # type: ignore[assignment]  # a rate string
         self._wait = over_limit(request._request, API_KEY_GROUP, rate, key=ident)
         return self._wait is None
 
