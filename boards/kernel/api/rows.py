@@ -227,16 +227,25 @@ def steps_field(model: type[Model], steps: Steps, *, shown: Callable[[dict[str, 
 
 def url_per_row(name: str, per_row: tuple[str, ...], **fixed: Any) -> Callable[..., str]:
     """``reverse(name)`` for every row of a page, reversed once: the URL is built with a placeholder
-    for each of the ``per_row`` integer arguments, then each row's ids are written into it.
+    for each of the ``per_row`` integer arguments, cut at the placeholders, then each row's ids are
+    written between the pieces (never searched for in what was written, nor in a fixed argument).
     ``url_per_row("api-filing-download", ("pk",), board=slug)(pk=7)`` is the download URL of 7."""
-    marks = {key: str(900_000_001 + index) for index, key in enumerate(per_row)}
-    template = reverse(name, kwargs={**fixed, **{key: int(mark) for key, mark in marks.items()}})
+    first = 900_000_001
+    while True:  # placeholders that occur once each: not inside a fixed argument such as the slug
+        marks = {key: str(first + index) for index, key in enumerate(per_row)}
+        template = reverse(name, kwargs={**fixed, **{key: int(mark) for key, mark in marks.items()}})
+        if all(template.count(mark) == 1 for mark in marks.values()):
+            break
+        first += 1_000_003
+    pieces: list[tuple[str, str]] = []  # (text before the id, the id's argument)
+    start = 0
+    for at, key in sorted((template.index(mark), key) for key, mark in marks.items()):
+        pieces.append((template[start:at], key))
+        start = at + len(marks[key])
+    tail = template[start:]
 
     def url(**ids: int) -> str:
-        text = template
-        for key, value in ids.items():
-            text = text.replace(marks[key], str(value))
-        return text
+        return "".join(f"{text}{ids[key]}" for text, key in pieces) + tail
 
     return url
 
