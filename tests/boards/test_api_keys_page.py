@@ -6,14 +6,12 @@ import re
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from boards.kernel.api.authentication import hash_secret
-from boards.kernel.api.throttling import ApiKeyThrottle
 from boards.kernel.middleware import ADMIN_BOARD_SESSION_KEY
 from boards.kernel.models import ApiKey, EvidenceEntry, Institution
 from boards.kernel.participation import BoardInstitutionField
@@ -25,10 +23,8 @@ FULL_KEY = re.compile(r'<code id="full-key" class="secret">([0-9a-f]{8})\.([^<]+
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle_cache():
-    yield
-    idents = [f"key:{p}" for p in ApiKey.objects.values_list("prefix", flat=True)]
-    cache.delete_many([ApiKeyThrottle.cache_format % {"scope": "api_key", "ident": i} for i in idents])
+def _counters(own_counters):
+    """Rate counters of this test only (tests/conftest.py)."""
 
 
 @pytest.fixture
