@@ -72,11 +72,12 @@ def env_url(name, default=_MISSING, schemes=None):
     return value
 
 
-_RATE = re.compile(r"^[1-9][0-9]*/[1-9]?[0-9]*[smhd]$")
+_RATE = re.compile(r"^[1-9][0-9]*/[1-9]?[0-9]*(s|sec|m|min|h|hour|d|day)$")
 
 
 def env_rate(name, default=_MISSING):
-    """A request rate such as ``120/m``, ``5/h`` or ``100/10m`` (count / period in s, m, h, d)."""
+    """A request rate such as ``120/m``, ``5/h`` or ``100/10m`` (count / period in s, m, h, d); DRF's
+    spelling (``600/min``, ``100/hour``, ``1000/day``) is the same rate."""
     value = _raw(name, default)
     if value is None:
         return default

@@ -95,6 +95,7 @@ def test_a_wrong_password_is_refused_by_the_server(smtp_server):
     ({"EMAIL_USE_TLS": "perhaps"}, "EMAIL_USE_TLS='perhaps' is not a boolean"),
     ({"S3_BUCKET": "uploads"}, "S3 storage is not supported"),
     ({"ANON_THROTTLE_RATE": "lots"}, "ANON_THROTTLE_RATE='lots' is not a rate"),
+    ({"API_THROTTLE_RATE": "600/minutes"}, "API_THROTTLE_RATE='600/minutes' is not a rate"),
 ])
 def test_malformed_settings_stop_the_start(env, message):
     base = {key: value for key, value in os.environ.items() if not key.startswith(("EMAIL_", "S3_"))}
