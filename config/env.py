@@ -72,7 +72,8 @@ def env_url(name, default=_MISSING, schemes=None):
     return value
 
 
-_RATE = re.compile(r"^[1-9][0-9]*/[1-9]?[0-9]*(s|sec|m|min|h|hour|d|day)$")
+# A period multiplier of zero ("120/0m") is refused: the throttles could not count in a 0 s window.
+_RATE = re.compile(r"^[1-9][0-9]*/(0*[1-9][0-9]*)?(s|sec|m|min|h|hour|d|day)$")
 
 
 def env_rate(name, default=_MISSING):
