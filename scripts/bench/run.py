@@ -179,11 +179,16 @@ def throughput(world, base_url, duration, threads, connections, times=5):
         log(f"  {label}: app {app['rps']:.0f} req/s ({app['min']:.0f}–{app['max']:.0f}), "
             f"floor {ref['rps']:.0f} req/s ({ref['min']:.0f}–{ref['max']:.0f}), "
             f"{app['rps'] / ref['rps']:.0%}; load {open('/proc/loadavg').read().split()[0]}")
-    path = endpoints(world, world.large)[0][1]
-    large = {"Authorization": world.large.header}
-    result["enterprises-large"] = runs(lambda: wrk(base_url + path, large, duration, threads, connections),
-                                       times)
-    log(f"  enterprises at {world.rows['large']['enterprise']}: {result['enterprises-large']}")
+    # The scale point: the large board's and the small board's list, alternating run by run (as
+    # endpoint and floor above), so that a change of machine load hits both sides of the ratio.
+    sides = [(base_url + endpoints(world, caller)[0][1], {"Authorization": caller.header})
+             for caller in (world.small, world.large)]
+    pairs = [tuple(wrk(url, headers, duration, threads, connections) for url, headers in sides)
+             for _ in range(times)]
+    result["enterprises-small"], result["enterprises-large"] = (
+        runs(iter([pair[i] for pair in pairs]).__next__, times) for i in (0, 1))
+    log(f"  enterprises at {world.rows['small']['enterprise']} and {world.rows['large']['enterprise']}: "
+        f"{result['enterprises-small']} / {result['enterprises-large']}")
     return result
 
 
@@ -310,7 +315,7 @@ def rls_queries(world):
 
 
 def rls_overhead(world, repeats=101):
-    """Median time of each hot query as the app role with the boards set for RLS, running the SQL
+    """Median time of each hot query as the app role with its board set for RLS, running the SQL
     django-scopes compiles inside board_scope, against the same query compiled with scopes
     disabled and run as the superuser ``postgres`` (RLS bypassed). Both go through the same kind
     of plain psycopg connection, warm, fetching every row, alternating run by run."""
@@ -318,19 +323,20 @@ def rls_overhead(world, repeats=101):
 
     queries, page_ids = rls_queries(world)
     db = settings.DATABASES["default"]
-    boards = [world.large.board, world.deadline_board]
 
     def connect(user):
         return psycopg.connect(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, user=user,
                                dbname=db["NAME"], autocommit=True)
 
     app, superuser = connect(db["USER"]), connect("postgres")
-    app.execute("SELECT set_config(%s, %s, false)", [RLS_SETTING, ",".join(str(b.pk) for b in boards)])
-    with board_scope(boards):
+    with board_scope(world.large.board):
         ids = page_ids()
     result = {}
     for name, build in queries.items():
-        with board_scope(boards):
+        # Each query with its own board set, for RLS and for the scope, as its request or task has it.
+        board = world.deadline_board if name.startswith("sweep") else world.large.board
+        app.execute("SELECT set_config(%s, %s, false)", [RLS_SETTING, str(board.pk)])
+        with board_scope(board):
             scoped_sql, scoped_params = build(ids).query.sql_with_params()
         with scopes_disabled():
             plain_sql, plain_params = build(ids).query.sql_with_params()

@@ -48,7 +48,8 @@ def list_rows(world, counts, load):
     statements per request at page sizes 10, 50 and 200."""
     rows = []
     small = world.rows["small"]["enterprise"]
-    for label, (app, ref) in ((k, v) for k, v in load.items() if k != "enterprises-large"):
+    scale = ("enterprises-small", "enterprises-large")  # the scale point, not an endpoint with its floor
+    for label, (app, ref) in ((k, v) for k, v in load.items() if k not in scale):
         ratio = _ratio(app["rps"], ref["rps"])
         rows.append(f"| Throughput {label} ({small} ent., page 50, median of {len(app['runs'])}) | "
                     f"{app['rps']:.0f} req/s ({app['min']:.0f}–{app['max']:.0f}) | "
@@ -89,7 +90,7 @@ def render(*, world, counts, load, rls, sweeps, pdfs, before, after, args, gener
     small = world.rows["small"]["enterprise"]
     large = world.rows["large"]["enterprise"]
     rows += list_rows(world, counts, load)
-    small_load, large_load = load["enterprises"][0], load["enterprises-large"]
+    small_load, large_load = load["enterprises-small"], load["enterprises-large"]
     table_total = small + large + world.rows.get("neighbours", {}).get("enterprise", 0)
     for key, name in (("p50", "Median"), ("p95", "p95")):
         ratio = _ratio(large_load[key], small_load[key])
