@@ -85,3 +85,8 @@ def test_urls_per_row_are_what_reverse_gives(board):
     url = url_per_row("api-filing-download", ("pk",), board=board.slug)
     for pk in (1, 9, 90, 900000001, 123456789012):
         assert url(pk=pk) == reverse("api-filing-download", kwargs={"board": board.slug, "pk": pk})
+
+
+def test_distinct_rows_are_counted_the_way_django_counts_them(board):
+    with board_scope(board):
+        assert not _single_valued(Award.objects.values("policy__code").distinct())

@@ -30,6 +30,7 @@ def share_count(shares: Decimal) -> str:
     one (1,000 股; 1,234.5 股), never rounded."""
     return f"{shares:,.2f}".rstrip("0").rstrip(".")
 
+
 class PlanKind(models.TextChoices):
     OPTION = "option", _("股票期权")
     RESTRICTED = "restricted", _("限制性股票")

@@ -336,7 +336,10 @@ class _CountedOn:
 
 def _single_valued(queryset: QuerySet) -> bool:
     """Whether every column of the values ``queryset`` follows only forward relations (a column
-    through a many relation repeats a row, so its COUNT must join)."""
+    through a many relation repeats a row, so its COUNT must join), and the rows are not DISTINCT
+    (distinct values may be fewer than the objects they come from)."""
+    if queryset.query.distinct:
+        return False
     for path in queryset.query.values_select:
         model = queryset.model
         for name in path.split("__"):
