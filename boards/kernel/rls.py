@@ -29,12 +29,17 @@ if TYPE_CHECKING:
 
 POLICY = "tenant_isolation"
 
+# PL/pgSQL, not SQL: PostgreSQL inlines a SQL function into every query that names it, parsing its
+# body again at each planning, once per table under the policy; a PL/pgSQL function keeps its plan
+# for the session. Measured on the enterprise page: RLS overhead +19-30 % with SQL, -7 to +11 % with
+# PL/pgSQL (same plans, same rows).
 PG_FUNCTIONS = f"""
 CREATE OR REPLACE FUNCTION zb_current_boards() RETURNS bigint[]
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-  SELECT COALESCE(string_to_array(NULLIF(current_setting('{RLS_SETTING}', true), ''), ',')::bigint[],
-                  '{{}}'::bigint[])
-$$;
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+BEGIN
+  RETURN COALESCE(string_to_array(NULLIF(current_setting('{RLS_SETTING}', true), ''), ',')::bigint[],
+                  '{{}}'::bigint[]);
+END $$;
 CREATE OR REPLACE FUNCTION zb_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'append-only table: % refused on %', TG_OP, TG_TABLE_NAME

@@ -60,3 +60,17 @@ def test_scope_exit_restores_setting(board, other_board):
             assert current_rls_boards() == str(other_board.pk)
         assert current_rls_boards() == str(board.pk)
     assert current_rls_boards() == ""
+
+
+def test_the_board_function_reads_the_setting_and_is_planned_once_per_session(db):
+    """zb_current_boards() is PL/pgSQL: a SQL function would be inlined and its body parsed again at
+    every planning, once per table under the policy (the RLS overhead of make bench)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT l.lanname FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang "
+                       "WHERE p.proname = 'zb_current_boards'")
+        assert cursor.fetchone() == ("plpgsql",)
+        answers = []
+        for value in ("", "7", "7,12"):
+            cursor.execute("SELECT set_config('app.board_ids', %s, true), zb_current_boards()", [value])
+            answers.append(cursor.fetchone()[1])
+    assert answers == [[], [7], [7, 12]]
