@@ -432,7 +432,7 @@ def main():
     parser.add_argument("--quiet-wait", type=int, default=int(os.environ.get("BENCH_QUIET_WAIT", 3600)),
                         help="the longest wait for --quiet-load, in seconds; then measure anyway")
     parser.add_argument("--only", default=os.environ.get("BENCH_ONLY", ""),
-                        help="evidence or lists: that phase only")
+                        help="lists, rls or evidence: that phase only")
     parser.add_argument("--out", default=str(ROOT / "var" / "bench" / "latest.md"))
     args = parser.parse_args()
     started = time.perf_counter()
@@ -452,6 +452,10 @@ def main():
         load = throughput(world, args.url.rstrip("/"), args.duration, args.threads, args.connections)
         log(f"[bench] load after {open('/proc/loadavg').read().strip()}")
         print(table.render_lists(world, counts, load, before, conditions(), args))
+        return
+    if args.only == "rls":
+        log("[bench] RLS and scopes overhead only")
+        print(table.render_rls(rls_overhead(world), before, conditions()))
         return
     if args.only == "evidence":
         log("[bench] evidence log only")
