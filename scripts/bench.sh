@@ -5,7 +5,7 @@
 # and prints ONE table (also written to var/bench/latest.md). Not part of `make test`.
 # Knobs: BENCH_DURATION (s per wrk point, 10), BENCH_THREADS (2), BENCH_CONNECTIONS (16),
 # BENCH_WORKERS (2), BENCH_SMALL/BENCH_LARGE (1000/100000 enterprises), BENCH_NEIGHBOURS (9 more boards
-# of BENCH_LARGE), BENCH_ONLY (lists or evidence), BENCH_EVIDENCE_LEAVES (1000000),
+# of BENCH_LARGE), BENCH_ONLY (lists, rls or evidence), BENCH_EVIDENCE_LEAVES (1000000),
 # BENCH_DEADLINES_SMALL/LARGE (10000/1000000), BENCH_DUE (1000), BENCH_KEEP_DB=1 keeps the database,
 # BENCH_QUIET_LOAD=1.0 waits after generating until the 1-minute load is at most 1.0 (BENCH_QUIET_WAIT s).
 set -euo pipefail
