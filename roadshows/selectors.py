@@ -41,9 +41,16 @@ def enterprise_roadshows(user, board) -> tuple[list, list, set[int]]:
     return open_ones, signups, {pk for pk, ids in signed.items() if mine <= ids}
 
 
-def enterprises_to_sign_up(user, board, roadshow: Roadshow) -> QuerySet:
-    """The caller's enterprises not yet signed up for ``roadshow`` (404 without the enterprise role)."""
-    return my_enterprises(user, board).exclude(roadshow_signups__roadshow=roadshow)
+def enterprises_to_sign_up(user, board, roadshow: Roadshow) -> tuple[QuerySet, str | None]:
+    """The caller's enterprises not yet signed up for ``roadshow``, and why none can be offered when
+    none can (404 without the enterprise role)."""
+    mine = my_enterprises(user, board)
+    remaining = mine.exclude(roadshow_signups__roadshow=roadshow)
+    if remaining.exists():
+        return remaining, None
+    if mine.exists():
+        return remaining, "你代表的企业均已报名该路演，请在「我的报名」中查看审核进度。"
+    return remaining, "你代表的企业目前都不在可报名路演的状态。"
 
 
 def access_open_roadshow(user, board, pk) -> Roadshow:

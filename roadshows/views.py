@@ -57,16 +57,15 @@ def enterprise_roadshows(request, board):
 @login_required
 def signup(request, board, pk):
     roadshow = selectors.access_open_roadshow(request.user, request.board, pk)
-    enterprises = selectors.enterprises_to_sign_up(request.user, request.board, roadshow)
+    enterprises, none_left = selectors.enterprises_to_sign_up(request.user, request.board, roadshow)
     form = SignupForm(request.POST or None, enterprises=enterprises)
     done = reverse("roadshows-enterprise", kwargs={"board": board})
     refusal = participants.signup_refusal(roadshow)
     status, error = None, None
     if refusal:  # no form: what stands against signing up, and the way back
         form, status, error = None, 409, DomainError(refusal, code="signup_closed")
-    elif not enterprises.exists():
-        form, status, error = None, 409, DomainError(
-            "你代表的企业均已报名该路演，请在「我的报名」中查看审核进度。", code="signed_up")
+    elif none_left:
+        form, status, error = None, 409, DomainError(none_left, code="signed_up")
     elif request.method == "POST" and form.is_valid():
         try:
             participants.sign_up(roadshow, actor=request.user, **form.cleaned_data)

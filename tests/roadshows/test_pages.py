@@ -93,6 +93,15 @@ def test_a_group_account_signs_up_each_of_its_enterprises(client, scene):
     assert "我要报名" not in text and "已报名" in text
 
 
+def test_an_account_without_an_eligible_enterprise_is_told_why(client, scene):
+    w = scene
+    with board_scope(w.board):
+        type(w.enterprise).objects.filter(pk=w.enterprise.pk).update(status="applying")
+    client.force_login(w.enterprise_user)
+    page = client.get(f"/{w.board.slug}/roadshows/{w.roadshow.pk}/signup/")
+    assert page.status_code == 409 and "都不在可报名路演的状态" in page.content.decode()
+
+
 def test_after_the_closing_day_the_form_says_so(client, scene):
     w = scene
     url = f"/{w.board.slug}/roadshows/{w.roadshow.pk}/signup/"
